@@ -1,0 +1,7 @@
+// The wasm module's exports: every kernel the facade calls. Kernels take byte pointers and
+// lengths, allocate nothing, and return counts or status codes.
+export { alloc, free, simdEnabled } from './memory';
+export { dot, axpy, scal, copy, fill, amax, nrm2 } from './blas1';
+export { csrSpmv, csrSpmvScaled, csrSpmvTransposed } from './spmv_csr';
+export { sellSpmv, sellFill } from './spmv_sell';
+export { cooToCsr, sumDuplicates, csrTranspose, csrDiagonal } from './convert';

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The command-line entry: the CLI lives in dist/cli.js (built from src/cli.ts).
+import { main } from '../dist/cli.js';
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`sparse-wasm: ${err?.message ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

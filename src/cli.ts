@@ -1,0 +1,1 @@
+export async function main(args: string[]): Promise<number> { return 0; }

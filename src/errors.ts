@@ -1,0 +1,35 @@
+/** Base class of every error this library throws on purpose. */
+export class SparseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Malformed input text (Matrix Market) or arrays (CSR/COO); `line` is 1-based where known. */
+export class SparseFormatError extends SparseError {
+  /** 1-based line number in the input where the problem was found, or undefined. */
+  readonly line: number | undefined;
+  constructor(message: string, line?: number) {
+    super(line !== undefined ? `line ${line}: ${message}` : message);
+    this.line = line;
+  }
+}
+
+/** Shapes that do not fit together (A is m x n but x has length k, ...). */
+export class DimensionMismatchError extends SparseError {}
+
+/** An argument that is out of its valid range or of the wrong kind. */
+export class InvalidArgumentError extends SparseError {}
+
+/** A value that must be finite is NaN or infinite; names where. */
+export class NonFiniteValueError extends SparseError {}
+
+/** Wasm memory cannot hold the request; the module stays usable. */
+export class WasmMemoryError extends SparseError {}
+
+/** The runtime lacks a feature the build needs (e.g. WebAssembly SIMD). */
+export class WasmUnsupportedError extends SparseError {}
+
+/** An object was used after `dispose()`. */
+export class DisposedError extends SparseError {}

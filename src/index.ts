@@ -1,0 +1,9 @@
+// sparse-wasm: sparse linear algebra for JavaScript on WebAssembly SIMD kernels.
+export { init, createRuntime, getRuntime, simdSupported, SparseRuntime } from './runtime/runtime.js';
+export type { InitOptions, WasmSource, RuntimeStats } from './runtime/runtime.js';
+export { CsrMatrix } from './matrix/csr.js';
+export type { MatrixOptions, MultiplyOptions, CooArrays, SpmvLayout } from './matrix/csr.js';
+export { DenseVector } from './vector.js';
+export type { VectorLike } from './vector.js';
+export { dot, axpy, scale, copy, norm2 } from './blas1.js';
+export * from './errors.js';

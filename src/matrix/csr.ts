@@ -1,0 +1,557 @@
+import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, SparseFormatError } from '../errors.js';
+import { WasmResource } from '../runtime/resource.js';
+import { getRuntime, type SparseRuntime } from '../runtime/runtime.js';
+import { DenseVector, type VectorLike } from '../vector.js';
+import { vectorIn } from '../blas1.js';
+
+/** How SpMV runs: plain CSR, SELL-8 (sliced ELLPACK, built from the CSR arrays), or chosen per matrix. */
+export type SpmvLayout = 'auto' | 'csr' | 'sell';
+
+export interface MatrixOptions {
+  /** runtime to allocate in (default: the one `init()` loaded) */
+  runtime?: SparseRuntime;
+  /** SpMV layout; 'auto' (default) builds SELL-8 on the first product when padding stays small */
+  spmv?: SpmvLayout;
+}
+
+export interface CooArrays {
+  rows: number;
+  cols: number;
+  rowIndex: Int32Array;
+  colIndex: Int32Array;
+  values: Float64Array;
+}
+
+export interface MultiplyOptions {
+  /** y = alpha * A x + beta * y; default 1 */
+  alpha?: number;
+  /** default 0: y is overwritten and its old contents (even NaN) ignored */
+  beta?: number;
+}
+
+const MAX_I32 = 0x7fffffff;
+/** SELL-8 is used by 'auto' when padding adds at most this fraction of nnz */
+const SELL_MAX_FILL = 1.2;
+/** below this many nonzeros CSR is as fast and SELL is not worth the memory */
+const SELL_MIN_NNZ = 2048;
+/** rows are sorted by length within windows of this many rows when that reduces padding */
+const SELL_SIGMA = 256;
+
+let nextPatternId = 1;
+
+function checkShape(rows: number, cols: number): void {
+  if (!Number.isInteger(rows) || rows < 0 || rows > MAX_I32) {
+    throw new InvalidArgumentError(`rows must be a non-negative int32, got ${rows}`);
+  }
+  if (!Number.isInteger(cols) || cols < 0 || cols > MAX_I32) {
+    throw new InvalidArgumentError(`cols must be a non-negative int32, got ${cols}`);
+  }
+}
+
+function isIndexArray(a: unknown): a is ArrayLike<number> {
+  return a != null && typeof (a as ArrayLike<number>).length === 'number';
+}
+
+interface SellLayout {
+  chunks: number;
+  chunkPtr: number;
+  cols: number;
+  vals: number;
+  perm: number; // 0 = identity
+  padded: number;
+}
+
+/**
+ * A sparse matrix in compressed sparse row form: float64 values, int32 indices, stored in wasm
+ * memory. Always canonical: columns sorted within each row, no duplicates (explicit zeros kept).
+ */
+export class CsrMatrix extends WasmResource {
+  readonly rows: number;
+  readonly cols: number;
+  readonly nnz: number;
+  /** identifies the sparsity pattern; shared by clones and scaled copies, new for new patterns */
+  readonly patternId: number;
+  private version = 0;
+  private readonly rowPtrPtr: number;
+  private readonly colIdxPtr: number;
+  private readonly valuesPtr: number;
+  private layoutWanted: SpmvLayout;
+  private sell: SellLayout | undefined;
+  private sellDecided = false;
+
+  private constructor(
+    runtime: SparseRuntime, rows: number, cols: number, nnz: number,
+    ptrs: [number, number, number], spmv: SpmvLayout, patternId?: number,
+  ) {
+    super(runtime);
+    this.rows = rows;
+    this.cols = cols;
+    this.nnz = nnz;
+    this.rowPtrPtr = this.own(ptrs[0]);
+    this.colIdxPtr = this.own(ptrs[1]);
+    this.valuesPtr = this.own(ptrs[2]);
+    this.layoutWanted = spmv;
+    this.patternId = patternId ?? nextPatternId++;
+  }
+
+  private static allocate(rt: SparseRuntime, rows: number, nnz: number): [number, number, number] {
+    const done: number[] = [];
+    try {
+      done.push(rt.alloc((rows + 1) * 4));
+      done.push(rt.alloc(nnz * 4));
+      done.push(rt.alloc(nnz * 8));
+      return done as [number, number, number];
+    } catch (e) {
+      for (const p of done) rt.free(p);
+      throw e;
+    }
+  }
+
+  private static checkOptions(options: MatrixOptions): SpmvLayout {
+    for (const k of Object.keys(options)) {
+      if (k !== 'runtime' && k !== 'spmv') throw new InvalidArgumentError(`unknown matrix option "${k}"`);
+    }
+    const s = options.spmv ?? 'auto';
+    if (s !== 'auto' && s !== 'csr' && s !== 'sell') throw new InvalidArgumentError(`spmv must be 'auto', 'csr' or 'sell', got ${String(s)}`);
+    return s;
+  }
+
+  /**
+   * From COO triplets (0-based) in any order; duplicates are summed, explicit zeros kept.
+   * Throws SparseFormatError naming the first bad entry, NonFiniteValueError for NaN/Inf values.
+   */
+  static fromCoo(
+    rows: number, cols: number, rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>, values: ArrayLike<number>,
+    options: MatrixOptions = {},
+  ): CsrMatrix {
+    const spmv = CsrMatrix.checkOptions(options);
+    checkShape(rows, cols);
+    if (!isIndexArray(rowIndex) || !isIndexArray(colIndex) || !isIndexArray(values)) {
+      throw new InvalidArgumentError('rowIndex, colIndex and values must be arrays');
+    }
+    const nnz = rowIndex.length;
+    if (colIndex.length !== nnz || values.length !== nnz) {
+      throw new DimensionMismatchError(
+        `COO arrays differ in length: rowIndex ${nnz}, colIndex ${colIndex.length}, values ${values.length}`,
+      );
+    }
+    if (nnz > MAX_I32) throw new InvalidArgumentError(`nnz ${nnz} exceeds int32`);
+    // validate, and find out whether the entries are already in canonical (row, col) order
+    let sorted = true;
+    let pr = -1, pc = -1;
+    for (let k = 0; k < nnz; k++) {
+      const r = rowIndex[k], c = colIndex[k], v = values[k];
+      if (!(r >= 0 && r < rows && (r | 0) === r)) {
+        throw new SparseFormatError(`entry ${k}: row index ${r} is not an integer in [0, ${rows})`);
+      }
+      if (!(c >= 0 && c < cols && (c | 0) === c)) {
+        throw new SparseFormatError(`entry ${k}: column index ${c} is not an integer in [0, ${cols})`);
+      }
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new NonFiniteValueError(`entry ${k} (row ${r}, column ${c}): value ${v} is not a finite number`);
+      }
+      if (sorted && (r < pr || (r === pr && c <= pc))) sorted = false;
+      pr = r;
+      pc = c;
+    }
+    const rt = getRuntime(options.runtime);
+    return CsrMatrix.build(rt, rows, cols, rowIndex, colIndex, values, sorted, spmv);
+  }
+
+  /** Builds from validated COO. */
+  private static build(
+    rt: SparseRuntime, rows: number, cols: number,
+    rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>, values: ArrayLike<number>,
+    sorted: boolean, spmv: SpmvLayout,
+  ): CsrMatrix {
+    const nnz = rowIndex.length;
+    const ptrs = CsrMatrix.allocate(rt, rows, nnz);
+    try {
+      if (sorted) {
+        const rp = rt.i32(ptrs[0], rows + 1);
+        rp.fill(0);
+        for (let k = 0; k < nnz; k++) rp[rowIndex[k] + 1]++;
+        for (let i = 0; i < rows; i++) rp[i + 1] += rp[i];
+        rt.i32(ptrs[1], nnz).set(colIndex);
+        rt.f64(ptrs[2], nnz).set(values);
+        return new CsrMatrix(rt, rows, cols, nnz, ptrs, spmv);
+      }
+      // general case: two counting sorts in wasm, then duplicates summed
+      const tmp: number[] = [];
+      try {
+        const ri = rt.alloc(nnz * 4); tmp.push(ri);
+        const tmpPtr = rt.alloc((Math.max(rows, cols) + 1) * 4); tmp.push(tmpPtr);
+        const tmpRow = rt.alloc(nnz * 4); tmp.push(tmpRow);
+        const tmpCol = rt.alloc(nnz * 4); tmp.push(tmpCol);
+        const tmpVal = rt.alloc(nnz * 8); tmp.push(tmpVal);
+        rt.i32(ri, nnz).set(rowIndex);
+        rt.i32(ptrs[1], nnz).set(colIndex);
+        rt.f64(ptrs[2], nnz).set(values);
+        // the output overwrites the column and value inputs, which pass 2 no longer reads
+        const kept = rt.exports.cooToCsr(rows, cols, nnz, ri, ptrs[1], ptrs[2], ptrs[0], tmpPtr, tmpRow, tmpCol, tmpVal, ptrs[1], ptrs[2]);
+        for (const p of tmp.splice(0)) rt.free(p);
+        if (kept === nnz) return new CsrMatrix(rt, rows, cols, nnz, ptrs, spmv);
+        // duplicates were summed: move into exactly sized arrays
+        const exact = CsrMatrix.allocate(rt, rows, kept);
+        rt.i32(exact[0], rows + 1).set(rt.i32(ptrs[0], rows + 1));
+        rt.i32(exact[1], kept).set(rt.i32(ptrs[1], kept));
+        rt.f64(exact[2], kept).set(rt.f64(ptrs[2], kept));
+        for (const p of ptrs) rt.free(p);
+        return new CsrMatrix(rt, rows, cols, kept, exact, spmv);
+      } finally {
+        for (const p of tmp) rt.free(p);
+      }
+    } catch (e) {
+      for (const p of ptrs) rt.free(p);
+      throw e;
+    }
+  }
+
+  /**
+   * From CSR arrays as SciPy gives them (`indptr`, `indices`, `data`). Validated; rows with
+   * unsorted or duplicate columns are canonicalised (duplicates summed).
+   */
+  static fromCsr(
+    rows: number, cols: number, indptr: ArrayLike<number>, indices: ArrayLike<number>, data: ArrayLike<number>,
+    options: MatrixOptions = {},
+  ): CsrMatrix {
+    const spmv = CsrMatrix.checkOptions(options);
+    checkShape(rows, cols);
+    if (!isIndexArray(indptr) || !isIndexArray(indices) || !isIndexArray(data)) {
+      throw new InvalidArgumentError('indptr, indices and data must be arrays');
+    }
+    if (indptr.length !== rows + 1) {
+      throw new DimensionMismatchError(`indptr has length ${indptr.length}, expected rows + 1 = ${rows + 1}`);
+    }
+    const nnz = indices.length;
+    if (data.length !== nnz) throw new DimensionMismatchError(`indices has length ${nnz} but data has length ${data.length}`);
+    if (indptr[0] !== 0) throw new SparseFormatError(`indptr[0] must be 0, got ${indptr[0]}`);
+    if (indptr[rows] !== nnz) throw new SparseFormatError(`indptr[${rows}] = ${indptr[rows]} must equal nnz = ${nnz}`);
+    let canonical = true;
+    for (let i = 0; i < rows; i++) {
+      const s = indptr[i], e = indptr[i + 1];
+      if (!((e | 0) === e && e >= s)) {
+        throw new SparseFormatError(`indptr must be non-decreasing integers: indptr[${i + 1}] = ${e} < indptr[${i}] = ${s}`);
+      }
+      let prev = -1;
+      for (let p = s; p < e; p++) {
+        const c = indices[p];
+        if (!(c >= 0 && c < cols && (c | 0) === c)) {
+          throw new SparseFormatError(`row ${i}, entry ${p}: column index ${c} is not an integer in [0, ${cols})`);
+        }
+        const v = data[p];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new NonFiniteValueError(`row ${i}, column ${c} (entry ${p}): value ${v} is not a finite number`);
+        }
+        if (c <= prev) canonical = false;
+        prev = c;
+      }
+    }
+    const rt = getRuntime(options.runtime);
+    if (canonical) {
+      const ptrs = CsrMatrix.allocate(rt, rows, nnz);
+      rt.i32(ptrs[0], rows + 1).set(indptr);
+      rt.i32(ptrs[1], nnz).set(indices);
+      rt.f64(ptrs[2], nnz).set(data);
+      return new CsrMatrix(rt, rows, cols, nnz, ptrs, spmv);
+    }
+    const ri = new Int32Array(nnz);
+    for (let i = 0; i < rows; i++) ri.fill(i, indptr[i], indptr[i + 1]);
+    return CsrMatrix.build(rt, rows, cols, ri, indices, data, false, spmv);
+  }
+
+  /** From dense rows (all of one length); zeros are not stored. */
+  static fromDense(dense: ArrayLike<ArrayLike<number>>, options: MatrixOptions & { cols?: number } = {}): CsrMatrix {
+    const { cols: colsOpt, ...rest } = options;
+    if (!isIndexArray(dense)) throw new InvalidArgumentError('fromDense expects an array of rows');
+    const rows = dense.length;
+    const cols = rows > 0 ? dense[0]?.length ?? -1 : colsOpt ?? 0;
+    const ri: number[] = [], ci: number[] = [], vs: number[] = [];
+    for (let i = 0; i < rows; i++) {
+      const row = dense[i];
+      if (!isIndexArray(row) || row.length !== cols) {
+        throw new DimensionMismatchError(`row ${i} has length ${isIndexArray(row) ? row.length : 'none'}, expected ${cols}`);
+      }
+      for (let j = 0; j < cols; j++) {
+        const v = row[j];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new NonFiniteValueError(`row ${i}, column ${j}: value ${v} is not a finite number`);
+        }
+        if (v !== 0) { ri.push(i); ci.push(j); vs.push(v); }
+      }
+    }
+    return CsrMatrix.fromCoo(rows, Math.max(cols, 0), ri, ci, vs, rest);
+  }
+
+  /** From COO arrays such as the Matrix Market reader returns. */
+  static fromCooArrays(coo: CooArrays, options: MatrixOptions = {}): CsrMatrix {
+    return CsrMatrix.fromCoo(coo.rows, coo.cols, coo.rowIndex, coo.colIndex, coo.values, options);
+  }
+
+  /** Counts value changes (scale, setValues); a factorization records it to detect staleness. */
+  get valuesVersion(): number {
+    return this.version;
+  }
+
+  /** Live views into wasm memory; re-read them after anything that allocates. Do not modify: use setValues(). */
+  get rowPtr(): Int32Array {
+    this.alive('CsrMatrix');
+    return this.runtime.i32(this.rowPtrPtr, this.rows + 1);
+  }
+
+  get colIdx(): Int32Array {
+    this.alive('CsrMatrix');
+    return this.runtime.i32(this.colIdxPtr, this.nnz);
+  }
+
+  get values(): Float64Array {
+    this.alive('CsrMatrix');
+    return this.runtime.f64(this.valuesPtr, this.nnz);
+  }
+
+  /** Raw pointers for kernels in this package (rowPtr, colIdx, values). */
+  pointers(): { rowPtr: number; colIdx: number; values: number } {
+    this.alive('CsrMatrix');
+    return { rowPtr: this.rowPtrPtr, colIdx: this.colIdxPtr, values: this.valuesPtr };
+  }
+
+  /** Replaces the values (same pattern, in CSR order); bumps valuesVersion. */
+  setValues(values: ArrayLike<number>): this {
+    this.alive('CsrMatrix');
+    if (!isIndexArray(values) || values.length !== this.nnz) {
+      throw new DimensionMismatchError(`setValues needs ${this.nnz} values, got ${isIndexArray(values) ? values.length : 'none'}`);
+    }
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new NonFiniteValueError(`value ${k} is ${v}, not a finite number`);
+    }
+    this.values.set(values);
+    this.valuesChanged();
+    return this;
+  }
+
+  private valuesChanged(): void {
+    this.version++;
+    this.dropSell();
+  }
+
+  /** Multiplies every value by alpha in place; returns this. */
+  scale(alpha: number): this {
+    this.alive('CsrMatrix');
+    if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new NonFiniteValueError(`scale factor ${alpha} is not finite`);
+    this.runtime.exports.scal(this.nnz, alpha, this.valuesPtr);
+    this.valuesChanged();
+    return this;
+  }
+
+  /** An independent copy (same patternId). */
+  clone(): CsrMatrix {
+    this.alive('CsrMatrix');
+    const rt = this.runtime;
+    const ptrs = CsrMatrix.allocate(rt, this.rows, this.nnz);
+    rt.i32(ptrs[0], this.rows + 1).set(this.rowPtr);
+    rt.i32(ptrs[1], this.nnz).set(this.colIdx);
+    rt.f64(ptrs[2], this.nnz).set(this.values);
+    return new CsrMatrix(rt, this.rows, this.cols, this.nnz, ptrs, this.layoutWanted, this.patternId);
+  }
+
+  /** A^T as a new canonical CSR matrix. */
+  transpose(): CsrMatrix {
+    this.alive('CsrMatrix');
+    const rt = this.runtime;
+    const ptrs = CsrMatrix.allocate(rt, this.cols, this.nnz);
+    rt.exports.csrTranspose(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, ptrs[0], ptrs[1], ptrs[2]);
+    return new CsrMatrix(rt, this.cols, this.rows, this.nnz, ptrs, this.layoutWanted);
+  }
+
+  /** The main diagonal, length min(rows, cols); 0 where no entry is stored. */
+  diagonal(): Float64Array {
+    this.alive('CsrMatrix');
+    const rt = this.runtime;
+    const n = Math.min(this.rows, this.cols);
+    const p = rt.scratchPtr(0, n * 8);
+    rt.exports.csrDiagonal(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, p);
+    return rt.f64(p, n).slice();
+  }
+
+  /** Dense copy as an array of rows. */
+  toDense(): Float64Array[] {
+    const rp = this.rowPtr, ci = this.colIdx, v = this.values;
+    const out: Float64Array[] = [];
+    for (let i = 0; i < this.rows; i++) {
+      const row = new Float64Array(this.cols);
+      for (let p = rp[i]; p < rp[i + 1]; p++) row[ci[p]] = v[p];
+      out.push(row);
+    }
+    return out;
+  }
+
+  /** COO copy, row-major with sorted columns. */
+  toCoo(): CooArrays {
+    const rp = this.rowPtr;
+    const rowIndex = new Int32Array(this.nnz);
+    for (let i = 0; i < this.rows; i++) rowIndex.fill(i, rp[i], rp[i + 1]);
+    return { rows: this.rows, cols: this.cols, rowIndex, colIndex: this.colIdx.slice(), values: this.values.slice() };
+  }
+
+  /** CSR copies as SciPy's (indptr, indices, data). */
+  toCsrArrays(): { rows: number; cols: number; indptr: Int32Array; indices: Int32Array; data: Float64Array } {
+    return { rows: this.rows, cols: this.cols, indptr: this.rowPtr.slice(), indices: this.colIdx.slice(), data: this.values.slice() };
+  }
+
+  /** The layout SpMV currently uses ('csr' until 'auto' has decided). */
+  get spmvLayout(): 'csr' | 'sell' {
+    return this.sell ? 'sell' : 'csr';
+  }
+
+  /** Chooses the SpMV layout; 'sell' or 'auto' may build the SELL-8 copy now. */
+  setSpmvLayout(layout: SpmvLayout): this {
+    this.alive('CsrMatrix');
+    if (layout !== 'auto' && layout !== 'csr' && layout !== 'sell') throw new InvalidArgumentError(`unknown SpMV layout ${String(layout)}`);
+    this.layoutWanted = layout;
+    this.dropSell();
+    this.prepareSpmv();
+    return this;
+  }
+
+  /** Builds the SpMV layout now (else the first multiply does), so later products are pure compute. */
+  prepareSpmv(): this {
+    this.alive('CsrMatrix');
+    if (this.sellDecided) return this;
+    this.sellDecided = true;
+    if (this.layoutWanted === 'csr' || this.rows === 0) return this;
+    const force = this.layoutWanted === 'sell';
+    if (!force && this.nnz < SELL_MIN_NNZ) return this;
+    let plan = this.planSell(false);
+    if (!force && plan.padded > SELL_MAX_FILL * this.nnz) {
+      plan = this.planSell(true);
+      if (plan.padded > SELL_MAX_FILL * this.nnz) return this;
+    }
+    this.buildSell(plan.widths, plan.perm);
+    return this;
+  }
+
+  private planSell(sorted: boolean): { widths: Int32Array; perm: Int32Array | undefined; padded: number } {
+    const rp = this.rowPtr;
+    const n = this.rows;
+    let perm: Int32Array | undefined;
+    if (sorted) {
+      perm = new Int32Array(n);
+      for (let i = 0; i < n; i++) perm[i] = i;
+      const len = (r: number) => rp[r + 1] - rp[r];
+      for (let w = 0; w < n; w += SELL_SIGMA) {
+        const win = perm.subarray(w, Math.min(n, w + SELL_SIGMA));
+        const sortedWin = Array.from(win).sort((a, b) => len(b) - len(a) || a - b);
+        win.set(sortedWin);
+      }
+    }
+    const chunks = Math.ceil(n / 8);
+    const widths = new Int32Array(chunks);
+    let padded = 0;
+    for (let c = 0; c < chunks; c++) {
+      let w = 0;
+      for (let k = c * 8; k < Math.min(n, c * 8 + 8); k++) {
+        const r = perm ? perm[k] : k;
+        w = Math.max(w, rp[r + 1] - rp[r]);
+      }
+      widths[c] = w;
+      padded += 8 * w;
+    }
+    return { widths, perm, padded };
+  }
+
+  private buildSell(widths: Int32Array, perm: Int32Array | undefined): void {
+    const rt = this.runtime;
+    const chunks = widths.length;
+    let total = 0;
+    for (let c = 0; c < chunks; c++) total += 8 * widths[c];
+    if (total > MAX_I32) return; // padded size exceeds int32: stay with CSR
+    const got: number[] = [];
+    try {
+      const chunkPtr = rt.alloc((chunks + 1) * 4); got.push(chunkPtr);
+      const cols = rt.alloc(total * 4); got.push(cols);
+      const vals = rt.alloc(total * 8); got.push(vals);
+      const permPtr = perm ? rt.alloc(perm.length * 4) : 0;
+      if (perm) { got.push(permPtr); rt.i32(permPtr, perm.length).set(perm); }
+      const cp = rt.i32(chunkPtr, chunks + 1);
+      cp[0] = 0;
+      for (let c = 0; c < chunks; c++) cp[c + 1] = cp[c] + 8 * widths[c];
+      rt.exports.sellFill(this.rows, chunks, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, permPtr, chunkPtr, cols, vals);
+      for (const p of got) this.own(p);
+      this.sell = { chunks, chunkPtr, cols, vals, perm: permPtr, padded: total };
+    } catch {
+      // not enough memory for the second layout: CSR still works
+      for (const p of got) rt.free(p);
+    }
+  }
+
+  private dropSell(): void {
+    const s = this.sell;
+    this.sell = undefined;
+    this.sellDecided = false;
+    if (!s) return;
+    this.release(s.chunkPtr);
+    this.release(s.cols);
+    this.release(s.vals);
+    if (s.perm) this.release(s.perm);
+  }
+
+  /**
+   * y = alpha A x + beta y. `x` has `cols` entries, `y` (created if omitted) `rows` entries.
+   * DenseVector operands are used in place; plain arrays are copied in and out.
+   */
+  multiply<T extends VectorLike = Float64Array>(x: VectorLike, y?: T, options: MultiplyOptions = {}): T {
+    return this.product(false, x, y, options);
+  }
+
+  /** y = alpha A^T x + beta y. */
+  multiplyTransposed<T extends VectorLike = Float64Array>(x: VectorLike, y?: T, options: MultiplyOptions = {}): T {
+    return this.product(true, x, y, options);
+  }
+
+  private product<T extends VectorLike>(transposed: boolean, x: VectorLike, y: T | undefined, options: MultiplyOptions): T {
+    this.alive('CsrMatrix');
+    for (const k of Object.keys(options)) {
+      if (k !== 'alpha' && k !== 'beta') throw new InvalidArgumentError(`unknown multiply option "${k}"`);
+    }
+    const alpha = options.alpha ?? 1, beta = options.beta ?? 0;
+    if (typeof alpha !== 'number' || typeof beta !== 'number' || Number.isNaN(alpha) || Number.isNaN(beta)) {
+      throw new InvalidArgumentError(`alpha and beta must be numbers, got ${alpha}, ${beta}`);
+    }
+    const rt = this.runtime;
+    const nIn = transposed ? this.rows : this.cols;
+    const nOut = transposed ? this.cols : this.rows;
+    if (!transposed && alpha === 1 && beta === 0) this.prepareSpmv(); // may allocate: before views
+    const px = vectorIn(rt, x, nIn, 2, 'x');
+    const out = (y ?? new Float64Array(nOut)) as T;
+    let py: number;
+    if (out instanceof DenseVector) {
+      py = out.check(nOut, 'y', rt);
+      if (x instanceof DenseVector && x === (out as unknown)) throw new InvalidArgumentError('x and y must be different vectors');
+    } else {
+      py = beta === 0 ? rt.scratchPtr(3, nOut * 8) : vectorIn(rt, out, nOut, 3, 'y');
+      if (out.length !== nOut) throw new DimensionMismatchError(`y has length ${out.length}, expected ${nOut}`);
+    }
+    const e = rt.exports;
+    if (transposed) {
+      e.csrSpmvTransposed(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, px, py, alpha, beta);
+    } else if (alpha === 1 && beta === 0) {
+      const s = this.sell;
+      if (s) e.sellSpmv(this.rows, s.chunks, s.chunkPtr, s.cols, s.vals, s.perm, px, py, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr);
+      else e.csrSpmv(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, px, py);
+    } else {
+      e.csrSpmvScaled(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, px, py, alpha, beta);
+    }
+    if (!(out instanceof DenseVector)) {
+      const src = rt.f64(py, nOut);
+      if (out instanceof Float64Array) out.set(src);
+      else for (let i = 0; i < nOut; i++) (out as unknown as number[])[i] = src[i];
+    }
+    return out;
+  }
+
+  override dispose(): void {
+    this.sell = undefined;
+    super.dispose();
+  }
+}

@@ -1,0 +1,249 @@
+import { WasmMemoryError, WasmUnsupportedError, InvalidArgumentError } from '../errors.js';
+
+/** The functions the wasm module exports (see assembly/index.ts). Pointers are byte offsets. */
+export interface KernelExports {
+  alloc(size: number): number;
+  free(ptr: number): void;
+  simdEnabled(): number;
+  dot(n: number, x: number, y: number): number;
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  scal(n: number, alpha: number, x: number): void;
+  copy(n: number, x: number, y: number): void;
+  fill(n: number, value: number, x: number): void;
+  amax(n: number, x: number): number;
+  nrm2(n: number, x: number): number;
+  csrSpmv(rows: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number): void;
+  csrSpmvScaled(rows: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number, alpha: number, beta: number): void;
+  csrSpmvTransposed(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number, alpha: number, beta: number): void;
+  sellSpmv(rows: number, chunks: number, chunkPtr: number, cols: number, vals: number, perm: number, x: number, y: number, rowPtr: number, colIdx: number, csrVals: number): void;
+  sellFill(rows: number, chunks: number, rowPtr: number, colIdx: number, vals: number, perm: number, chunkPtr: number, outCols: number, outVals: number): void;
+  cooToCsr(rows: number, cols: number, nnz: number, ri: number, ci: number, v: number, rowPtr: number, tmpPtr: number, tmpRow: number, tmpCol: number, tmpVal: number, outCol: number, outVal: number): number;
+  sumDuplicates(rows: number, rowPtr: number, colIdx: number, vals: number): number;
+  csrTranspose(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, outPtr: number, outCol: number, outVal: number): void;
+  csrDiagonal(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, diag: number): void;
+}
+
+const PAGE = 65536;
+/** TLSF's largest block is just under 1 GiB; larger requests are refused up front. */
+const MAX_BLOCK = (1 << 30) - 64;
+
+export interface RuntimeStats {
+  /** allocations made through this runtime and not yet freed */
+  liveAllocations: number;
+  liveBytes: number;
+  /** current size of the wasm memory */
+  memoryBytes: number;
+}
+
+/**
+ * One instantiated wasm module with its memory. Owns every allocation; objects built on it
+ * (matrices, vectors) free theirs through it. Views into memory are made on demand and must be
+ * re-made after any call that may allocate (memory.grow detaches the old buffer).
+ */
+export class SparseRuntime {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  /** true when the SIMD build is loaded, false for the scalar fallback */
+  readonly simd: boolean;
+  private readonly live = new Map<number, number>();
+  private liveBytes = 0;
+  /** scratch buffers for copying plain typed arrays in and out of calls, keyed by slot */
+  private readonly scratch: { ptr: number; bytes: number }[] = [];
+
+  constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
+    this.exports = instance.exports as unknown as KernelExports;
+    this.memory = memory;
+    this.simd = this.exports.simdEnabled() === 1;
+  }
+
+  /** Allocates `bytes` (16-byte aligned). Throws WasmMemoryError if memory cannot hold it. */
+  alloc(bytes: number): number {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new InvalidArgumentError(`cannot allocate ${bytes} bytes`);
+    if (bytes > MAX_BLOCK) {
+      throw new WasmMemoryError(
+        `cannot allocate ${formatBytes(bytes)} in wasm memory: one block is limited to 1 GiB (the matrix or vector is too large for 32-bit WebAssembly)`,
+      );
+    }
+    let ptr: number;
+    try {
+      ptr = this.exports.alloc(Math.max(16, bytes)) >>> 0;
+    } catch (e) {
+      // TLSF traps only after memory.grow failed, before it changed any state: the heap is intact.
+      throw new WasmMemoryError(
+        `out of wasm memory allocating ${formatBytes(bytes)} (memory is ${formatBytes(this.memory.buffer.byteLength)}, ` +
+          `${formatBytes(this.liveBytes)} in use)`,
+      );
+    }
+    this.live.set(ptr, bytes);
+    this.liveBytes += bytes;
+    return ptr;
+  }
+
+  free(ptr: number): void {
+    const bytes = this.live.get(ptr);
+    if (bytes === undefined) return; // double free is a no-op: dispose() is idempotent
+    this.live.delete(ptr);
+    this.liveBytes -= bytes;
+    this.exports.free(ptr);
+  }
+
+  stats(): RuntimeStats {
+    return { liveAllocations: this.live.size, liveBytes: this.liveBytes, memoryBytes: this.memory.buffer.byteLength };
+  }
+
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  /**
+   * A scratch region of at least `bytes`, reused between calls (slot 0, 1, 2... for distinct
+   * operands of one call). Its contents are undefined; valid until the next scratch() of the slot.
+   */
+  scratchPtr(slot: number, bytes: number): number {
+    const s = this.scratch[slot];
+    if (s && s.bytes >= bytes) return s.ptr;
+    if (s) this.free(s.ptr);
+    // grow geometrically so a sequence of growing calls does not reallocate every time
+    const size = Math.max(bytes, s ? Math.min(MAX_BLOCK, s.bytes * 2) : 0, 256);
+    const ptr = this.alloc(size);
+    this.scratch[slot] = { ptr, bytes: size };
+    return ptr;
+  }
+
+  /** Frees the scratch buffers (they are recreated on demand). */
+  releaseScratch(): void {
+    for (const s of this.scratch) if (s) this.free(s.ptr);
+    this.scratch.length = 0;
+  }
+}
+
+function formatBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(2)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `${b} bytes`;
+}
+
+/** Where the wasm comes from: bytes, a compiled module, a Response (or its promise), or a URL. */
+export type WasmSource = BufferSource | WebAssembly.Module | Response | PromiseLike<Response> | URL | string;
+
+export interface InitOptions {
+  /** The wasm to load; default: build/sparse.wasm next to the package (read in Node, fetched in a browser). */
+  source?: WasmSource;
+  /** 'auto' (default) picks SIMD when the engine supports it, else the scalar build. */
+  build?: 'auto' | 'simd' | 'scalar';
+  /**
+   * Initial wasm memory in MiB. Every memory.grow makes all JS typed-array code in the process
+   * slower (V8 deoptimises after an ArrayBuffer detach), so start large: reserving costs nothing
+   * until touched. Default 512 in Node, 64 elsewhere.
+   */
+  initialMemoryMiB?: number;
+  /** Upper bound in MiB (default 4096, the wasm32 limit). */
+  maximumMemoryMiB?: number;
+}
+
+// (module (func (result v128) v128.const i32x4 0 0 0 0))
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/** true when this engine supports WebAssembly fixed-width SIMD. */
+export function simdSupported(): boolean {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const isNode = typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
+
+function defaultUrl(build: 'simd' | 'scalar'): URL {
+  const file = build === 'simd' ? 'sparse.wasm' : 'sparse-scalar.wasm';
+  // this file is src/runtime/*.ts or dist/runtime/*.js: the build folder is two levels up
+  return new URL(`../../build/${file}`, import.meta.url);
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  if (typeof source === 'string' || source instanceof URL) {
+    const url = typeof source === 'string' ? new URL(source, isNode ? `file://${process.cwd()}/` : globalThis.location?.href) : source;
+    if (isNode && url.protocol === 'file:') {
+      const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+      return WebAssembly.compile(await fs.readFile(url));
+    }
+    return compile(fetch(url));
+  }
+  const response = await source;
+  if (!response.ok) throw new WasmUnsupportedError(`cannot fetch the wasm module: HTTP ${response.status} ${response.url}`);
+  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** Loads and instantiates a new runtime (independent memory). Most users call `init()` instead. */
+export async function createRuntime(options: InitOptions = {}): Promise<SparseRuntime> {
+  const known = new Set(['source', 'build', 'initialMemoryMiB', 'maximumMemoryMiB']);
+  for (const k of Object.keys(options)) {
+    if (!known.has(k)) throw new InvalidArgumentError(`unknown init option "${k}"`);
+  }
+  const want = options.build ?? 'auto';
+  const hasSimd = simdSupported();
+  if (want === 'simd' && !hasSimd) {
+    throw new WasmUnsupportedError('this WebAssembly engine does not support SIMD; use build: "scalar" or "auto"');
+  }
+  const build = want === 'auto' ? (hasSimd ? 'simd' : 'scalar') : want;
+  const module = await compile(options.source ?? defaultUrl(build));
+  const maxMiB = options.maximumMemoryMiB ?? 4096;
+  const initMiB = Math.min(options.initialMemoryMiB ?? (isNode ? 512 : 64), maxMiB);
+  if (!(initMiB > 0) || !(maxMiB > 0) || maxMiB > 4096) {
+    throw new InvalidArgumentError(`memory sizes must be in (0, 4096] MiB, got initial ${initMiB}, maximum ${maxMiB}`);
+  }
+  const memory = new WebAssembly.Memory({
+    initial: Math.ceil((initMiB * 2 ** 20) / PAGE),
+    maximum: Math.ceil((maxMiB * 2 ** 20) / PAGE),
+  });
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      memory,
+      abort(msg: number, file: number, line: number, col: number) {
+        throw new Error(`sparse-wasm kernel abort at ${line}:${col}`);
+      },
+    },
+  });
+  return new SparseRuntime(instance, memory);
+}
+
+let defaultRuntime: SparseRuntime | undefined;
+let pending: Promise<SparseRuntime> | undefined;
+
+/**
+ * Loads the wasm module once and makes it the default runtime for every object created without
+ * an explicit `runtime` option. Calling it again returns the same runtime.
+ */
+export function init(options: InitOptions = {}): Promise<SparseRuntime> {
+  if (defaultRuntime) return Promise.resolve(defaultRuntime);
+  if (!pending) {
+    pending = createRuntime(options).then(
+      (rt) => (defaultRuntime = rt),
+      (e) => {
+        pending = undefined;
+        throw e;
+      },
+    );
+  }
+  return pending;
+}
+
+/** The runtime `init()` loaded; throws if `init()` has not finished. */
+export function getRuntime(runtime?: SparseRuntime): SparseRuntime {
+  const rt = runtime ?? defaultRuntime;
+  if (!rt) throw new WasmUnsupportedError('sparse-wasm is not initialised: await init() first');
+  return rt;
+}

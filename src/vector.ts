@@ -1,0 +1,65 @@
+import { DimensionMismatchError, InvalidArgumentError } from './errors.js';
+import { WasmResource } from './runtime/resource.js';
+import { getRuntime, type SparseRuntime } from './runtime/runtime.js';
+
+/**
+ * A float64 vector stored in wasm memory, so kernels use it without copying. `data` is a typed
+ * view that is re-derived whenever wasm memory has grown; do not keep it across allocations.
+ */
+export class DenseVector extends WasmResource {
+  readonly length: number;
+  readonly ptr: number;
+  private view: Float64Array | undefined;
+
+  private constructor(runtime: SparseRuntime, length: number) {
+    super(runtime);
+    if (!Number.isInteger(length) || length < 0 || length > 0x7fffffff) {
+      throw new InvalidArgumentError(`vector length must be a non-negative int32, got ${length}`);
+    }
+    this.length = length;
+    this.ptr = this.own(runtime.alloc(length * 8));
+  }
+
+  /** A vector of `length` zeros. */
+  static zeros(length: number, options: { runtime?: SparseRuntime } = {}): DenseVector {
+    const v = new DenseVector(getRuntime(options.runtime), length);
+    v.data.fill(0);
+    return v;
+  }
+
+  /** A vector holding a copy of `values`. */
+  static from(values: ArrayLike<number>, options: { runtime?: SparseRuntime } = {}): DenseVector {
+    const v = new DenseVector(getRuntime(options.runtime), values.length);
+    v.data.set(values);
+    return v;
+  }
+
+  /** Live view into wasm memory (valid until the next allocation that grows memory). */
+  get data(): Float64Array {
+    this.alive('DenseVector');
+    const buf = this.runtime.memory.buffer;
+    if (!this.view || this.view.buffer !== buf) this.view = new Float64Array(buf, this.ptr, this.length);
+    return this.view;
+  }
+
+  /** A copy as a plain Float64Array. */
+  toArray(): Float64Array {
+    return this.data.slice();
+  }
+
+  /** Throws unless this vector is alive and has the given length (used by kernels' callers). */
+  check(length: number, what: string, runtime: SparseRuntime): number {
+    this.alive(`DenseVector (${what})`);
+    if (this.runtime !== runtime) throw new InvalidArgumentError(`${what} belongs to another sparse-wasm runtime`);
+    if (this.length !== length) throw new DimensionMismatchError(`${what} has length ${this.length}, expected ${length}`);
+    return this.ptr;
+  }
+
+  override dispose(): void {
+    this.view = undefined;
+    super.dispose();
+  }
+}
+
+/** A vector argument: a wasm-resident DenseVector (no copy) or a plain array (copied in). */
+export type VectorLike = DenseVector | Float64Array | ArrayLike<number>;
