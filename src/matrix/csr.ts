@@ -404,6 +404,11 @@ export class CsrMatrix extends WasmResource {
     return this.sell ? 'sell' : 'csr';
   }
 
+  /** Entries the SpMV layout stores (nnz for CSR, nnz plus padding for SELL-8). */
+  spmvStoredEntries(): number {
+    return this.sell ? this.sell.padded : this.nnz;
+  }
+
   /** Chooses the SpMV layout; 'sell' or 'auto' may build the SELL-8 copy now. */
   setSpmvLayout(layout: SpmvLayout): this {
     this.alive('CsrMatrix');
