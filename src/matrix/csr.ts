@@ -233,6 +233,7 @@ export class CsrMatrix extends WasmResource {
       if (!((e | 0) === e && e >= s)) {
         throw new SparseFormatError(`indptr must be non-decreasing integers: indptr[${i + 1}] = ${e} < indptr[${i}] = ${s}`);
       }
+      if (e > nnz) throw new SparseFormatError(`indptr[${i + 1}] = ${e} exceeds nnz = ${nnz}`);
       let prev = -1;
       for (let p = s; p < e; p++) {
         const c = indices[p];

@@ -1,0 +1,101 @@
+// Shared test utilities: a seeded PRNG, random sparse matrices in COO form and scalar
+// TypeScript references that the wasm kernels are checked against.
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Coo {
+  rows: number;
+  cols: number;
+  ri: number[];
+  ci: number[];
+  v: number[];
+}
+
+/** Random COO with duplicates and unsorted order; density in [0, 1]. */
+export function randomCoo(rows: number, cols: number, density: number, seed: number, duplicates = 0.1): Coo {
+  const r = rng(seed);
+  const ri: number[] = [], ci: number[] = [], v: number[] = [];
+  const target = Math.round(rows * cols * density);
+  for (let k = 0; k < target; k++) {
+    const i = Math.floor(r() * rows), j = Math.floor(r() * cols);
+    ri.push(i); ci.push(j); v.push(r() * 2 - 1);
+    if (r() < duplicates) { ri.push(i); ci.push(j); v.push(r() * 2 - 1); }
+  }
+  // shuffle
+  for (let k = ri.length - 1; k > 0; k--) {
+    const m = Math.floor(r() * (k + 1));
+    [ri[k], ri[m]] = [ri[m], ri[k]]; [ci[k], ci[m]] = [ci[m], ci[k]]; [v[k], v[m]] = [v[m], v[k]];
+  }
+  return { rows, cols, ri, ci, v };
+}
+
+/** Dense reference (row arrays) of a COO, duplicates summed in input order. */
+export function denseOf(c: Coo): Float64Array[] {
+  const d = Array.from({ length: c.rows }, () => new Float64Array(c.cols));
+  for (let k = 0; k < c.ri.length; k++) d[c.ri[k]][c.ci[k]] += c.v[k];
+  return d;
+}
+
+/** y = alpha * D x + beta * y on a dense matrix, plus a bound on |each term| for tolerances. */
+export function denseMatVec(d: Float64Array[], cols: number, x: ArrayLike<number>): { y: Float64Array; scale: Float64Array } {
+  const y = new Float64Array(d.length), scale = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    let s = 0, a = 0;
+    for (let j = 0; j < cols; j++) { s += d[i][j] * x[j]; a += Math.abs(d[i][j] * x[j]); }
+    y[i] = s; scale[i] = a;
+  }
+  return { y, scale };
+}
+
+/** Scalar CSR reference, sequential sums: y = A x. */
+export function csrMatVecRef(rows: number, rp: Int32Array, ci: Int32Array, v: Float64Array, x: ArrayLike<number>): Float64Array {
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let p = rp[i]; p < rp[i + 1]; p++) s += v[p] * x[ci[p]];
+    y[i] = s;
+  }
+  return y;
+}
+
+/** |a - b| <= tol * scale + tiny, elementwise; returns the first failing index or -1. */
+export function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>, scale: ArrayLike<number> | number, tol = 1e-13): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) {
+    const s = typeof scale === 'number' ? scale : scale[i];
+    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
+    if (a[i] === b[i]) continue;
+    if (!(Math.abs(a[i] - b[i]) <= tol * s + 1e-300)) return i;
+  }
+  return -1;
+}
+
+export function randomVector(n: number, seed: number): Float64Array {
+  const r = rng(seed);
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = r() * 2 - 1;
+  return x;
+}
+
+/** y = A x straight from COO triplets (duplicates add up), with a per-row bound on |terms|. */
+export function cooMatVec(c: Coo, x: ArrayLike<number>, transposed = false): { y: Float64Array; scale: Float64Array } {
+  const n = transposed ? c.cols : c.rows;
+  const y = new Float64Array(n), scale = new Float64Array(n);
+  for (let k = 0; k < c.ri.length; k++) {
+    const [i, j] = transposed ? [c.ci[k], c.ri[k]] : [c.ri[k], c.ci[k]];
+    const t = c.v[k] * x[j];
+    y[i] += t;
+    scale[i] += Math.abs(t);
+  }
+  return { y, scale };
+}
