@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Runs the built CLI (npm test builds dist/ first) as a user would.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'sparse-wasm.js');
+const shared = path.resolve(root, '../shared/matrices');
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'sparse-wasm-cli-'));
+function file(name: string, text: string): string {
+  const p = path.join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('sparse-wasm CLI', () => {
+  it('info --json prints one JSON object with the documented fields', async () => {
+    const r = await run(['info', path.join(shared, 'bcsstk01.mtx'), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ rows: 48, cols: 48, nnz: 400, symmetry: 'symmetric', numericallySymmetric: true });
+    expect(typeof o.bandwidth).toBe('number');
+    expect(['strict', 'weak', 'none']).toContain(o.diagonalDominance);
+    expect(r.stdout.trim().split('\n').length).toBe(1);
+  });
+
+  it('info counts entries after symmetric expansion, keeping explicit zeros', async () => {
+    const r = await run(['info', path.join(shared, 'arc130.mtx'), '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 130, cols: 130, nnz: 1282, explicitZeros: 245, symmetry: 'general' });
+    const s = await run(['info', path.join(shared, 'plskz362.mtx'), '--json']);
+    expect(JSON.parse(s.stdout)).toMatchObject({ nnz: 1760, symmetry: 'skew-symmetric', numericallySkewSymmetric: true });
+  });
+
+  it('info without --json prints a readable summary', async () => {
+    const r = await run(['info', path.join(shared, 'west0479.mtx')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/479 x 479, nnz 1910/);
+    expect(r.stdout).toMatch(/471 missing/);
+  });
+
+  it('spmv --json reports ms, gflops, gbps', async () => {
+    const r = await run(['spmv', path.join(shared, 'bcsstk13.mtx'), '--json', '--seconds', '0.05']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.ms).toBeGreaterThan(0);
+    expect(o.gflops).toBeGreaterThan(0);
+    expect(o.gbps).toBeGreaterThan(0);
+    expect(o).toMatchObject({ rows: 2003, nnz: 83883 });
+    expect(['csr', 'sell']).toContain(o.layout);
+  });
+
+  it('spmv on a generated matrix and with a forced layout', async () => {
+    const r = await run(['spmv', 'gen:poisson2d:50', '--json', '--seconds', '0.02', '--layout', 'csr']);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ rows: 2500, nnz: 5 * 2500 - 4 * 50, layout: 'csr' });
+  });
+
+  it('the default job runs with no arguments (JSON form checked)', async () => {
+    const r = await run(['--json', '--seconds', '0.02']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.matrices.length).toBe(2);
+    expect(o.matrices[0]).toMatchObject({ rows: 1_000_000, nnz: 4_996_000 });
+    expect(o.matrices[1]).toMatchObject({ rows: 1138, nnz: 4054 });
+    expect(o.matrices[1].spmv.ms).toBeGreaterThan(0);
+  });
+
+  it('format errors exit 1 with one line naming the file line, no stack trace', async () => {
+    const bad = file('bad.mtx', '%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1.0\n2 x 2.0\n');
+    const r = await run(['info', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/bad\.mtx: line 4/);
+    expect(r.stderr.trim().split('\n').length).toBe(1);
+    expect(r.stderr).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
+    const trunc = file('trunc.mtx', '%%MatrixMarket matrix coordinate real general\n3 3 3\n1 1 1.0\n');
+    const t = await run(['spmv', trunc, '--json']);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/line \d+/);
+    expect(t.stdout).toBe('');
+    const cx = await run(['info', path.join(shared, 'young1c.mtx'), '--json']);
+    expect(cx.code).toBe(1);
+    expect(cx.stderr).toMatch(/unsupported/);
+  });
+
+  it('missing files and bad usage are clear errors', async () => {
+    const m = await run(['info', path.join(tmp, 'nope.mtx')]);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(/nope\.mtx: no such file/);
+    expect(m.stderr.trim().split('\n').length).toBe(1);
+    const u = await run(['info']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/info takes one FILE\.mtx/);
+    const o = await run(['spmv', path.join(shared, 'bcsstk01.mtx'), '--bogus']);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/unknown option --bogus/);
+    const s = await run(['spmv', path.join(shared, 'bcsstk01.mtx'), '--seconds', 'abc']);
+    expect(s.code).toBe(2);
+    const c = await run(['frobnicate']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
