@@ -284,6 +284,19 @@ export class CsrMatrix extends WasmResource {
     return CsrMatrix.fromCoo(rows, Math.max(cols, 0), ri, ci, vs, rest);
   }
 
+  /**
+   * Takes ownership of three allocations made with `rt.alloc` (rowPtr: i32[rows+1],
+   * colIdx: i32[nnz], values: f64[nnz]) that already hold canonical CSR: sorted columns, no
+   * duplicates. For kernels inside this package (SpGEMM, permutations); not validated.
+   * @internal
+   */
+  static fromWasmBuffers(
+    rt: SparseRuntime, rows: number, cols: number, nnz: number, rowPtrPtr: number, colIdxPtr: number, valuesPtr: number,
+    options: { spmv?: SpmvLayout; patternId?: number } = {},
+  ): CsrMatrix {
+    return new CsrMatrix(rt, rows, cols, nnz, [rowPtrPtr, colIdxPtr, valuesPtr], options.spmv ?? 'auto', options.patternId);
+  }
+
   /** From COO arrays such as the Matrix Market reader returns. */
   static fromCooArrays(coo: CooArrays, options: MatrixOptions = {}): CsrMatrix {
     return CsrMatrix.fromCoo(coo.rows, coo.cols, coo.rowIndex, coo.colIndex, coo.values, options);
