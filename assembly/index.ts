@@ -5,3 +5,4 @@ export { dot, axpy, scal, copy, fill, amax, nrm2 } from './blas1';
 export { csrSpmv, csrSpmvScaled, csrSpmvTransposed } from './spmv_csr';
 export { sellSpmv, sellFill } from './spmv_sell';
 export { cooToCsr, sumDuplicates, csrTranspose, csrDiagonal } from './convert';
+export { jacobiApply } from './precond_jacobi';

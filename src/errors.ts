@@ -33,3 +33,18 @@ export class WasmUnsupportedError extends SparseError {}
 
 /** An object was used after `dispose()`. */
 export class DisposedError extends SparseError {}
+
+/**
+ * A factorization cannot proceed: a zero or non-positive pivot (IC), a zero pivot (ILU) with
+ * shifting disabled. `row` is the 0-based row where it happened.
+ */
+export class FactorizationError extends SparseError {
+  readonly row: number;
+  constructor(message: string, row: number) {
+    super(message);
+    this.row = row;
+  }
+}
+
+/** A preconditioner was built for other matrix values (or pattern) than the ones it is applied with. */
+export class StalePreconditionerError extends SparseError {}

@@ -1,0 +1,44 @@
+import type { CsrMatrix } from '../matrix/csr.js';
+import type { SparseRuntime } from '../runtime/runtime.js';
+
+/** Preconditioner names accepted by `createPreconditioner` and the solvers' `precond` option. */
+export type PreconditionerName = 'none' | 'jacobi' | 'ssor' | 'ic0' | 'ilu0' | 'ilut' | 'chebyshev';
+
+/** What to do with a zero, tiny or (for IC) non-positive pivot. */
+export type PivotPolicy = 'shift' | 'error';
+
+export interface PreconditionerOptions {
+  /** SSOR relaxation factor in (0, 2); 1 = symmetric Gauss-Seidel. Default 1. */
+  omega?: number;
+  /** ILUT: drop entries below dropTolerance * ||row||_2 (default 1e-4) */
+  dropTolerance?: number;
+  /** ILUT: keep at most this many entries per row in L and in U besides the diagonal (default 10) */
+  maxFill?: number;
+  /** Chebyshev polynomial degree (default 4) */
+  degree?: number;
+  /** Chebyshev: Lanczos steps for the eigenvalue bounds (default 20) */
+  eigenSteps?: number;
+  /** IC(0)/ILU(0)/ILUT zero-pivot handling; default 'shift' (reported in `info`) */
+  pivot?: PivotPolicy;
+}
+
+/**
+ * z = M^-1 r. Setup (analysis of the pattern, numeric factorization) happens when the object is
+ * made; `refactor(A)` redoes only the numeric part for new values with the same pattern.
+ */
+export interface Preconditioner {
+  readonly name: PreconditionerName | 'user' | 'factor';
+  readonly n: number;
+  readonly runtime: SparseRuntime;
+  /** true when M is symmetric positive definite as built (usable by CG and MINRES) */
+  readonly symmetric: boolean;
+  /** setup facts: shifts applied, fill, eigenvalue bounds, time (ms) */
+  readonly info: Record<string, number | string | boolean>;
+  /** z = M^-1 r for wasm pointers to n float64s each; r and z do not overlap; r is not modified. */
+  applyPtr(r: number, z: number): void;
+  /** true if A is not the pattern and values this was built from */
+  isStale(A: CsrMatrix): boolean;
+  /** numeric refactorization for A's current values (same pattern); throws if the pattern differs */
+  refactor(A: CsrMatrix): void;
+  dispose(): void;
+}
