@@ -90,7 +90,7 @@ async function loadMatrix(file: string, layout: SpmvLayout = 'auto'): Promise<Lo
   try {
     data = await readMatrixMarketFile(file);
   } catch (e) {
-    if (e instanceof SparseFormatError) throw new SparseFormatError(`${file}: ${e.message}`);
+    if (e instanceof SparseFormatError) throw new FileError(`${file}: ${e.message}`); // CLI message only
     if (e instanceof SparseError) throw e;
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') throw new FileError(`${file}: no such file`);

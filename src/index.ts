@@ -7,3 +7,12 @@ export { DenseVector } from './vector.js';
 export type { VectorLike } from './vector.js';
 export { dot, axpy, scale, copy, norm2 } from './blas1.js';
 export * from './errors.js';
+export {
+  MatrixMarketParser, parseMatrixMarket, parseMatrixMarketStream, formatMatrixMarketCoordinate,
+  formatMatrixMarketArray, matrixMarketCoordinateChunks,
+} from './io/matrix-market.js';
+export type { MatrixMarketData, MatrixMarketHeader, MmField, MmSymmetry, MmFormat, WriteOptions } from './io/matrix-market.js';
+export { csrFromMatrixMarket, csrToMatrixMarket } from './io/csr-io.js';
+export { matrixProperties } from './matrix/properties.js';
+export type { MatrixProperties } from './matrix/properties.js';
+export { poisson2d } from './matrix/generators.js';

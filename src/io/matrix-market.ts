@@ -1,0 +1,943 @@
+/**
+ * Matrix Market (https://math.nist.gov/MatrixMarket/formats.html) reader and writer.
+ *
+ * Pure TypeScript and browser-safe: no `node:` imports here (the Node file helpers live in
+ * `matrix-market-node.ts`).
+ *
+ * Supported: `matrix` objects in `coordinate` or `array` format, fields `real` (alias `double`),
+ * `integer` and `pattern`, symmetries `general`, `symmetric` and `skew-symmetric`.
+ * `complex` and `hermitian` are rejected with a {@link SparseFormatError} saying "unsupported".
+ *
+ * Parser design:
+ * - Incremental: {@link MatrixMarketParser.push} takes text chunks split anywhere (even inside a
+ *   number or between `\r` and `\n`); only the current chunk plus the carried-over partial last
+ *   line is ever held as a string, the result is accumulated in typed arrays (O(entries)).
+ * - Hot path: entry lines of the usual shape (`i j value` separated by spaces/tabs) are decoded
+ *   from char codes without creating substrings; values with at most 15-16 significant digits and
+ *   a decimal exponent in [-22, 22] are computed exactly (Clinger's fast path: one correctly
+ *   rounded IEEE multiply/divide of two exact doubles), everything else goes through `Number()`
+ *   after a syntax check, so results are bit-identical to `Number(token)`.
+ *   Any line the fast path does not recognise is re-parsed by a slow, strict tokenizer that
+ *   either accepts it (blank line, comment, unusual whitespace) or throws the precise error.
+ * - Values must be finite: `nan`, `inf`, `infinity` and literals that overflow a double (`1e400`)
+ *   are rejected with a "non-finite value" error naming the line, because the rest of the library
+ *   requires finite values.
+ * - Integer field values must match `/^[+-]?\d+$/` (strict: `1.0` or `1e3` are rejected).
+ * - Pattern matrices get the value 1 for every entry.
+ * - Symmetric files: entries from either triangle are accepted; every off-diagonal entry (i, j) is
+ *   followed by its mirror (j, i) with the same value (negated for skew-symmetric). A
+ *   skew-symmetric file with a nonzero diagonal entry is an error (a zero one is kept once).
+ * - Duplicate entries are kept as they are (in file order); summing them is up to the consumer.
+ * - Line numbers in errors are 1-based and count every line (banner, comments, blank lines).
+ */
+import { InvalidArgumentError, NonFiniteValueError, SparseFormatError } from '../errors.js';
+
+export type MmField = 'real' | 'integer' | 'pattern';
+export type MmSymmetry = 'general' | 'symmetric' | 'skew-symmetric';
+export type MmFormat = 'coordinate' | 'array';
+
+export interface MatrixMarketHeader {
+  format: MmFormat;
+  field: MmField;
+  symmetry: MmSymmetry;
+  rows: number;
+  cols: number;
+  /**
+   * Number of entries stored in the file: the third number of the size line for coordinate
+   * files; rows*cols (general), n(n+1)/2 (symmetric) or n(n-1)/2 (skew) for array files.
+   */
+  storedEntries: number;
+  /**
+   * Comment lines after the banner, in file order, without the leading '%' (and without a trailing
+   * '\r'). Comment lines between entries (allowed, though unusual) are collected here too.
+   */
+  comments: string[];
+}
+
+/**
+ * COO triplets after symmetric/skew expansion, 0-based, in file order (mirror entries appended
+ * right after their source entry). Explicit zeros kept. Array-format files are returned as COO
+ * too (every entry, column-major order as in the file; symmetric array files expanded).
+ * Pattern matrices have all values equal to 1.
+ */
+export interface MatrixMarketData {
+  header: MatrixMarketHeader;
+  rows: number;
+  cols: number;
+  rowIndex: Int32Array;
+  colIndex: Int32Array;
+  values: Float64Array;
+}
+
+export interface WriteOptions {
+  symmetry?: MmSymmetry;
+  field?: 'real' | 'integer' | 'pattern';
+  /** Written after the banner; every line of it becomes `'%' + line` (so pass ' text' for '% text'). */
+  comment?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser
+// ---------------------------------------------------------------------------------------------
+
+const PHASE_BANNER = 0;
+const PHASE_HEADER = 1;
+const PHASE_ENTRIES = 2;
+const PHASE_DONE = 3;
+
+const SYM_GENERAL = 0;
+const SYM_SYMMETRIC = 1;
+const SYM_SKEW = 2;
+
+/** Largest row/column count: indices are stored in Int32Array. */
+const MAX_DIM = 0x7fffffff;
+/** Never pre-allocate more than this many entries from the (untrusted) size line; grow after. */
+const MAX_PREALLOC = 1 << 22;
+const TWO_POW_53 = 9007199254740992;
+
+const POW10: Float64Array = (() => {
+  const p = new Float64Array(23);
+  // Every 10^k for k <= 22 is exactly representable; the literals are exact.
+  for (let k = 0; k <= 22; k++) p[k] = Number(`1e${k}`);
+  return p;
+})();
+
+const REAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INT_RE = /^[+-]?\d+$/;
+const NONFINITE_RE = /^[+-]?(?:inf|infinity|nan)$/i;
+const DIGITS_RE = /^\d+$/;
+const WS_RE = /\s+/;
+
+function tokenize(line: string): string[] {
+  const t = line.trim();
+  return t.length === 0 ? [] : t.split(WS_RE);
+}
+
+// Output slots of fastValue() (module-level to avoid allocating a result object per value).
+let fvEnd = 0;
+let fvOk = false;
+
+/**
+ * Fast value decoder. Reads a number token starting at `p` in `s`; on success sets fvOk = true,
+ * fvEnd = index just after the token, and returns the value (bit-identical to Number(token)).
+ * Sets fvOk = false when the token is anything unusual (the caller then uses the slow path).
+ * The token must be followed by space, tab, '\r', '\n' or the end of `s`/`end`.
+ */
+function fastValue(s: string, p: number, end: number, integerOnly: boolean): number {
+  fvOk = false;
+  const tokStart = p;
+  let c = p < end ? s.charCodeAt(p) : -1;
+  let neg = false;
+  if (c === 45 /* - */) {
+    neg = true;
+    c = ++p < end ? s.charCodeAt(p) : -1;
+  } else if (c === 43 /* + */) {
+    c = ++p < end ? s.charCodeAt(p) : -1;
+  }
+  let m = 0;
+  let nDigits = 0;
+  let e10 = 0;
+  while (c >= 48 && c <= 57) {
+    m = m * 10 + (c - 48);
+    nDigits++;
+    c = ++p < end ? s.charCodeAt(p) : -1;
+  }
+  if (!integerOnly) {
+    if (c === 46 /* . */) {
+      c = ++p < end ? s.charCodeAt(p) : -1;
+      while (c >= 48 && c <= 57) {
+        m = m * 10 + (c - 48);
+        nDigits++;
+        e10--;
+        c = ++p < end ? s.charCodeAt(p) : -1;
+      }
+    }
+    if (nDigits === 0) return 0;
+    if (c === 101 /* e */ || c === 69 /* E */) {
+      c = ++p < end ? s.charCodeAt(p) : -1;
+      let eneg = false;
+      if (c === 45) {
+        eneg = true;
+        c = ++p < end ? s.charCodeAt(p) : -1;
+      } else if (c === 43) {
+        c = ++p < end ? s.charCodeAt(p) : -1;
+      }
+      let ex = 0;
+      let exDigits = 0;
+      while (c >= 48 && c <= 57) {
+        if (ex < 100000) ex = ex * 10 + (c - 48);
+        exDigits++;
+        c = ++p < end ? s.charCodeAt(p) : -1;
+      }
+      if (exDigits === 0) return 0;
+      e10 += eneg ? -ex : ex;
+    }
+  } else if (nDigits === 0) {
+    return 0;
+  }
+  // Token must end here.
+  if (!(c === 32 || c === 9 || c === 13 || c === 10 || c === -1)) return 0;
+  let v: number;
+  if (m < TWO_POW_53 && e10 >= -22 && e10 <= 22) {
+    // Exact: m is an exact integer double (every partial sum was below 2^53), 10^|e10| is exact,
+    // and a single IEEE multiply/divide is correctly rounded.
+    v = e10 < 0 ? m / POW10[-e10]! : e10 === 0 ? m : m * POW10[e10]!;
+    if (neg) v = -v;
+  } else {
+    v = Number(s.slice(tokStart, p));
+    if (v - v !== 0) return 0; // non-finite (overflow): let the slow path report it
+  }
+  fvOk = true;
+  fvEnd = p;
+  return v;
+}
+
+/**
+ * Incremental Matrix Market parser: feed text chunks (arbitrary split points, even mid-line or
+ * mid-number) with {@link push}, then call {@link finish}. Never holds the whole text in one
+ * string; memory is O(entries). Throws {@link SparseFormatError} (with `.line`) on bad input;
+ * after an error the parser is unusable (every further call rethrows the same error).
+ */
+export class MatrixMarketParser {
+  private phase = PHASE_BANNER;
+  private carry = '';
+  /** Number of lines consumed so far (= 1-based number of the last consumed line). */
+  private line = 0;
+  private error: unknown = undefined;
+
+  private format: MmFormat = 'coordinate';
+  private field: MmField = 'real';
+  private symmetry: MmSymmetry = 'general';
+  private sym = SYM_GENERAL;
+  private rows = 0;
+  private cols = 0;
+  private declared = 0;
+  private comments: string[] = [];
+
+  private rowIdx = new Int32Array(0);
+  private colIdx = new Int32Array(0);
+  private vals = new Float64Array(0);
+  /** Expanded entries written to the arrays. */
+  private count = 0;
+  /** Entries read from the file (before expansion). */
+  private stored = 0;
+  // Array format: position of the next value.
+  private arrRow = 0;
+  private arrCol = 0;
+
+  // Slow-path results.
+  private sI = 0;
+  private sJ = 0;
+  private sV = 0;
+
+  /** Feed the next piece of text. */
+  push(chunk: string): void {
+    if (this.error !== undefined) throw this.error;
+    if (this.phase === PHASE_DONE) throw new InvalidArgumentError('MatrixMarketParser: push() after finish()');
+    if (chunk.length === 0) return;
+    try {
+      let start = 0;
+      if (this.carry.length > 0) {
+        const nl = chunk.indexOf('\n');
+        if (nl < 0) {
+          this.carry += chunk;
+          return;
+        }
+        const first = this.carry + chunk.slice(0, nl + 1);
+        this.carry = '';
+        this.process(first, 0, first.length);
+        start = nl + 1;
+      }
+      const last = chunk.lastIndexOf('\n');
+      if (last < start) {
+        if (start < chunk.length) this.carry = chunk.slice(start);
+        return;
+      }
+      this.process(chunk, start, last + 1);
+      if (last + 1 < chunk.length) this.carry = chunk.slice(last + 1);
+    } catch (e) {
+      this.error = e;
+      throw e;
+    }
+  }
+
+  /** Signal the end of input; validates counts and returns the (trimmed) COO data. */
+  finish(): MatrixMarketData {
+    if (this.error !== undefined) throw this.error;
+    if (this.phase === PHASE_DONE) throw new InvalidArgumentError('MatrixMarketParser: finish() called twice');
+    try {
+      if (this.carry.length > 0) {
+        const rest = this.carry;
+        this.carry = '';
+        this.process(rest, 0, rest.length);
+      }
+      if (this.phase === PHASE_BANNER) {
+        throw new SparseFormatError('empty input: missing %%MatrixMarket banner', 1);
+      }
+      if (this.phase === PHASE_HEADER) {
+        throw new SparseFormatError('unexpected end of input: missing size line', this.line);
+      }
+      if (this.stored < this.declared) {
+        throw new SparseFormatError(
+          `unexpected end of input: expected ${this.declared} entries, got ${this.stored} (file truncated?)`,
+          this.line,
+        );
+      }
+      this.phase = PHASE_DONE;
+      const n = this.count;
+      const trim = n !== this.rowIdx.length;
+      const data: MatrixMarketData = {
+        header: {
+          format: this.format,
+          field: this.field,
+          symmetry: this.symmetry,
+          rows: this.rows,
+          cols: this.cols,
+          storedEntries: this.declared,
+          comments: this.comments,
+        },
+        rows: this.rows,
+        cols: this.cols,
+        rowIndex: trim ? this.rowIdx.slice(0, n) : this.rowIdx,
+        colIndex: trim ? this.colIdx.slice(0, n) : this.colIdx,
+        values: trim ? this.vals.slice(0, n) : this.vals,
+      };
+      this.rowIdx = new Int32Array(0);
+      this.colIdx = new Int32Array(0);
+      this.vals = new Float64Array(0);
+      return data;
+    } catch (e) {
+      this.error = e;
+      throw e;
+    }
+  }
+
+  /** Process the complete lines in s[pos, end): s[end-1] is '\n', or end is the end of input. */
+  private process(s: string, pos: number, end: number): void {
+    while (pos < end && this.phase !== PHASE_ENTRIES) {
+      let nl = s.indexOf('\n', pos);
+      if (nl < 0 || nl >= end) nl = end;
+      this.headerLine(s.slice(pos, nl));
+      pos = nl + 1;
+    }
+    if (pos < end) {
+      if (this.format === 'coordinate') this.coordinateLines(s, pos, end);
+      else this.arrayLines(s, pos, end);
+    }
+  }
+
+  private headerLine(raw: string): void {
+    const lineNo = ++this.line;
+    if (this.phase === PHASE_BANNER) {
+      this.parseBanner(lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw, lineNo);
+      this.phase = PHASE_HEADER;
+      return;
+    }
+    const trimmed = raw.trim();
+    if (trimmed.length === 0) return;
+    if (trimmed.charCodeAt(0) === 37 /* % */) {
+      this.comments.push(commentText(raw));
+      return;
+    }
+    this.parseSizeLine(trimmed, lineNo);
+    this.phase = PHASE_ENTRIES;
+  }
+
+  private parseBanner(raw: string, lineNo: number): void {
+    const tokens = tokenize(raw);
+    if (tokens.length === 0 || tokens[0]!.toLowerCase() !== '%%matrixmarket') {
+      throw new SparseFormatError(
+        'missing %%MatrixMarket banner (expected "%%MatrixMarket matrix <format> <field> <symmetry>" on the first line)',
+        lineNo,
+      );
+    }
+    if (tokens.length < 5) {
+      throw new SparseFormatError(
+        `incomplete banner "${raw.trim()}": expected "%%MatrixMarket matrix <format> <field> <symmetry>"`,
+        lineNo,
+      );
+    }
+    if (tokens.length > 5) {
+      throw new SparseFormatError(`unexpected extra words in banner "${raw.trim()}"`, lineNo);
+    }
+    const object = tokens[1]!.toLowerCase();
+    const format = tokens[2]!.toLowerCase();
+    const field = tokens[3]!.toLowerCase();
+    const symmetry = tokens[4]!.toLowerCase();
+    if (object !== 'matrix') {
+      throw new SparseFormatError(`unsupported object "${tokens[1]}" (only "matrix" is supported)`, lineNo);
+    }
+    if (format !== 'coordinate' && format !== 'array') {
+      throw new SparseFormatError(`unknown format "${tokens[2]}" (expected coordinate or array)`, lineNo);
+    }
+    if (field !== 'real' && field !== 'double' && field !== 'integer' && field !== 'pattern' && field !== 'complex') {
+      throw new SparseFormatError(`unknown field "${tokens[3]}" (expected real, integer or pattern)`, lineNo);
+    }
+    if (symmetry !== 'general' && symmetry !== 'symmetric' && symmetry !== 'skew-symmetric' && symmetry !== 'hermitian') {
+      throw new SparseFormatError(
+        `unknown symmetry "${tokens[4]}" (expected general, symmetric or skew-symmetric)`,
+        lineNo,
+      );
+    }
+    if (field === 'complex') throw new SparseFormatError('complex matrices are unsupported', lineNo);
+    if (symmetry === 'hermitian') throw new SparseFormatError('hermitian matrices are unsupported', lineNo);
+    if (field === 'pattern' && format === 'array') {
+      throw new SparseFormatError('invalid banner: the pattern field cannot be used with the array format', lineNo);
+    }
+    if (field === 'pattern' && symmetry === 'skew-symmetric') {
+      throw new SparseFormatError('invalid banner: a pattern matrix cannot be skew-symmetric', lineNo);
+    }
+    this.format = format;
+    this.field = field === 'double' ? 'real' : field;
+    this.symmetry = symmetry;
+    this.sym = symmetry === 'general' ? SYM_GENERAL : symmetry === 'symmetric' ? SYM_SYMMETRIC : SYM_SKEW;
+  }
+
+  private parseSizeLine(trimmed: string, lineNo: number): void {
+    const tokens = trimmed.split(WS_RE);
+    const coord = this.format === 'coordinate';
+    const want = coord ? 3 : 2;
+    const what = coord ? '"rows cols entries"' : '"rows cols"';
+    if (tokens.length !== want) {
+      throw new SparseFormatError(
+        `invalid size line "${trimmed}": expected ${want} non-negative integers ${what} for ${this.format} format, got ${tokens.length} tokens`,
+        lineNo,
+      );
+    }
+    const nums: number[] = [];
+    for (const t of tokens) {
+      if (!DIGITS_RE.test(t)) {
+        throw new SparseFormatError(
+          `invalid size line "${trimmed}": "${t}" is not a non-negative integer (expected ${what})`,
+          lineNo,
+        );
+      }
+      nums.push(Number(t));
+    }
+    const rows = nums[0]!;
+    const cols = nums[1]!;
+    if (rows > MAX_DIM || cols > MAX_DIM) {
+      throw new SparseFormatError(`matrix size ${rows}x${cols} exceeds the supported maximum ${MAX_DIM}`, lineNo);
+    }
+    if (this.sym !== SYM_GENERAL && rows !== cols) {
+      throw new SparseFormatError(`${this.symmetry} matrix must be square, but the size line says ${rows}x${cols}`, lineNo);
+    }
+    let declared: number;
+    let expanded: number;
+    if (coord) {
+      declared = nums[2]!;
+      if (!Number.isSafeInteger(declared)) {
+        throw new SparseFormatError(`entry count ${tokens[2]} is too large`, lineNo);
+      }
+      expanded = this.sym === SYM_GENERAL ? declared : 2 * declared;
+    } else if (this.sym === SYM_GENERAL) {
+      declared = rows * cols;
+      expanded = declared;
+    } else if (this.sym === SYM_SYMMETRIC) {
+      declared = (rows * (rows + 1)) / 2;
+      expanded = rows * rows;
+    } else {
+      declared = rows === 0 ? 0 : (rows * (rows - 1)) / 2;
+      expanded = 2 * declared;
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.declared = declared;
+    const cap = Math.min(expanded, MAX_PREALLOC);
+    this.rowIdx = new Int32Array(cap);
+    this.colIdx = new Int32Array(cap);
+    this.vals = new Float64Array(cap);
+    if (!coord && this.sym === SYM_SKEW) this.arrRow = 1; // strictly lower triangle starts at (1, 0)
+  }
+
+  /** Make room for at least `need` entries (doubling). */
+  private grow(need: number): void {
+    let cap = Math.max(16, this.rowIdx.length * 2);
+    while (cap < need) cap *= 2;
+    const r = new Int32Array(cap);
+    r.set(this.rowIdx.subarray(0, this.count));
+    const c = new Int32Array(cap);
+    c.set(this.colIdx.subarray(0, this.count));
+    const v = new Float64Array(cap);
+    v.set(this.vals.subarray(0, this.count));
+    this.rowIdx = r;
+    this.colIdx = c;
+    this.vals = v;
+  }
+
+  /** Hot loop for coordinate entry lines in s[pos, end). */
+  private coordinateLines(s: string, pos: number, end: number): void {
+    const rows = this.rows;
+    const cols = this.cols;
+    const sym = this.sym;
+    const declared = this.declared;
+    const hasValue = this.field !== 'pattern';
+    const integerOnly = this.field === 'integer';
+    let ri = this.rowIdx;
+    let ci = this.colIdx;
+    let va = this.vals;
+    let cap = ri.length;
+    let n = this.count;
+    let stored = this.stored;
+    let lineNo = this.line;
+    let p = pos;
+    const grain = sym === SYM_GENERAL ? 1 : 2; // entries appended per stored entry (at most)
+    try {
+      while (p < end) {
+        lineNo++;
+        const lineStart = p;
+        let i = 0;
+        let j = 0;
+        let v = 1;
+        let ok = false;
+        fast: {
+          let c = s.charCodeAt(p);
+          while (c === 32) c = s.charCodeAt(++p);
+          // row index
+          if (c < 49 || c > 57) break fast; // must start with 1-9
+          i = c - 48;
+          c = s.charCodeAt(++p);
+          while (c >= 48 && c <= 57) {
+            i = i * 10 + (c - 48);
+            c = s.charCodeAt(++p);
+          }
+          if (i > rows || (c !== 32 && c !== 9)) break fast;
+          do c = s.charCodeAt(++p);
+          while (c === 32 || c === 9);
+          // column index
+          if (c < 49 || c > 57) break fast;
+          j = c - 48;
+          c = s.charCodeAt(++p);
+          while (c >= 48 && c <= 57) {
+            j = j * 10 + (c - 48);
+            c = s.charCodeAt(++p);
+          }
+          if (j > cols) break fast;
+          if (hasValue) {
+            if (c !== 32 && c !== 9) break fast;
+            do c = s.charCodeAt(++p);
+            while (c === 32 || c === 9);
+            v = fastValue(s, p, end, integerOnly);
+            if (!fvOk) break fast;
+            p = fvEnd;
+            c = s.charCodeAt(p);
+          }
+          while (c === 32 || c === 9 || c === 13) c = s.charCodeAt(++p);
+          if (c === 10) p++;
+          else if (p < end) break fast;
+          ok = true;
+        }
+        if (!ok) {
+          let lineEnd = s.indexOf('\n', lineStart);
+          if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
+          p = lineEnd + 1;
+          if (!this.slowCoordinateLine(s.slice(lineStart, lineEnd), lineNo)) continue;
+          i = this.sI;
+          j = this.sJ;
+          v = this.sV;
+        }
+        if (stored >= declared) {
+          throw new SparseFormatError(`more entries than the ${declared} declared on the size line`, lineNo);
+        }
+        stored++;
+        if (n + grain > cap) {
+          this.count = n;
+          this.grow(n + grain);
+          ri = this.rowIdx;
+          ci = this.colIdx;
+          va = this.vals;
+          cap = ri.length;
+        }
+        ri[n] = i - 1;
+        ci[n] = j - 1;
+        va[n] = v;
+        n++;
+        if (sym !== SYM_GENERAL) {
+          if (i !== j) {
+            ri[n] = j - 1;
+            ci[n] = i - 1;
+            va[n] = sym === SYM_SKEW ? 0 - v : v;
+            n++;
+          } else if (sym === SYM_SKEW && v !== 0) {
+            throw new SparseFormatError(
+              `skew-symmetric matrix has a nonzero diagonal entry (${i}, ${i}) = ${v}`,
+              lineNo,
+            );
+          }
+        }
+      }
+    } finally {
+      this.count = n;
+      this.stored = stored;
+      this.line = lineNo;
+    }
+  }
+
+  /**
+   * Strict parse of one coordinate entry line (without '\n'). Returns false for blank and
+   * comment lines, true with sI/sJ/sV set for an entry; throws SparseFormatError otherwise.
+   */
+  private slowCoordinateLine(line: string, lineNo: number): boolean {
+    const tokens = tokenize(line);
+    if (tokens.length === 0) return false;
+    if (tokens[0]!.charCodeAt(0) === 37 /* % */) {
+      this.comments.push(commentText(line));
+      return false;
+    }
+    const hasValue = this.field !== 'pattern';
+    const want = hasValue ? 3 : 2;
+    if (tokens.length !== want) {
+      throw new SparseFormatError(
+        `expected ${want} tokens (${hasValue ? 'row col value' : 'row col'}) for a ${this.field} coordinate entry, got ${tokens.length}: "${line.trim()}"`,
+        lineNo,
+      );
+    }
+    this.sI = parseIndex(tokens[0]!, 'row', this.rows, lineNo);
+    this.sJ = parseIndex(tokens[1]!, 'column', this.cols, lineNo);
+    this.sV = hasValue ? parseValueToken(tokens[2]!, this.field, lineNo) : 1;
+    return true;
+  }
+
+  /** Loop for array-format value lines in s[pos, end). */
+  private arrayLines(s: string, pos: number, end: number): void {
+    const rows = this.rows;
+    const sym = this.sym;
+    const declared = this.declared;
+    const integerOnly = this.field === 'integer';
+    let ri = this.rowIdx;
+    let ci = this.colIdx;
+    let va = this.vals;
+    let cap = ri.length;
+    let n = this.count;
+    let stored = this.stored;
+    let lineNo = this.line;
+    let r = this.arrRow;
+    let col = this.arrCol;
+    let p = pos;
+    const grain = sym === SYM_GENERAL ? 1 : 2;
+    try {
+      while (p < end) {
+        lineNo++;
+        const lineStart = p;
+        let v = 0;
+        let ok = false;
+        fast: {
+          let c = s.charCodeAt(p);
+          while (c === 32 || c === 9) c = s.charCodeAt(++p);
+          v = fastValue(s, p, end, integerOnly);
+          if (!fvOk) break fast;
+          p = fvEnd;
+          c = s.charCodeAt(p);
+          while (c === 32 || c === 9 || c === 13) c = s.charCodeAt(++p);
+          if (c === 10) p++;
+          else if (p < end) break fast;
+          ok = true;
+        }
+        if (!ok) {
+          let lineEnd = s.indexOf('\n', lineStart);
+          if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
+          p = lineEnd + 1;
+          const line = s.slice(lineStart, lineEnd);
+          const tokens = tokenize(line);
+          if (tokens.length === 0) continue;
+          if (tokens[0]!.charCodeAt(0) === 37) {
+            this.comments.push(commentText(line));
+            continue;
+          }
+          if (tokens.length !== 1) {
+            throw new SparseFormatError(
+              `expected 1 value per line in array format, got ${tokens.length} tokens: "${line.trim()}"`,
+              lineNo,
+            );
+          }
+          v = parseValueToken(tokens[0]!, this.field, lineNo);
+        }
+        if (stored >= declared) {
+          throw new SparseFormatError(`more entries than the ${declared} declared on the size line`, lineNo);
+        }
+        stored++;
+        if (n + grain > cap) {
+          this.count = n;
+          this.grow(n + grain);
+          ri = this.rowIdx;
+          ci = this.colIdx;
+          va = this.vals;
+          cap = ri.length;
+        }
+        ri[n] = r;
+        ci[n] = col;
+        va[n] = v;
+        n++;
+        if (sym !== SYM_GENERAL && r !== col) {
+          ri[n] = col;
+          ci[n] = r;
+          va[n] = sym === SYM_SKEW ? 0 - v : v;
+          n++;
+        }
+        // Advance column-major position (lower triangle for symmetric, strictly lower for skew).
+        if (++r >= rows) {
+          col++;
+          r = sym === SYM_GENERAL ? 0 : sym === SYM_SYMMETRIC ? col : col + 1;
+        }
+      }
+    } finally {
+      this.count = n;
+      this.stored = stored;
+      this.line = lineNo;
+      this.arrRow = r;
+      this.arrCol = col;
+    }
+  }
+}
+
+function commentText(line: string): string {
+  const k = line.indexOf('%');
+  let t = line.slice(k + 1);
+  if (t.endsWith('\r')) t = t.slice(0, -1);
+  return t;
+}
+
+function parseIndex(tok: string, what: 'row' | 'column', bound: number, lineNo: number): number {
+  if (!DIGITS_RE.test(tok)) {
+    if (REAL_RE.test(tok) || NONFINITE_RE.test(tok)) {
+      throw new SparseFormatError(`${what} index ${tok} is not a positive integer (must be in 1..${bound})`, lineNo);
+    }
+    throw new SparseFormatError(`invalid ${what} index "${tok}" (expected an integer in 1..${bound})`, lineNo);
+  }
+  const k = Number(tok);
+  if (k < 1 || k > bound) {
+    throw new SparseFormatError(`${what} index ${tok} out of range (must be in 1..${bound})`, lineNo);
+  }
+  return k;
+}
+
+function parseValueToken(tok: string, field: MmField, lineNo: number): number {
+  if (NONFINITE_RE.test(tok)) {
+    throw new SparseFormatError(`non-finite value "${tok}" (values must be finite)`, lineNo);
+  }
+  if (field === 'integer') {
+    if (!INT_RE.test(tok)) {
+      if (REAL_RE.test(tok)) {
+        throw new SparseFormatError(`invalid integer value "${tok}": the integer field needs whole numbers without '.' or exponent`, lineNo);
+      }
+      throw new SparseFormatError(`invalid integer value "${tok}"`, lineNo);
+    }
+  } else if (!REAL_RE.test(tok)) {
+    throw new SparseFormatError(`invalid real value "${tok}"`, lineNo);
+  }
+  const v = Number(tok);
+  if (!Number.isFinite(v)) {
+    throw new SparseFormatError(`non-finite value "${tok}" (overflows a double; values must be finite)`, lineNo);
+  }
+  return v;
+}
+
+/** Parse a whole Matrix Market text. */
+export function parseMatrixMarket(text: string): MatrixMarketData {
+  const p = new MatrixMarketParser();
+  p.push(text);
+  return p.finish();
+}
+
+/**
+ * Parse a stream of text or UTF-8 bytes (e.g. `fetch(url).then(r => r.body)`, a Node read stream,
+ * or any async iterable). Bytes are decoded with a streaming TextDecoder, so multibyte characters
+ * may be split across chunks.
+ */
+export async function parseMatrixMarketStream(
+  chunks: AsyncIterable<string | Uint8Array> | ReadableStream<Uint8Array>,
+): Promise<MatrixMarketData> {
+  const parser = new MatrixMarketParser();
+  const decoder = new TextDecoder('utf-8');
+  let pendingBytes = false;
+  const feed = (chunk: string | Uint8Array): void => {
+    if (typeof chunk === 'string') {
+      if (pendingBytes) {
+        parser.push(decoder.decode());
+        pendingBytes = false;
+      }
+      parser.push(chunk);
+    } else {
+      pendingBytes = true;
+      parser.push(decoder.decode(chunk, { stream: true }));
+    }
+  };
+  if (isReadableStream(chunks)) {
+    // getReader() rather than async iteration: not every browser makes ReadableStream iterable.
+    const reader = chunks.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        feed(value);
+      }
+    } catch (e) {
+      await reader.cancel(e).catch(() => undefined);
+      throw e;
+    } finally {
+      reader.releaseLock();
+    }
+  } else {
+    for await (const chunk of chunks) feed(chunk);
+  }
+  if (pendingBytes) parser.push(decoder.decode());
+  return parser.finish();
+}
+
+function isReadableStream(x: unknown): x is ReadableStream<Uint8Array> {
+  return typeof (x as { getReader?: unknown }).getReader === 'function';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+// ---------------------------------------------------------------------------------------------
+
+const CHUNK_CHARS = 64 * 1024;
+
+/** Shortest round-trip text of a finite double (String() drops the sign of -0, we keep it). */
+function formatReal(v: number): string {
+  return v === 0 && 1 / v < 0 ? '-0' : String(v);
+}
+
+function formatInteger(v: number): string {
+  if (v === 0 && 1 / v < 0) return '-0';
+  // String() switches to exponent notation at 1e21, which is not a valid integer token.
+  return Math.abs(v) < 1e21 ? String(v) : BigInt(v).toString();
+}
+
+function commentBlock(comment: string | undefined): string {
+  if (comment === undefined) return '';
+  let out = '';
+  for (const line of comment.split(/\r?\n/)) out += `%${line}\n`;
+  return out;
+}
+
+function checkDims(rows: number, cols: number): void {
+  if (!Number.isInteger(rows) || rows < 0 || rows > MAX_DIM || !Number.isInteger(cols) || cols < 0 || cols > MAX_DIM) {
+    throw new InvalidArgumentError(`invalid matrix size ${rows}x${cols}`);
+  }
+}
+
+/**
+ * Generator variant of {@link formatMatrixMarketCoordinate} for large matrices: yields text chunks
+ * of about 64 KiB. All arguments are validated (and the entry count computed) before the first
+ * chunk is yielded, so a consumer that fails on the first `next()` has written nothing.
+ */
+export function* matrixMarketCoordinateChunks(
+  rows: number,
+  cols: number,
+  rowIndex: Int32Array,
+  colIndex: Int32Array,
+  values: Float64Array | null,
+  opts: WriteOptions = {},
+): Generator<string> {
+  checkDims(rows, cols);
+  const symmetry = opts.symmetry ?? 'general';
+  const field = opts.field ?? (values === null ? 'pattern' : 'real');
+  if (symmetry !== 'general' && symmetry !== 'symmetric' && symmetry !== 'skew-symmetric') {
+    throw new InvalidArgumentError(`unknown symmetry "${String(symmetry)}"`);
+  }
+  if (field !== 'real' && field !== 'integer' && field !== 'pattern') {
+    throw new InvalidArgumentError(`unknown field "${String(field)}"`);
+  }
+  if (field !== 'pattern' && values === null) {
+    throw new InvalidArgumentError(`field "${field}" needs values (got null)`);
+  }
+  if (symmetry !== 'general' && rows !== cols) {
+    throw new InvalidArgumentError(`a ${symmetry} matrix must be square, got ${rows}x${cols}`);
+  }
+  if (field === 'pattern' && symmetry === 'skew-symmetric') {
+    throw new InvalidArgumentError('a pattern matrix cannot be skew-symmetric');
+  }
+  const len = rowIndex.length;
+  if (colIndex.length !== len || (values !== null && field !== 'pattern' && values.length !== len)) {
+    throw new InvalidArgumentError(
+      `rowIndex, colIndex and values must have the same length (got ${len}, ${colIndex.length}, ${values?.length})`,
+    );
+  }
+  // Validation + count pass.
+  const symMode = symmetry === 'general' ? SYM_GENERAL : symmetry === 'symmetric' ? SYM_SYMMETRIC : SYM_SKEW;
+  const vals = field === 'pattern' ? null : values;
+  let nnz = 0;
+  for (let k = 0; k < len; k++) {
+    const r = rowIndex[k]!;
+    const c = colIndex[k]!;
+    if (r < 0 || r >= rows || c < 0 || c >= cols) {
+      throw new InvalidArgumentError(`entry ${k}: index (${r}, ${c}) out of range for a ${rows}x${cols} matrix`);
+    }
+    if (symMode === SYM_SYMMETRIC ? r < c : symMode === SYM_SKEW ? r <= c : false) continue;
+    nnz++;
+    if (vals !== null) {
+      const v = vals[k]!;
+      if (!Number.isFinite(v)) throw new NonFiniteValueError(`entry ${k} at (${r}, ${c}) has non-finite value ${v}`);
+      if (field === 'integer' && !Number.isInteger(v)) {
+        throw new InvalidArgumentError(`entry ${k} at (${r}, ${c}): value ${v} is not an integer (field "integer")`);
+      }
+    }
+  }
+  let buf = `%%MatrixMarket matrix coordinate ${field} ${symmetry}\n${commentBlock(opts.comment)}${rows} ${cols} ${nnz}\n`;
+  const fmt = field === 'integer' ? formatInteger : formatReal;
+  for (let k = 0; k < len; k++) {
+    const r = rowIndex[k]!;
+    const c = colIndex[k]!;
+    if (symMode === SYM_SYMMETRIC ? r < c : symMode === SYM_SKEW ? r <= c : false) continue;
+    if (vals === null) buf += `${r + 1} ${c + 1}\n`;
+    else buf += `${r + 1} ${c + 1} ${fmt(vals[k]!)}\n`;
+    if (buf.length >= CHUNK_CHARS) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf.length > 0) yield buf;
+}
+
+/**
+ * Write coordinate format from COO (0-based input; written 1-based). Values are written in the
+ * shortest form that round-trips exactly (String(v), keeping the sign of -0). With symmetry
+ * 'symmetric' only entries with row >= col are written (the caller guarantees symmetry);
+ * 'skew-symmetric' writes only row > col. `values === null` writes a pattern matrix.
+ * Throws InvalidArgumentError for bad sizes/indices/options and NonFiniteValueError for NaN/Inf.
+ */
+export function formatMatrixMarketCoordinate(
+  rows: number,
+  cols: number,
+  rowIndex: Int32Array,
+  colIndex: Int32Array,
+  values: Float64Array | null,
+  opts?: WriteOptions,
+): string {
+  let out = '';
+  for (const chunk of matrixMarketCoordinateChunks(rows, cols, rowIndex, colIndex, values, opts)) out += chunk;
+  return out;
+}
+
+/**
+ * Array (dense, column-major) format writer for vectors/dense matrices (`real general`):
+ * `columnMajor` has length rows*cols.
+ */
+export function formatMatrixMarketArray(
+  rows: number,
+  cols: number,
+  columnMajor: Float64Array,
+  opts: { comment?: string } = {},
+): string {
+  checkDims(rows, cols);
+  if (columnMajor.length !== rows * cols) {
+    throw new InvalidArgumentError(`array data has length ${columnMajor.length}, expected rows*cols = ${rows * cols}`);
+  }
+  for (let k = 0; k < columnMajor.length; k++) {
+    const v = columnMajor[k]!;
+    if (!Number.isFinite(v)) throw new NonFiniteValueError(`element ${k} has non-finite value ${v}`);
+  }
+  const parts: string[] = [`%%MatrixMarket matrix array real general\n${commentBlock(opts.comment)}${rows} ${cols}\n`];
+  let buf = '';
+  for (let k = 0; k < columnMajor.length; k++) {
+    buf += `${formatReal(columnMajor[k]!)}\n`;
+    if (buf.length >= CHUNK_CHARS) {
+      parts.push(buf);
+      buf = '';
+    }
+  }
+  parts.push(buf);
+  return parts.join('');
+}
