@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedMatrices } from './shared-dir.js';
 
 // Runs the built CLI (npm test builds dist/ first) as a user would.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'sparse-wasm.js');
-const shared = path.resolve(root, '../shared/matrices');
+const shared = sharedMatrices;
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

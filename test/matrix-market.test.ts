@@ -16,9 +16,10 @@ import {
 } from '../src/io/matrix-market.js';
 import { readMatrixMarketFile, writeMatrixMarketFile } from '../src/io/matrix-market-node.js';
 import { InvalidArgumentError, NonFiniteValueError, SparseError, SparseFormatError } from '../src/errors.js';
+import { sharedMatrices } from './shared-dir.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MATRICES = path.resolve(HERE, '../../shared/matrices');
+const MATRICES = sharedMatrices;
 
 // ---------------------------------------------------------------------------------------------
 // Reference values, copied by hand from /work/shared/matrices/INDEX.md (scipy.io.mmread counts).

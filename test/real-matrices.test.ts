@@ -7,11 +7,12 @@ import { readMatrix } from '../src/node.js';
 import { csrToMatrixMarket, csrFromMatrixMarket } from '../src/io/csr-io.js';
 import { parseMatrixMarket } from '../src/io/matrix-market.js';
 import { matrixProperties } from '../src/matrix/properties.js';
+import { sharedMatrices } from './shared-dir.js';
 
 // SciPy's reading of every shared matrix and y = A x for x_i = sin(i + 1), written by
 // scripts/scipy-reference.py (Debian python3-scipy): the independent reference here.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dir = path.resolve(here, '../../shared/matrices');
+const dir = sharedMatrices;
 const ref = JSON.parse(readFileSync(path.join(here, 'fixtures/scipy-spmv.json'), 'utf8')) as {
   matrices: Record<string, { complex?: boolean; rows: number; cols: number; nnz: number; sumValues: number; absSumValues: number; yNorm2: number; yAt: Record<string, number>; yAbsScale: Record<string, number> }>;
 };
