@@ -523,6 +523,18 @@ export class CsrMatrix extends WasmResource {
     return this.product(false, x, y, options);
   }
 
+  /**
+   * y = A x on wasm pointers (cols and rows float64s; distinct). For solvers in this package:
+   * call prepareSpmv() once first so this never allocates.
+   * @internal
+   */
+  multiplyPtr(x: number, y: number): void {
+    const e = this.runtime.exports;
+    const s = this.sell;
+    if (s) e.sellSpmv(this.rows, s.chunks, s.chunkPtr, s.cols, s.vals, s.perm, x, y, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr);
+    else e.csrSpmv(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, x, y);
+  }
+
   /** y = alpha A^T x + beta y. */
   multiplyTransposed<T extends VectorLike = Float64Array>(x: VectorLike, y?: T, options: MultiplyOptions = {}): T {
     return this.product(true, x, y, options);

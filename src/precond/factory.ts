@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { CsrMatrix } from '../matrix/csr.js';
+import { JacobiPreconditioner } from './jacobi.js';
+import { ChebyshevPreconditioner } from './chebyshev.js';
+import type { Preconditioner, PreconditionerName, PreconditionerOptions } from './types.js';
+
+const OPTION_KEYS = new Set(['omega', 'dropTolerance', 'maxFill', 'degree', 'eigenSteps', 'pivot']);
+
+export function checkPreconditionerOptions(o: PreconditionerOptions): void {
+  for (const k of Object.keys(o)) {
+    if (!OPTION_KEYS.has(k)) throw new InvalidArgumentError(`unknown preconditioner option "${k}"`);
+  }
+  if (o.pivot !== undefined && o.pivot !== 'shift' && o.pivot !== 'error') {
+    throw new InvalidArgumentError(`pivot must be 'shift' or 'error', got ${String(o.pivot)}`);
+  }
+}
+
+/**
+ * Builds a named preconditioner for A (analysis and numeric setup). `forMinres` makes Jacobi use
+ * |diag(A)| so it is SPD as MINRES requires. Returns null for 'none'.
+ */
+export function createPreconditioner(
+  A: CsrMatrix, name: PreconditionerName, options: PreconditionerOptions = {}, forMinres = false,
+): Preconditioner | null {
+  checkPreconditionerOptions(options);
+  switch (name) {
+    case 'none':
+      return null;
+    case 'jacobi':
+      return new JacobiPreconditioner(A, { pivot: options.pivot, absolute: forMinres });
+    case 'chebyshev':
+      return new ChebyshevPreconditioner(A, { degree: options.degree, eigenSteps: options.eigenSteps });
+    default:
+      throw new InvalidArgumentError(`unknown preconditioner "${String(name)}"`);
+  }
+}

@@ -1,0 +1,295 @@
+import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
+import { CsrMatrix } from '../matrix/csr.js';
+import { createPreconditioner, checkPreconditionerOptions } from '../precond/factory.js';
+import { FunctionPreconditioner } from '../precond/user.js';
+import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
+import { WasmResource } from '../runtime/resource.js';
+import { DenseVector } from '../vector.js';
+import { KrylovContext, type InnerResult } from '../solvers/context.js';
+import { runCg, CG_VECTORS } from '../solvers/cg.js';
+import { runBicgstab, BICGSTAB_VECTORS } from '../solvers/bicgstab.js';
+import { runGmres, GmresState } from '../solvers/gmres.js';
+import { runMinres, MINRES_VECTORS } from '../solvers/minres.js';
+import type { MethodName, ResidualKind, SetupOptions, SolveOptions, SolveResult, StopReason } from '../solvers/types.js';
+import { chooseDefaults } from './auto.js';
+
+export interface SessionOptions extends SetupOptions, Omit<SolveOptions, 'x0'> {}
+
+const SETUP_KEYS = ['method', 'precond', 'precondOptions', 'restart'];
+const SOLVE_KEYS = ['rtol', 'atol', 'maxIterations', 'x0', 'onIteration', 'signal', 'history'];
+const METHODS: MethodName[] = ['cg', 'bicgstab', 'gmres', 'minres'];
+const PRECONDS: PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'];
+/** times the recurrence may restart from the true residual before the solve gives up */
+const MAX_REPLACEMENTS = 8;
+
+const RESIDUAL_KIND: Record<MethodName, ResidualKind> = {
+  cg: 'recursive-2-norm',
+  bicgstab: 'recursive-2-norm',
+  gmres: 'gmres-estimate',
+  minres: 'minres-estimate',
+};
+
+function checkSolveOptions(o: SolveOptions, allowX0: boolean): void {
+  if (o.rtol !== undefined && !(o.rtol >= 0 && o.rtol < Infinity)) throw new InvalidArgumentError(`rtol must be a finite number >= 0, got ${o.rtol}`);
+  if (o.atol !== undefined && !(o.atol >= 0 && o.atol < Infinity)) throw new InvalidArgumentError(`atol must be a finite number >= 0, got ${o.atol}`);
+  if (o.maxIterations !== undefined && !(Number.isInteger(o.maxIterations) && o.maxIterations >= 0)) {
+    throw new InvalidArgumentError(`maxIterations must be an integer >= 0, got ${o.maxIterations}`);
+  }
+  if (o.onIteration !== undefined && typeof o.onIteration !== 'function') throw new InvalidArgumentError('onIteration must be a function');
+  if (o.signal !== undefined && (o.signal === null || typeof o.signal.aborted !== 'boolean')) throw new InvalidArgumentError('signal must be an AbortSignal');
+  if (!allowX0 && o.x0 !== undefined) throw new InvalidArgumentError('x0 is given per solve, not when the session is made');
+}
+
+/**
+ * A matrix, its preconditioner and all solver workspace, for solving A x = b many times.
+ * Setup (method choice, preconditioner analysis and factorization, workspace allocation) happens
+ * here once; `solve` allocates no wasm memory. If A's values change (A.setValues, A.scale or
+ * `update`), the next solve refactors the preconditioner: a stale factorization is never used.
+ * The session uses A, it does not own it: dispose A after the session.
+ */
+export class SolverSession extends WasmResource {
+  readonly A: CsrMatrix;
+  readonly method: MethodName;
+  /** the preconditioner's name ('none', 'ic0', ..., 'user') */
+  readonly precond: string;
+  /** why 'auto' chose this method and preconditioner */
+  readonly choice: string;
+  /** time of the setup in ms (preconditioner and workspace) */
+  readonly setupMs: number;
+  private M: Preconditioner | null;
+  private readonly ownsM: boolean;
+  private readonly restart: number;
+  private readonly defaults: SolveOptions;
+  private readonly x: number;
+  private readonly b: number;
+  private readonly r: number;
+  private readonly work: number[] = [];
+  private readonly basis: number = 0;
+  private readonly small: number = 0;
+  private readonly gmres: GmresState | undefined;
+  private pendingSetupMs = 0;
+
+  constructor(A: CsrMatrix, options: SessionOptions = {}) {
+    if (!(A instanceof CsrMatrix)) throw new InvalidArgumentError('SolverSession needs a CsrMatrix');
+    super(A.runtime);
+    const t0 = performance.now();
+    for (const k of Object.keys(options)) {
+      if (!SETUP_KEYS.includes(k) && !SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solver option "${k}"`);
+    }
+    checkSolveOptions(options, false);
+    if (A.rows !== A.cols) throw new DimensionMismatchError(`the matrix must be square to solve A x = b, got ${A.rows} x ${A.cols}`);
+    const method = options.method ?? 'auto';
+    if (method !== 'auto' && !METHODS.includes(method)) throw new InvalidArgumentError(`unknown method "${String(method)}"`);
+    const restart = options.restart ?? 30;
+    if (!Number.isInteger(restart) || restart < 1) throw new InvalidArgumentError(`restart must be an integer >= 1, got ${restart}`);
+    const pcOpts: PreconditionerOptions = options.precondOptions ?? {};
+    checkPreconditionerOptions(pcOpts);
+    this.A = A;
+    this.restart = Math.min(restart, Math.max(1, A.rows));
+    const { onIteration, signal, rtol, atol, maxIterations, history } = options;
+    this.defaults = { onIteration, signal, rtol, atol, maxIterations, history };
+
+    const spec = options.precond ?? 'auto';
+    let pcName: 'auto' | PreconditionerName = 'auto';
+    if (typeof spec === 'string') {
+      if (spec !== 'auto' && !PRECONDS.includes(spec)) throw new InvalidArgumentError(`unknown preconditioner "${spec}"`);
+      pcName = spec;
+    }
+    const choice = chooseDefaults(A, method, typeof spec === 'string' ? pcName : 'none');
+    this.method = choice.method;
+    A.prepareSpmv();
+    try {
+      if (typeof spec === 'function') {
+        this.M = new FunctionPreconditioner(this.runtime, A.rows, spec);
+        this.ownsM = true;
+      } else if (typeof spec === 'object' && spec !== null) {
+        if (typeof spec.applyPtr !== 'function' || spec.n !== A.rows) {
+          throw new InvalidArgumentError(`precond must be a name, a function or a Preconditioner for n = ${A.rows}`);
+        }
+        if (spec.runtime !== this.runtime) throw new InvalidArgumentError('the preconditioner belongs to another sparse-wasm runtime');
+        this.M = spec;
+        this.ownsM = false;
+      } else {
+        this.M = createPreconditioner(A, choice.precond, pcOpts, this.method === 'minres');
+        this.ownsM = true;
+      }
+      this.precond = this.M ? this.M.name : 'none';
+      this.choice = `${this.method} + ${this.precond}: ${choice.because}`;
+      const n = A.rows;
+      const vec = () => {
+        const p = this.own(this.runtime.alloc(n * 8));
+        this.runtime.exports.fill(n, 0, p); // touch now: first touch of fresh pages is slow
+        return p;
+      };
+      this.x = vec();
+      this.b = vec();
+      this.r = vec();
+      const count = this.method === 'cg' ? CG_VECTORS : this.method === 'bicgstab' ? BICGSTAB_VECTORS : this.method === 'minres' ? MINRES_VECTORS : 2;
+      for (let i = 0; i < count; i++) this.work.push(vec());
+      if (this.method === 'gmres') {
+        const m = this.restart;
+        this.basis = this.own(this.runtime.alloc((m + 1) * n * 8));
+        this.runtime.exports.fill((m + 1) * n, 0, this.basis);
+        this.small = this.own(this.runtime.alloc(2 * (m + 1) * 8));
+        this.gmres = new GmresState(m);
+      }
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+    this.setupMs = performance.now() - t0;
+    this.pendingSetupMs = this.setupMs;
+  }
+
+  /** Facts about the preconditioner as built (shifts, eigenvalue bounds, fill...). */
+  get precondInfo(): Record<string, number | string | boolean> {
+    return { ...(this.M?.info ?? {}) };
+  }
+
+  /**
+   * Replaces the matrix values (same pattern; `values` in CSR order) and refactors the
+   * preconditioner now, without a new analysis.
+   */
+  update(change: { values: ArrayLike<number> }): void {
+    this.alive('SolverSession');
+    for (const k of Object.keys(change)) if (k !== 'values') throw new InvalidArgumentError(`unknown update key "${k}"`);
+    this.A.setValues(change.values);
+    this.refreshPreconditioner();
+  }
+
+  private refreshPreconditioner(): void {
+    if (this.M && this.M.isStale(this.A)) {
+      const t0 = performance.now();
+      this.M.refactor(this.A);
+      this.A.prepareSpmv();
+      this.pendingSetupMs += performance.now() - t0;
+    }
+    this.A.prepareSpmv();
+  }
+
+  /** Solves A x = b. `x0` is the initial guess (default 0). Never throws for non-convergence. */
+  solve(b: ArrayLike<number>, x0?: ArrayLike<number> | null, options: SolveOptions = {}): SolveResult {
+    this.alive('SolverSession');
+    for (const k of Object.keys(options)) if (!SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solve option "${k}"`);
+    checkSolveOptions(options, true);
+    const o = { ...this.defaults, ...options };
+    const start = x0 ?? o.x0;
+    const n = this.A.rows;
+    const rt = this.runtime;
+    checkVector(b, n, 'b');
+    if (start !== undefined) checkVector(start, n, 'x0');
+    this.refreshPreconditioner();
+    const setupMs = this.pendingSetupMs;
+    this.pendingSetupMs = 0;
+    const t0 = performance.now();
+    const rtol = o.rtol ?? 1e-8, atol = o.atol ?? 0;
+    rt.f64(this.b, n).set(b);
+    if (start !== undefined) rt.f64(this.x, n).set(start);
+    else rt.exports.fill(n, 0, this.x);
+    const ctx = new KrylovContext(rt, this.A, this.M, this.x, this.b, this.r);
+    ctx.maxIterations = o.maxIterations ?? 10000;
+    ctx.history = o.history === false ? undefined : [];
+    ctx.onIteration = o.onIteration;
+    ctx.signal = o.signal;
+    ctx.residualKind = RESIDUAL_KIND[this.method];
+    const bnorm = ctx.norm(this.b);
+    ctx.bnorm = bnorm > 0 ? bnorm : 1;
+    const target = Math.max(rtol * bnorm, atol);
+    let reason: StopReason;
+    let detail: string | undefined;
+    let replacements = 0;
+    if (bnorm === 0) {
+      rt.exports.fill(n, 0, this.x);
+      reason = 'converged-rtol';
+      detail = 'b = 0: the solution is x = 0';
+    } else {
+      let estTarget = target;
+      for (;;) {
+        const rnorm = ctx.residual();
+        if (!Number.isFinite(rnorm)) { reason = 'nan-or-inf'; detail = 'the residual b - A x is not finite'; break; }
+        if (rnorm <= target) { reason = rnorm <= rtol * bnorm ? 'converged-rtol' : 'converged-atol'; break; }
+        if (ctx.aborted || o.signal?.aborted) { reason = 'aborted'; break; }
+        if (ctx.exhausted()) { reason = 'max-iterations'; break; }
+        ctx.target = estTarget;
+        const res = this.run(ctx);
+        if (res.status === 'restart') continue;
+        if (res.status === 'converged') {
+          const trueNorm = ctx.residual();
+          if (trueNorm <= target) { reason = trueNorm <= rtol * bnorm ? 'converged-rtol' : 'converged-atol'; break; }
+          // the recurrence's residual drifted from the true one: restart from the true residual
+          // with a tighter estimate target
+          if (++replacements > MAX_REPLACEMENTS) {
+            reason = 'breakdown';
+            detail = `the true residual stalls at ${(trueNorm / bnorm).toExponential(3)} (relative) above the tolerance: accuracy is lost`;
+            break;
+          }
+          estTarget = Math.max(estTarget * Math.max(1e-3, (0.5 * target) / trueNorm), 1e-300);
+          continue;
+        }
+        reason = res.status;
+        detail = res.detail;
+        break;
+      }
+    }
+    const residualNorm = ctx.residual();
+    const solveMs = performance.now() - t0;
+    const converged = reason === 'converged-rtol' || reason === 'converged-atol';
+    return {
+      x: rt.f64(this.x, n).slice(),
+      converged,
+      reason,
+      ...(detail !== undefined ? { detail } : {}),
+      iterations: ctx.iterations,
+      relativeResidual: bnorm > 0 ? residualNorm / bnorm : residualNorm,
+      residualNorm,
+      history: ctx.history ?? [],
+      residualKind: ctx.residualKind,
+      method: this.method,
+      precond: this.precond,
+      precondInfo: this.precondInfo,
+      setupMs,
+      solveMs,
+      residualReplacements: replacements,
+    };
+  }
+
+  private run(ctx: KrylovContext): InnerResult {
+    switch (this.method) {
+      case 'cg': return runCg(ctx, this.work);
+      case 'bicgstab': return runBicgstab(ctx, this.work);
+      case 'minres': return runMinres(ctx, this.work);
+      case 'gmres': {
+        const m = this.restart;
+        return runGmres(ctx, this.gmres!, this.basis, this.work[0], this.work[1], this.small, this.small + (m + 1) * 8);
+      }
+    }
+  }
+
+  override dispose(): void {
+    if (this.disposed) return;
+    if (this.ownsM) this.M?.dispose();
+    this.M = null;
+    super.dispose();
+  }
+}
+
+function checkVector(v: ArrayLike<number>, n: number, what: string): void {
+  if (v instanceof DenseVector) throw new InvalidArgumentError(`${what}: pass a plain array (DenseVector operands are not supported here yet)`);
+  if (v == null || typeof v.length !== 'number') throw new InvalidArgumentError(`${what} must be an array of numbers`);
+  if (v.length !== n) throw new DimensionMismatchError(`${what} has length ${v.length}, the matrix has ${n} rows`);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new NonFiniteValueError(`${what}[${i}] = ${x} is not a finite number`);
+  }
+}
+
+/** One-shot solve: builds a session, solves, frees it. Reports the method and preconditioner used. */
+export function solve(A: CsrMatrix, b: ArrayLike<number>, options: SessionOptions & { x0?: ArrayLike<number> } = {}): SolveResult & { choice: string } {
+  const { x0, ...rest } = options;
+  const s = new SolverSession(A, rest);
+  try {
+    return { ...s.solve(b, x0), choice: s.choice };
+  } finally {
+    s.dispose();
+  }
+}

@@ -1,0 +1,53 @@
+import type { InnerResult, KrylovContext } from './context.js';
+
+/** Work vectors CG needs besides x, b, r: z (only with a preconditioner), p, q. */
+export const CG_VECTORS = 3;
+
+/**
+ * Preconditioned conjugate gradients from the residual already in ctx.r. Detects a matrix
+ * (p.Ap <= 0) or preconditioner (r.z <= 0) that is not positive definite.
+ */
+export function runCg(ctx: KrylovContext, work: number[]): InnerResult {
+  const { k, n, x, r } = ctx;
+  const [zBuf, p, q] = work;
+  const z = ctx.M ? zBuf : r; // unpreconditioned: z is r itself
+  let rr = ctx.dot(r, r);
+  if (Math.sqrt(rr) <= ctx.target) return { status: 'converged' };
+  ctx.precond(r, z);
+  let rz = ctx.M ? ctx.dot(r, z) : rr;
+  if (!(rz > 0)) return badPrecond(rz);
+  k.copy(n, z, p);
+  for (;;) {
+    if (ctx.exhausted()) return { status: 'max-iterations' };
+    ctx.spmv(p, q);
+    const pq = ctx.dot(p, q);
+    if (!Number.isFinite(pq)) return { status: 'nan-or-inf', detail: 'p.Ap is not finite' };
+    if (pq <= 0) {
+      return { status: 'indefinite-matrix', detail: `p.Ap = ${pq.toExponential(3)} <= 0: the matrix is not positive definite` };
+    }
+    const alpha = rz / pq;
+    rr = k.cgStep(n, alpha, p, q, x, r);
+    const rnorm = Math.sqrt(rr);
+    if (ctx.tick(rnorm)) return { status: 'aborted' };
+    if (!Number.isFinite(rr)) return { status: 'nan-or-inf', detail: 'the residual is not finite' };
+    if (rnorm <= ctx.target) return { status: 'converged' };
+    if (ctx.M) {
+      ctx.precond(r, z);
+      const rzNew = ctx.dot(r, z);
+      if (!(rzNew > 0)) return badPrecond(rzNew);
+      k.xpby(n, z, rzNew / rz, p);
+      rz = rzNew;
+    } else {
+      k.xpby(n, r, rr / rz, p);
+      rz = rr;
+    }
+  }
+}
+
+function badPrecond(rz: number): InnerResult {
+  if (!Number.isFinite(rz)) return { status: 'nan-or-inf', detail: 'r.M^-1 r is not finite (preconditioner output)' };
+  return {
+    status: 'indefinite-preconditioner',
+    detail: `r.M^-1 r = ${rz.toExponential(3)} <= 0: the preconditioner is not positive definite`,
+  };
+}

@@ -1,0 +1,106 @@
+import type { CsrMatrix } from '../matrix/csr.js';
+import type { Preconditioner } from '../precond/types.js';
+import type { KernelExports, SparseRuntime } from '../runtime/runtime.js';
+import type { IterationState, ResidualKind, StopReason } from './types.js';
+
+/** The fused kernels of assembly/krylov.ts. */
+export interface KrylovKernels extends KernelExports {
+  xpby(n: number, x: number, beta: number, y: number): void;
+  axpby(n: number, a: number, x: number, b: number, y: number): void;
+  sub(n: number, x: number, y: number, z: number): void;
+  cgStep(n: number, alpha: number, p: number, q: number, x: number, r: number): number;
+  bicgDirection(n: number, beta: number, omega: number, r: number, v: number, p: number): void;
+  bicgHalf(n: number, alpha: number, r: number, v: number, s: number): number;
+  bicgUpdate(n: number, alpha: number, omega: number, ph: number, sh: number, s: number, t: number, x: number, r: number): number;
+  orthogonalize(n: number, k: number, V: number, w: number, h: number): void;
+  combine(n: number, k: number, V: number, y: number, x: number): void;
+  allFinite(n: number, x: number): number;
+}
+
+/** How one run of a method's recurrence ended. */
+export interface InnerResult {
+  status: 'converged' | 'restart' | Exclude<StopReason, 'converged-rtol' | 'converged-atol'>;
+  detail?: string;
+}
+
+/**
+ * Everything a method's inner loop needs: the operator, the preconditioner, the iterate x and
+ * the residual r (both in wasm memory), the stopping target and the iteration bookkeeping.
+ * Methods read `x`, `r` and work vectors as pointers and never allocate.
+ */
+export class KrylovContext {
+  readonly k: KrylovKernels;
+  readonly n: number;
+  /** the estimate target for this run: ||r|| <= target ends it as 'converged' */
+  target = 0;
+  bnorm = 1;
+  iterations = 0;
+  maxIterations = 0;
+  history: number[] | undefined;
+  onIteration: ((s: IterationState) => boolean | void) | undefined;
+  signal: AbortSignal | undefined;
+  residualKind: ResidualKind = 'recursive-2-norm';
+  /** set when onIteration or the signal stopped the solve */
+  aborted = false;
+
+  constructor(
+    readonly rt: SparseRuntime,
+    readonly A: CsrMatrix,
+    readonly M: Preconditioner | null,
+    /** iterate, right-hand side, residual */
+    readonly x: number,
+    readonly b: number,
+    readonly r: number,
+  ) {
+    this.k = rt.exports as KrylovKernels;
+    this.n = A.rows;
+  }
+
+  /** y = A x */
+  spmv(x: number, y: number): void {
+    this.A.multiplyPtr(x, y);
+  }
+
+  /** z = M^-1 r (a copy without preconditioner) */
+  precond(r: number, z: number): void {
+    if (this.M) this.M.applyPtr(r, z);
+    else if (r !== z) this.k.copy(this.n, r, z);
+  }
+
+  dot(x: number, y: number): number {
+    return this.k.dot(this.n, x, y);
+  }
+
+  norm(x: number): number {
+    return this.k.nrm2(this.n, x);
+  }
+
+  /** r = b - A x; returns ||r|| */
+  residual(): number {
+    this.spmv(this.x, this.r);
+    this.k.sub(this.n, this.b, this.r, this.r);
+    return this.norm(this.r);
+  }
+
+  /** Counts an iteration and reports it; returns true when the solve must stop (aborted). */
+  tick(residualNorm: number): boolean {
+    this.iterations++;
+    this.history?.push(residualNorm);
+    if (this.onIteration) {
+      const go = this.onIteration({
+        iteration: this.iterations,
+        residualNorm,
+        relativeResidual: residualNorm / this.bnorm,
+        residualKind: this.residualKind,
+      });
+      if (go === false) this.aborted = true;
+    }
+    if (this.signal?.aborted) this.aborted = true;
+    return this.aborted;
+  }
+
+  /** true when the iteration budget is spent */
+  exhausted(): boolean {
+    return this.iterations >= this.maxIterations;
+  }
+}

@@ -1,0 +1,86 @@
+import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
+
+export type MethodName = 'cg' | 'bicgstab' | 'gmres' | 'minres';
+
+/** Why a solve ended: a closed set. */
+export type StopReason =
+  | 'converged-rtol'
+  | 'converged-atol'
+  | 'max-iterations'
+  | 'breakdown'
+  | 'indefinite-matrix'
+  | 'indefinite-preconditioner'
+  | 'nan-or-inf'
+  | 'aborted';
+
+/** Which residual norm `history` and `onIteration` report. */
+export type ResidualKind =
+  | 'recursive-2-norm' // ||r_k||_2 of the recurrence (CG, BiCGSTAB); equals ||b - A x_k|| in exact arithmetic
+  | 'gmres-estimate' // |g_{k+1}| of the least-squares problem (right preconditioning: the true residual in exact arithmetic)
+  | 'minres-estimate'; // phi_k: ||r_k|| in the M^-1 norm (the 2-norm when unpreconditioned)
+
+export interface IterationState {
+  iteration: number;
+  residualNorm: number;
+  /** residualNorm / ||b|| */
+  relativeResidual: number;
+  residualKind: ResidualKind;
+}
+
+/** A user preconditioner: write z = M^-1 r into z. r must not be modified. */
+export type PreconditionerFunction = (r: Float64Array, z: Float64Array) => void;
+
+export type PreconditionerSpec =
+  | 'auto'
+  | PreconditionerName
+  | Preconditioner
+  | PreconditionerFunction;
+
+/** Options fixed when a session is made (setup). */
+export interface SetupOptions {
+  method?: 'auto' | MethodName;
+  precond?: PreconditionerSpec;
+  precondOptions?: PreconditionerOptions;
+  /** GMRES restart length (default 30) */
+  restart?: number;
+}
+
+/** Options of one solve (also accepted when a session is made, as its defaults). */
+export interface SolveOptions {
+  /** stop when ||b - A x|| <= max(rtol ||b||, atol); default rtol 1e-8, atol 0 */
+  rtol?: number;
+  atol?: number;
+  /** default 10000 */
+  maxIterations?: number;
+  /** initial guess (default 0) */
+  x0?: ArrayLike<number>;
+  /** called after every iteration; return false to stop (reason 'aborted') */
+  onIteration?: (state: IterationState) => boolean | void;
+  signal?: AbortSignal;
+  /** record the residual history (default true) */
+  history?: boolean;
+}
+
+export interface SolveResult {
+  x: Float64Array;
+  converged: boolean;
+  reason: StopReason;
+  /** human explanation for anything but a plain convergence */
+  detail?: string;
+  iterations: number;
+  /** ||b - A x|| / ||b|| recomputed from the returned x (||b - A x|| when b = 0) */
+  relativeResidual: number;
+  /** ||b - A x||, recomputed */
+  residualNorm: number;
+  history: number[];
+  residualKind: ResidualKind;
+  method: MethodName;
+  precond: string;
+  /** preconditioner facts (shifts, bounds, fill) */
+  precondInfo: Record<string, number | string | boolean>;
+  /** time building the preconditioner for this solve (0 when reused) and iterating */
+  setupMs: number;
+  solveMs: number;
+  /** times the recurrence was restarted from the true residual */
+  residualReplacements: number;
+}
