@@ -99,3 +99,46 @@ export function cooMatVec(c: Coo, x: ArrayLike<number>, transposed = false): { y
   }
   return { y, scale };
 }
+
+/** Dense Gaussian elimination with partial pivoting: solves d x = b (reference for small systems). */
+export function denseSolve(d: Float64Array[], b: ArrayLike<number>): Float64Array {
+  const n = d.length;
+  const a = d.map((r) => Float64Array.from(r));
+  const x = Float64Array.from(b);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(a[i][k]) > Math.abs(a[p][k])) p = i;
+    [a[k], a[p]] = [a[p], a[k]];
+    [x[k], x[p]] = [x[p], x[k]];
+    for (let i = k + 1; i < n; i++) {
+      const f = a[i][k] / a[k][k];
+      if (f === 0) continue;
+      for (let j = k; j < n; j++) a[i][j] -= f * a[k][j];
+      x[i] -= f * x[k];
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let j = i + 1; j < n; j++) s -= a[i][j] * x[j];
+    x[i] = s / a[i][i];
+  }
+  return x;
+}
+
+/** Random sparse SPD matrix as dense rows: B B^T + shift I with B sparse. */
+export function randomSpdDense(n: number, density: number, seed: number, shift = 1): Float64Array[] {
+  const r = rng(seed);
+  const B = Array.from({ length: n }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (r() < density) B[i][j] = r() * 2 - 1;
+  const A = Array.from({ length: n }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += B[i][k] * B[j][k];
+    A[i][j] = s + (i === j ? shift : 0);
+  }
+  return A;
+}
+
+export function denseMul(d: Float64Array[], x: ArrayLike<number>): Float64Array {
+  return Float64Array.from(d, (row) => row.reduce((s, a, j) => s + a * x[j], 0));
+}

@@ -5,7 +5,9 @@ export const BICGSTAB_VECTORS = 7;
 
 /**
  * BiCGSTAB with right preconditioning (so ctx.r stays the true residual of the recurrence).
- * Breakdown: rho = rhat.r or rhat.v vanishing relative to the norms, or omega = 0.
+ * Breakdown: rho = rhat.r or rhat.v vanishing relative to the norms, or omega = 0. A near
+ * breakdown after at least one step of this run restarts the method from the true residual
+ * with a new shadow vector rhat = r (status 'restart'); only a breakdown on a fresh start is final.
  */
 export function runBicgstab(ctx: KrylovContext, work: number[]): InnerResult {
   const { k, n, x, r } = ctx;
@@ -18,12 +20,14 @@ export function runBicgstab(ctx: KrylovContext, work: number[]): InnerResult {
   k.fill(n, 0, p);
   k.fill(n, 0, v);
   let rho = 1, alpha = 1, omega = 1;
+  let steps = 0;
+  const broke = (detail: string): InnerResult => (steps > 0 ? { status: 'restart' } : { status: 'breakdown', detail });
   for (;;) {
     if (ctx.exhausted()) return { status: 'max-iterations' };
     const rhoNew = ctx.dot(rhat, r);
     if (!Number.isFinite(rhoNew)) return { status: 'nan-or-inf', detail: 'rho is not finite' };
     if (Math.abs(rhoNew) <= 1e-14 * rhatNorm * rnorm || Math.abs(rhoNew) < eps) {
-      return { status: 'breakdown', detail: `rho = rhat.r = ${rhoNew.toExponential(3)} vanished (BiCGSTAB breakdown)` };
+      return broke(`rho = rhat.r = ${rhoNew.toExponential(3)} vanished (BiCGSTAB breakdown)`);
     }
     const beta = (rhoNew / rho) * (alpha / omega);
     k.bicgDirection(n, beta, omega, r, v, p);
@@ -32,7 +36,7 @@ export function runBicgstab(ctx: KrylovContext, work: number[]): InnerResult {
     const rv = ctx.dot(rhat, v);
     if (!Number.isFinite(rv)) return { status: 'nan-or-inf', detail: 'rhat.v is not finite' };
     if (Math.abs(rv) <= 1e-14 * rhatNorm * ctx.norm(v) || rv === 0) {
-      return { status: 'breakdown', detail: `rhat.v = ${rv.toExponential(3)} vanished (BiCGSTAB breakdown)` };
+      return broke(`rhat.v = ${rv.toExponential(3)} vanished (BiCGSTAB breakdown)`);
     }
     alpha = rhoNew / rv;
     const ss = k.bicgHalf(n, alpha, r, v, s);
@@ -48,12 +52,13 @@ export function runBicgstab(ctx: KrylovContext, work: number[]): InnerResult {
     const tt = ctx.dot(t, t);
     const ts = ctx.dot(t, s);
     if (!Number.isFinite(tt) || !Number.isFinite(ts)) return { status: 'nan-or-inf', detail: 't.t or t.s is not finite' };
-    if (tt === 0) return { status: 'breakdown', detail: 'A M^-1 s = 0 (BiCGSTAB breakdown)' };
+    if (tt === 0) return broke('A M^-1 s = 0 (BiCGSTAB breakdown)');
     omega = ts / tt;
-    if (omega === 0) return { status: 'breakdown', detail: 'omega = 0 (BiCGSTAB stagnation breakdown)' };
+    if (omega === 0) return broke('omega = 0 (BiCGSTAB stagnation breakdown)');
     const rr = k.bicgUpdate(n, alpha, omega, ph, sh, s, t, x, r);
     rnorm = Math.sqrt(rr);
     rho = rhoNew;
+    steps++;
     if (ctx.tick(rnorm)) return { status: 'aborted' };
     if (!Number.isFinite(rr)) return { status: 'nan-or-inf', detail: 'the residual is not finite' };
     if (rnorm <= ctx.target) return { status: 'converged' };
