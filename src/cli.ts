@@ -12,18 +12,28 @@ import { readMatrixMarketFile } from './io/matrix-market-node.js';
 import { csrFromMatrixMarket } from './io/csr-io.js';
 import { SparseError, SparseFormatError } from './errors.js';
 import type { MatrixMarketHeader } from './io/matrix-market.js';
+import { SolverSession } from './session/session.js';
+import type { SolveResult } from './solvers/types.js';
+import { formatMatrixMarketArray } from './io/matrix-market.js';
+import { writeFile } from 'node:fs/promises';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The real matrix shipped with the package for the default job (source in data/README.md). */
 const BUNDLED = path.join(root, 'data', '1138_bus.mtx');
-const DEFAULT_POISSON_K = 1000;
+const DEFAULT_POISSON_K = 500;
+const METHODS = ['auto', 'cg', 'bicgstab', 'gmres', 'minres'] as const;
+const PRECONDS = ['auto', 'none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'] as const;
 
 const USAGE = `usage:
-  sparse-wasm                          run the default job (info and SpMV speed on a generated
-                                       2D Poisson matrix and on a bundled real matrix)
+  sparse-wasm                          run the default job: info, SpMV speed and a solve of
+                                       A x = A * ones on a generated 2D Poisson matrix and on a
+                                       bundled real matrix
   sparse-wasm info FILE.mtx [--json]   shape, nnz, symmetry, diagonal dominance, bandwidth
   sparse-wasm spmv FILE.mtx [--json] [--seconds S] [--layout auto|csr|sell]
                                        time y = A x (median per product after warm-up)
+  sparse-wasm solve A.mtx [--rhs b.mtx] [--method auto|cg|bicgstab|gmres|minres]
+        [--precond auto|none|jacobi|ssor|ic0|ilu0|ilut|chebyshev] [--tol 1e-8] [--max-iter N]
+        [--restart M] [-o x.mtx] [--json]   solve A x = b (b = A * ones without --rhs)
 FILE may also be gen:poisson2d:K (the 5-point Laplacian on a K x K grid).`;
 
 class UsageError extends Error {}
@@ -213,6 +223,121 @@ async function cmdSpmv(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Reads a right-hand side: an n x 1 (or 1 x n) Matrix Market file, array or coordinate. */
+async function readRhs(file: string, n: number): Promise<Float64Array> {
+  let data;
+  try {
+    data = await readMatrixMarketFile(file);
+  } catch (e) {
+    if (e instanceof SparseFormatError) throw new FileError(`${file}: ${e.message}`);
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') throw new FileError(`${file}: no such file`);
+    throw new FileError(`${file}: cannot read (${(e as Error).message})`);
+  }
+  const { rows, cols } = data;
+  if (!((rows === n && cols === 1) || (rows === 1 && cols === n))) {
+    throw new FileError(`${file}: the right-hand side is ${rows} x ${cols}, expected ${n} x 1`);
+  }
+  const b = new Float64Array(n);
+  for (let k = 0; k < data.values.length; k++) b[cols === 1 ? data.rowIndex[k] : data.colIndex[k]] += data.values[k];
+  return b;
+}
+
+function choiceFlag<T extends readonly string[]>(p: Parsed, name: string, allowed: T): T[number] {
+  const v = p.flags.get(name) ?? 'auto';
+  if (typeof v !== 'string' || !allowed.includes(v)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got ${String(v)}`);
+  return v;
+}
+
+/** A progress line on stderr for solves that take longer than half a second. */
+function progress(enabled: boolean) {
+  const start = performance.now();
+  let last = 0;
+  let shown = false;
+  const tty = !!process.stderr.isTTY;
+  return {
+    onIteration: (st: { iteration: number; relativeResidual: number }) => {
+      if (!enabled) return;
+      const now = performance.now();
+      if (now - start < 500 || now - last < (tty ? 200 : 2000)) return;
+      last = now;
+      shown = true;
+      const line = `  iteration ${st.iteration}, residual ${st.relativeResidual.toExponential(2)} (estimate), ${((now - start) / 1000).toFixed(1)} s`;
+      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+    },
+    done: () => {
+      if (shown && tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function solveSummary(r: SolveResult, s: SolverSession) {
+  return {
+    converged: r.converged,
+    reason: r.reason,
+    ...(r.detail ? { detail: r.detail } : {}),
+    iterations: r.iterations,
+    relativeResidual: r.relativeResidual,
+    residualNorm: r.residualNorm,
+    setupMs: s.setupMs,
+    solveMs: r.solveMs,
+    method: r.method,
+    precond: r.precond,
+    choice: s.choice,
+    precondInfo: r.precondInfo,
+    residualKind: r.residualKind,
+    residualReplacements: r.residualReplacements,
+  };
+}
+
+function printSolve(o: ReturnType<typeof solveSummary>): void {
+  const status = o.converged ? 'converged' : `NOT converged (${o.reason}${o.detail ? `: ${o.detail}` : ''})`;
+  process.stdout.write(
+    `  solve        ${o.method} + ${o.precond}: ${status} in ${o.iterations} iterations, ` +
+      `relative residual ${o.relativeResidual.toExponential(2)}; setup ${o.setupMs.toFixed(1)} ms, solve ${o.solveMs.toFixed(1)} ms\n`,
+  );
+}
+
+async function cmdSolve(args: string[]): Promise<number> {
+  const p = parseArgs(args, ['--rhs', '--method', '--precond', '--tol', '--max-iter', '--restart', '-o'], ['--json']);
+  if (p.positional.length !== 1) throw new UsageError('solve takes one A.mtx');
+  const method = choiceFlag(p, '--method', METHODS);
+  const precond = choiceFlag(p, '--precond', PRECONDS);
+  const rtol = numberFlag(p, '--tol', 1e-8, 0);
+  const maxIterations = numberFlag(p, '--max-iter', 10000, 0);
+  const restart = numberFlag(p, '--restart', 30, 1);
+  if (!Number.isInteger(maxIterations)) throw new UsageError(`--max-iter needs an integer, got ${maxIterations}`);
+  if (!Number.isInteger(restart)) throw new UsageError(`--restart needs an integer, got ${restart}`);
+  const json = p.flags.has('--json');
+  await init();
+  const l = await loadMatrix(p.positional[0]);
+  const A = l.matrix;
+  let session: SolverSession | undefined;
+  try {
+    if (A.rows !== A.cols) throw new FileError(`${l.source}: the matrix is ${A.rows} x ${A.cols}; solve needs a square matrix`);
+    const rhsFile = p.flags.get('--rhs');
+    const b = typeof rhsFile === 'string' ? await readRhs(rhsFile, A.rows) : A.multiply(new Float64Array(A.cols).fill(1));
+    session = new SolverSession(A, { method, precond, rtol, maxIterations, restart });
+    const bar = progress(!json);
+    const r = session.solve(b, undefined, { onIteration: bar.onIteration });
+    bar.done();
+    const o = { file: l.source, rows: A.rows, nnz: A.nnz, rhs: typeof rhsFile === 'string' ? rhsFile : 'A * ones', ...solveSummary(r, session) };
+    const out = p.flags.get('-o');
+    if (typeof out === 'string') {
+      await writeFile(out, formatMatrixMarketArray(A.rows, 1, r.x, { comment: ` solution of ${l.source} by sparse-wasm (${r.method} + ${r.precond}, ${r.reason})` }));
+    }
+    if (json) process.stdout.write(JSON.stringify(o) + '\n');
+    else {
+      process.stdout.write(`${l.source}: ${A.rows} x ${A.cols}, nnz ${A.nnz}; b = ${o.rhs}\n`);
+      printSolve(o);
+    }
+    return 0; // non-convergence is a result (see "converged" and "reason"), not an error
+  } finally {
+    session?.dispose();
+    A.dispose();
+  }
+}
+
 async function cmdDefault(args: string[]): Promise<number> {
   const p = parseArgs(args, ['--seconds'], ['--json']);
   if (p.positional.length) throw new UsageError(`unknown command ${p.positional[0]}`);
@@ -224,10 +349,23 @@ async function cmdDefault(args: string[]): Promise<number> {
     try {
       const info = infoOf(l);
       const spmv = timeSpmv(rt, l.matrix, seconds);
-      out.push({ ...info, spmv });
+      const A = l.matrix;
+      const b = A.multiply(new Float64Array(A.cols).fill(1));
+      const session = new SolverSession(A);
+      let solve;
+      try {
+        const bar = progress(!p.flags.has('--json'));
+        const r = session.solve(b, undefined, { onIteration: bar.onIteration });
+        bar.done();
+        solve = solveSummary(r, session);
+      } finally {
+        session.dispose();
+      }
+      out.push({ ...info, spmv, solve });
       if (!p.flags.has('--json')) {
         printInfo(info);
         printSpmv('', spmv);
+        printSolve(solve);
       }
     } finally {
       l.matrix.dispose();
@@ -253,6 +391,7 @@ export async function main(args: string[]): Promise<number> {
       case undefined: return await cmdDefault([]);
       case 'info': return await cmdInfo(rest);
       case 'spmv': return await cmdSpmv(rest);
+      case 'solve': return await cmdSolve(rest);
       case 'help': case '--help': case '-h':
         process.stdout.write(USAGE + '\n');
         return 0;
