@@ -16,3 +16,14 @@ export { csrFromMatrixMarket, csrToMatrixMarket } from './io/csr-io.js';
 export { matrixProperties } from './matrix/properties.js';
 export type { MatrixProperties } from './matrix/properties.js';
 export { poisson2d } from './matrix/generators.js';
+export { SolverSession, solve } from './session/session.js';
+export type { SessionOptions } from './session/session.js';
+export type {
+  MethodName, StopReason, ResidualKind, IterationState, SolveOptions, SetupOptions, SolveResult,
+  PreconditionerFunction, PreconditionerSpec,
+} from './solvers/types.js';
+export { createPreconditioner } from './precond/factory.js';
+export { JacobiPreconditioner } from './precond/jacobi.js';
+export { ChebyshevPreconditioner } from './precond/chebyshev.js';
+export { FunctionPreconditioner } from './precond/user.js';
+export type { Preconditioner, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';
