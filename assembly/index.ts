@@ -7,3 +7,8 @@ export { sellSpmv, sellFill } from './spmv_sell';
 export { cooToCsr, sumDuplicates, csrTranspose, csrDiagonal } from './convert';
 export { jacobiApply } from './precond_jacobi';
 export { xpby, axpby, sub, cgStep, bicgDirection, bicgHalf, bicgUpdate, orthogonalize, combine, allFinite } from './krylov';
+export { csrDiagonalSplit, csrTriangleRowPtr, csrTriangleCols, csrTransposePattern, trsvLowerUnit, trsvLowerScaled, trsvUpperScaled } from './trsv';
+export { ic0Factor } from './ic0';
+export { ilu0Factor } from './ilu0';
+export { ilutFactor } from './ilut';
+export { ssorDiagonal, csrIsSymmetric, ssorApply } from './ssor';

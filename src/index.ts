@@ -25,5 +25,9 @@ export type {
 export { createPreconditioner } from './precond/factory.js';
 export { JacobiPreconditioner } from './precond/jacobi.js';
 export { ChebyshevPreconditioner } from './precond/chebyshev.js';
+export { Ic0Preconditioner } from './precond/ic0.js';
+export { Ilu0Preconditioner } from './precond/ilu0.js';
+export { IlutPreconditioner } from './precond/ilut.js';
+export { SsorPreconditioner } from './precond/ssor.js';
 export { FunctionPreconditioner } from './precond/user.js';
 export type { Preconditioner, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';

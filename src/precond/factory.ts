@@ -2,6 +2,10 @@ import { InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { JacobiPreconditioner } from './jacobi.js';
 import { ChebyshevPreconditioner } from './chebyshev.js';
+import { Ic0Preconditioner } from './ic0.js';
+import { Ilu0Preconditioner } from './ilu0.js';
+import { IlutPreconditioner } from './ilut.js';
+import { SsorPreconditioner } from './ssor.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from './types.js';
 
 const OPTION_KEYS = new Set(['omega', 'dropTolerance', 'maxFill', 'degree', 'eigenSteps', 'pivot']);
@@ -28,6 +32,14 @@ export function createPreconditioner(
       return null;
     case 'jacobi':
       return new JacobiPreconditioner(A, { pivot: options.pivot, absolute: forMinres });
+    case 'ssor':
+      return new SsorPreconditioner(A, { omega: options.omega, pivot: options.pivot });
+    case 'ic0':
+      return new Ic0Preconditioner(A, { pivot: options.pivot });
+    case 'ilu0':
+      return new Ilu0Preconditioner(A, { pivot: options.pivot });
+    case 'ilut':
+      return new IlutPreconditioner(A, { dropTolerance: options.dropTolerance, maxFill: options.maxFill, pivot: options.pivot });
     case 'chebyshev':
       return new ChebyshevPreconditioner(A, { degree: options.degree, eigenSteps: options.eigenSteps });
     default:

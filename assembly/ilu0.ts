@@ -1,0 +1,129 @@
+// ilu0.ts: incomplete LU ILU(0), A ~ L U on A's pattern plus the diagonal, IKJ (row) order:
+//   for k < i in row i:  l_ik = w_k / u_kk;  w_j -= l_ik u_kj  for j > k in both patterns
+// Storage (see trsv.ts): L strictly lower (unit diagonal implied), U strictly upper with rows
+// scaled by d_i = 1/u_ii, and d. With U scaled, l_ik u_kj = w_k S_kj: the update needs no l_ik.
+// iw[col] holds the address of the value slot of column col in the row being eliminated (0: not in
+// the pattern), so the update is one load, test and store per entry of row k.
+
+import { lowerEnd, upperStart } from './trsv';
+
+@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+
+/** Relative size of a pivot below which it counts as zero: |u_ii| <= PIVOT_TOL * max_j |a_ij| */
+const PIVOT_TOL: f64 = 1e-12;
+/**
+ * Replaces a zero or tiny pivot u of a row whose largest |a_ij| is rowMax by
+ * sign(u) * shift * rowMax (1 for an empty row; sign + for u = 0); shared with ILUT.
+ */
+@inline export function shiftedPivot(u: f64, rowMax: f64, shift: f64): f64 {
+  const tau = rowMax > 0 ? shift * rowMax : 1;
+  return u < 0 ? -tau : tau;
+}
+
+/** max(a, b) for non-NaN a, b as a select (Math.max semantics cost extra instructions) */
+@inline export function fmax(a: f64, b: f64): f64 { return select<f64>(a, b, a > b); }
+
+/** true if u is usable as a pivot for a row whose largest |a_ij| is rowMax. */
+@inline export function goodPivot(u: f64, rowMax: f64): bool {
+  return abs(u) > PIVOT_TOL * rowMax && u - u == 0;
+}
+
+/**
+ * Numeric ILU(0). A: rowPtr, colIdx, vals, diagPos (csrDiagonalSplit); L: lPtr, lCol, lVal;
+ * U: uPtr, uCol, uVal; d: f64[n]; iw: i32[n] workspace (zeroed here, left zeroed).
+ * A bad pivot (zero, tiny, or not finite) is shifted (stopOnBad = 0) or stops the factorization
+ * (stopOnBad = 1); shift: see shiftedPivot. out: i32 status (0 ok, 1 bad pivot, 2 non-finite factor entry), i32 row,
+ * f64 value, i32 first shifted row (-1 if none), f64 growth max_ij(|l_ij|, |u_ij| / max_k |a_ik|). Returns the number of shifted pivots.
+ */
+export function ilu0Factor(
+  n: i32, rowPtr: usize, colIdx: usize, vals: usize, diagPos: usize,
+  lPtr: usize, lCol: usize, lVal: usize, uPtr: usize, uCol: usize, uVal: usize, d: usize, iw: usize,
+  stopOnBad: i32, shift: f64, out: usize,
+): i32 {
+  memory.fill(iw, 0, <usize>n << 2);
+  store<i32>(out, 0);
+  store<i32>(out, -1, 4);
+  store<i32>(out, -1, 16);
+  let shifted = 0;
+  let lMax: f64 = 0, uMax: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const rs = ldi(rowPtr, i), re = ldi(rowPtr, i + 1);
+    const dp = ldi(diagPos, i);
+    const lo = lowerEnd(dp), up = upperStart(dp);
+    const lb = ldi(lPtr, i), ub = ldi(uPtr, i);
+    const le = lb + (lo - rs), ue = ub + (re - up);
+    // scatter row i of A into the L, diagonal and U slots
+    let rowMax: f64 = 0;
+    for (let p = rs; p < lo; p++) {
+      const v = ldf(vals, p);
+      rowMax = fmax(rowMax, abs(v));
+      const q = lb + (p - rs);
+      stf(lVal, q, v);
+      sti(iw, ldi(colIdx, p), <i32>(lVal + (<usize>q << 3)));
+    }
+    const dslot = d + (<usize>i << 3);
+    let aii: f64 = 0;
+    if (dp >= 0) { aii = ldf(vals, dp); rowMax = fmax(rowMax, abs(aii)); }
+    store<f64>(dslot, aii);
+    sti(iw, i, <i32>dslot);
+    for (let p = up; p < re; p++) {
+      const v = ldf(vals, p);
+      rowMax = fmax(rowMax, abs(v));
+      const q = ub + (p - up);
+      stf(uVal, q, v);
+      sti(iw, ldi(colIdx, p), <i32>(uVal + (<usize>q << 3)));
+    }
+    // eliminate with the rows k < i of the pattern, in increasing k
+    let bad: f64 = 0; // becomes NaN if an entry of the row is not finite
+    for (let p = lb; p < le; p++) {
+      const k = ldi(lCol, p);
+      const wk = ldf(lVal, p);
+      const l = wk * ldf(d, k);
+      stf(lVal, p, l);
+      bad += l - l;
+      lMax = fmax(lMax, abs(l));
+      const qe = ldi(uPtr, k + 1);
+      for (let q = ldi(uPtr, k); q < qe; q++) {
+        const a = <usize>ldi(iw, ldi(uCol, q));
+        if (a != 0) store<f64>(a, load<f64>(a) - wk * ldf(uVal, q));
+      }
+    }
+    // pivot
+    let u = load<f64>(dslot);
+    let status = 0;
+    if (!goodPivot(u, rowMax)) {
+      if (stopOnBad) { status = 1; store<f64>(out, u, 8); }
+      else {
+        if (shifted == 0) store<i32>(out, i, 16);
+        shifted++;
+        u = shiftedPivot(u, rowMax, shift);
+      }
+    }
+    const di = 1 / u;
+    store<f64>(dslot, di);
+    // scale U's row, track the growth max(|l_ij|, |u_ij| / max_k |a_ik|)
+    let big = abs(u);
+    for (let q = ub; q < ue; q++) {
+      const raw = ldf(uVal, q);
+      big = fmax(big, abs(raw));
+      const x = raw * di;
+      stf(uVal, q, x);
+      bad += x - x;
+    }
+    uMax = fmax(uMax, big / (rowMax > 0 ? rowMax : 1));
+    // clear the row's slots
+    for (let p = rs; p < re; p++) sti(iw, ldi(colIdx, p), 0);
+    sti(iw, i, 0);
+    if (status == 0 && bad != 0) { status = 2; store<f64>(out, bad, 8); }
+    if (status != 0) {
+      store<i32>(out, status);
+      store<i32>(out, i, 4);
+      return shifted;
+    }
+  }
+  store<f64>(out, fmax(lMax, uMax), 24);
+  return shifted;
+}

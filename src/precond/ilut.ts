@@ -1,0 +1,195 @@
+import { FactorizationError, InvalidArgumentError, StalePreconditionerError } from '../errors.js';
+import type { CsrMatrix } from '../matrix/csr.js';
+import { MatrixPreconditioner } from './base.js';
+import { checkOptions, fmt, kernels, pivotPolicy, readTriangle, PIVOT_SHIFT, type CsrArrays } from './triangular.js';
+import type { PivotPolicy } from './types.js';
+
+export interface IlutOptions {
+  /** drop entries below dropTolerance * ||a_i||_2 (row i of A); default 1e-4; 0 drops nothing */
+  dropTolerance?: number;
+  /** keep at most this many entries per row in L and in U, besides the diagonal; default 10 */
+  maxFill?: number;
+  /** zero/tiny pivot handling, as for ILU(0): 'shift' (default) or 'error' */
+  pivot?: PivotPolicy;
+}
+
+const OPTIONS = ['dropTolerance', 'maxFill', 'pivot'] as const;
+/** one allocation holds at most this many float64s (TLSF's 1 GiB block limit) */
+const MAX_ENTRIES = Math.floor(((1 << 30) - 64) / 8);
+
+/**
+ * ILUT(tau, p), Saad's dual-threshold incomplete LU: row by row, an entry of L (after division by
+ * its pivot) or of U below tau * ||a_i||_2 is dropped, and only the p largest remaining entries of
+ * the L part and of the U part of each row are kept, plus the diagonal. No pivoting: for a matrix
+ * with a zero diagonal prefer a reordering. The apply is the same forward/backward solve as ILU(0).
+ *
+ * Pivot policy exactly as ILU(0): |u_ii| <= 1e-12 max_j |a_ij| or not finite is replaced by
+ * sign(u_ii) max_j |a_ij| ('shift', counted in info.shiftedPivots / info.firstShiftedRow) or
+ * throws FactorizationError naming the row ('error').
+ *
+ * The pattern depends on the values, so there is no separate analysis: refactor(A) reruns the
+ * whole factorization (reusing the factor buffers when they are large enough; the O(n) work rows
+ * are allocated for the duration of each factorization).
+ *
+ * info: dropTolerance, maxFill, nnz (entries of L and U, diagonal included), fillRatio
+ * (nnz / nnz(A)), shiftedPivots, firstShiftedRow, growth (as for ILU(0)), regrowths (times the
+ * factor storage grew),
+ * factorMs, setupMs.
+ */
+export class IlutPreconditioner extends MatrixPreconditioner {
+  readonly name = 'ilut' as const;
+  readonly symmetric = false;
+  private readonly pivot: PivotPolicy;
+  private readonly tau: number;
+  private readonly fill: number;
+  private lPtr = 0;
+  private uPtr = 0;
+  private lCol = 0;
+  private lVal = 0;
+  private uCol = 0;
+  private uVal = 0;
+  private capL = 0;
+  private capU = 0;
+  private boundL = 0;
+  private d = 0;
+  private out = 0;
+  private failed = false;
+
+  constructor(A: CsrMatrix, options: IlutOptions = {}) {
+    super(A);
+    checkOptions('ilut', options, OPTIONS);
+    this.pivot = pivotPolicy('ilut', options.pivot);
+    const tau = options.dropTolerance ?? 1e-4;
+    if (typeof tau !== 'number' || !(tau >= 0) || !Number.isFinite(tau)) {
+      throw new InvalidArgumentError(`ilut: dropTolerance must be a finite number >= 0, got ${String(tau)}`);
+    }
+    const p = options.maxFill ?? 10;
+    if (typeof p !== 'number' || !(p >= 0) || (Number.isFinite(p) && !Number.isInteger(p))) {
+      throw new InvalidArgumentError(`ilut: maxFill must be an integer >= 0 (or Infinity), got ${String(p)}`);
+    }
+    this.tau = tau;
+    const n = this.n;
+    this.fill = Math.min(p, Math.max(n - 1, 0));
+    // the most entries a triangle can get: sum_i min(p, i)
+    const f = this.fill;
+    this.boundL = f >= n - 1 ? (n * (n - 1)) / 2 : (f * (f - 1)) / 2 + (n - f) * f;
+    try {
+      const t0 = performance.now();
+      const rt = this.runtime;
+      this.lPtr = this.own(rt.alloc((n + 1) * 4));
+      this.uPtr = this.own(rt.alloc((n + 1) * 4));
+      this.d = this.own(rt.alloc(n * 8));
+      this.out = this.own(rt.alloc(48));
+      const cap = Math.min(this.boundL, MAX_ENTRIES, A.nnz + n);
+      this.capL = this.capU = cap;
+      this.lCol = this.own(rt.alloc(cap * 4));
+      this.lVal = this.own(rt.alloc(cap * 8));
+      this.uCol = this.own(rt.alloc(cap * 4));
+      this.uVal = this.own(rt.alloc(cap * 8));
+      this.info.dropTolerance = tau;
+      this.info.maxFill = p;
+      this.info.pivot = this.pivot;
+      this.info.regrowths = 0;
+      this.factor(A);
+      this.info.setupMs = performance.now() - t0;
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /** Replaces the L (which = 'L') or U storage by one of `cap` entries, keeping the first `used`. */
+  private grow(which: 'L' | 'U', cap: number, used: number): void {
+    const rt = this.runtime;
+    const col = rt.alloc(cap * 4);
+    let val: number;
+    try {
+      val = rt.alloc(cap * 8);
+    } catch (e) {
+      rt.free(col);
+      throw e;
+    }
+    const [oc, ov] = which === 'L' ? [this.lCol, this.lVal] : [this.uCol, this.uVal];
+    rt.i32(col, used).set(rt.i32(oc, used));
+    rt.f64(val, used).set(rt.f64(ov, used));
+    this.release(oc);
+    this.release(ov);
+    this.own(col);
+    this.own(val);
+    if (which === 'L') { this.lCol = col; this.lVal = val; this.capL = cap; }
+    else { this.uCol = col; this.uVal = val; this.capU = cap; }
+    this.info.regrowths = (this.info.regrowths as number) + 1;
+  }
+
+  protected factor(A: CsrMatrix): void {
+    const t0 = performance.now();
+    const rt = this.runtime, k = kernels(rt), n = this.n;
+    const { rowPtr, colIdx, values } = A.pointers();
+    this.failed = true;
+    const work: number[] = [];
+    try {
+      const w = rt.alloc(n * 8); work.push(w);
+      const marks = rt.alloc(n); work.push(marks);
+      const heap = rt.alloc(n * 4); work.push(heap);
+      const lst = rt.alloc(n * 4); work.push(lst);
+      const ulst = rt.alloc(n * 4); work.push(ulst);
+      let start = 0;
+      for (;;) {
+        const status = k.ilutFactor(
+          n, rowPtr, colIdx, values, this.tau, this.fill,
+          this.lPtr, this.lCol, this.lVal, this.capL, this.uPtr, this.uCol, this.uVal, this.capU, this.d,
+          w, marks, heap, lst, ulst, start, this.pivot === 'error' ? 1 : 0, PIVOT_SHIFT, this.out,
+        );
+        if (status === 0) break;
+        const row = rt.i32(this.out + 4, 1)[0];
+        const v = rt.f64(this.out + 8, 1)[0];
+        if (status === 2) {
+          throw new FactorizationError(`ilut: zero or tiny pivot in row ${row} (value ${fmt(v)}); pivot: "shift" replaces it`, row);
+        }
+        if (status === 3) throw new FactorizationError(`ilut: a factor entry in row ${row} is not finite (${v}): the factorization overflowed`, row);
+        // status 1: the output is full at `row`: grow to an estimate of the total from the rows done
+        const ptrs = rt.i32(this.lPtr, n + 1), uptrs = rt.i32(this.uPtr, n + 1);
+        const usedL = ptrs[row], usedU = uptrs[row];
+        const est = (used: number) => Math.ceil((used / Math.max(row, 1)) * n * 1.2) + 2 * this.fill + 16;
+        const next = (cap: number, used: number) => Math.min(this.boundL, MAX_ENTRIES, Math.max(Math.ceil(cap * 1.5), est(used)));
+        const needL = usedL + this.fill > this.capL, needU = usedU + this.fill > this.capU;
+        if ((needL && this.capL >= Math.min(this.boundL, MAX_ENTRIES)) || (needU && this.capU >= Math.min(this.boundL, MAX_ENTRIES))) {
+          throw new FactorizationError(`ilut: the factor does not fit in one wasm allocation at row ${row}; lower maxFill`, row);
+        }
+        if (needL) this.grow('L', next(this.capL, usedL), usedL);
+        if (needU) this.grow('U', next(this.capU, usedU), usedU);
+        start = row;
+      }
+    } finally {
+      for (const p of work) rt.free(p);
+    }
+    this.failed = false;
+    const o = rt.i32(this.out, 8);
+    const nnz = rt.i32(this.lPtr, n + 1)[n] + rt.i32(this.uPtr, n + 1)[n] + n;
+    this.info.nnz = nnz;
+    this.info.fillRatio = A.nnz > 0 ? nnz / A.nnz : 0;
+    this.info.shiftedPivots = o[5];
+    this.info.firstShiftedRow = o[4];
+    const g = rt.f64(this.out + 24, 2);
+    this.info.growth = Math.max(g[0], g[1]);
+    this.info.factorMs = performance.now() - t0;
+  }
+
+  applyPtr(r: number, z: number): void {
+    this.alive();
+    if (this.failed) throw new StalePreconditionerError('ilut: the last factorization failed; refactor or build a new preconditioner');
+    const k = kernels(this.runtime), n = this.n;
+    k.trsvLowerUnit(n, this.lPtr, this.lCol, this.lVal, r, z); // z = L^-1 r
+    k.trsvUpperScaled(n, this.uPtr, this.uCol, this.uVal, this.d, z, z); // z = U^-1 z
+  }
+
+  /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */
+  getFactors(): { L: CsrArrays; U: CsrArrays } {
+    this.alive();
+    const rt = this.runtime;
+    return {
+      L: readTriangle(rt, this.n, this.lPtr, this.lCol, this.lVal, this.d, { scaled: false, diagonal: 'none' }),
+      U: readTriangle(rt, this.n, this.uPtr, this.uCol, this.uVal, this.d, { scaled: true, diagonal: 'first' }),
+    };
+  }
+}
