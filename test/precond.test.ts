@@ -17,9 +17,10 @@ import { SsorPreconditioner } from '../src/precond/ssor.js';
 import type { Preconditioner } from '../src/precond/types.js';
 import type { CsrArrays } from '../src/precond/triangular.js';
 import { randomVector, rng } from './helpers.js';
+import { sharedMatrices } from './shared-dir.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const matrices = path.resolve(here, '../../shared/matrices');
+const matrices = sharedMatrices;
 
 let rt: SparseRuntime;
 beforeAll(async () => {
