@@ -74,9 +74,58 @@ describe('sparse-wasm CLI', () => {
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o.matrices.length).toBe(2);
-    expect(o.matrices[0]).toMatchObject({ rows: 1_000_000, nnz: 4_996_000 });
+    expect(o.matrices[0]).toMatchObject({ rows: 250_000, nnz: 5 * 250_000 - 4 * 500 });
     expect(o.matrices[1]).toMatchObject({ rows: 1138, nnz: 4054 });
     expect(o.matrices[1].spmv.ms).toBeGreaterThan(0);
+    for (const m of o.matrices) {
+      expect(m.solve).toMatchObject({ converged: true, reason: 'converged-rtol', method: 'cg', precond: 'ic0' });
+      expect(m.solve.relativeResidual).toBeLessThanOrEqual(1e-8);
+    }
+  });
+
+  it('solve --json reports the documented fields; the residual is the true one', async () => {
+    const r = await run(['solve', path.join(shared, 'bcsstk13.mtx'), '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ converged: true, reason: 'converged-rtol', method: 'cg', precond: 'ic0' });
+    for (const k of ['iterations', 'relativeResidual', 'setupMs', 'solveMs']) expect(typeof o[k]).toBe('number');
+    expect(o.relativeResidual).toBeLessThanOrEqual(1e-8);
+    expect(r.stderr).toBe('');
+  });
+
+  it('solve with --rhs, a forced method and preconditioner, and -o writing x', async () => {
+    const out = path.join(tmp, 'x.mtx');
+    const r = await run([
+      'solve', path.join(shared, 'sherman1.mtx'), '--rhs', path.join(shared, 'sherman1_rhs1.mtx'),
+      '--method', 'minres', '--precond', 'jacobi', '--tol', '1e-10', '-o', out, '--json',
+    ]);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ converged: true, method: 'minres', precond: 'jacobi', rhs: path.join(shared, 'sherman1_rhs1.mtx') });
+    expect(o.relativeResidual).toBeLessThanOrEqual(1e-10);
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(out, 'utf8');
+    expect(text.split('\n')[0]).toBe('%%MatrixMarket matrix array real general');
+    expect(text).toMatch(/\n1000 1\n/);
+  });
+
+  it('a solve that does not converge is a result, not an error', async () => {
+    const r = await run(['solve', path.join(shared, 'bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ converged: false, reason: 'max-iterations', iterations: 5 });
+    const h = await run(['solve', path.join(shared, 'bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5']);
+    expect(h.stdout).toMatch(/NOT converged \(max-iterations\)/);
+  });
+
+  it('solve usage errors', async () => {
+    const m = await run(['solve', path.join(shared, 'bcsstk01.mtx'), '--method', 'lu']);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/--method must be one of/);
+    const rect = await run(['solve', path.join(shared, 'ash219.mtx')]);
+    expect(rect.code).toBe(1);
+    expect(rect.stderr).toMatch(/square/);
+    const rhs = await run(['solve', path.join(shared, 'bcsstk01.mtx'), '--rhs', path.join(shared, 'sherman1_rhs1.mtx')]);
+    expect(rhs.code).toBe(1);
+    expect(rhs.stderr).toMatch(/1000 x 1, expected 48 x 1/);
   });
 
   it('format errors exit 1 with one line naming the file line, no stack trace', async () => {
