@@ -234,6 +234,12 @@ export class SolverSession extends WasmResource {
     const residualNorm = ctx.residual();
     const solveMs = performance.now() - t0;
     const converged = reason === 'converged-rtol' || reason === 'converged-atol';
+    if (!converged && reason !== 'aborted') {
+      const why = reason === 'max-iterations'
+        ? `no convergence in ${ctx.iterations} iterations (relative residual ${(residualNorm / ctx.bnorm).toExponential(2)})`
+        : detail;
+      detail = [why, ...this.diagnose()].filter(Boolean).join('; ');
+    }
     return {
       x: rt.f64(this.x, n).slice(),
       converged,
@@ -251,6 +257,37 @@ export class SolverSession extends WasmResource {
       solveMs,
       residualReplacements: replacements,
     };
+  }
+
+  private diagnosis: string[] | undefined;
+
+  /** Structural facts that explain a failure: empty rows or columns, zero diagonals, unstable factors. */
+  private diagnose(): string[] {
+    if (this.diagnosis) return this.diagnosis;
+    const A = this.A, n = A.rows, out: string[] = [];
+    const rp = A.rowPtr, ci = A.colIdx;
+    let emptyRow = -1;
+    for (let i = 0; i < n && emptyRow < 0; i++) if (rp[i] === rp[i + 1]) emptyRow = i;
+    const colSeen = new Uint8Array(n);
+    for (let p = 0; p < A.nnz; p++) colSeen[ci[p]] = 1;
+    const emptyCol = colSeen.indexOf(0);
+    if (emptyRow >= 0) out.push(`the matrix is structurally singular: row ${emptyRow} is empty`);
+    else if (emptyCol >= 0) out.push(`the matrix is structurally singular: column ${emptyCol} is empty`);
+    let zeroDiag = 0;
+    for (const d of A.diagonal()) if (d === 0) zeroDiag++;
+    const info = this.M?.info ?? {};
+    if (zeroDiag > 0) {
+      out.push(
+        `${zeroDiag} of ${n} diagonal entries are zero or missing` +
+          (this.precond.startsWith('ilu') || this.precond === 'ic0' || this.precond === 'ssor' || this.precond === 'jacobi'
+            ? ` (${this.precond} replaced them; a row permutation that puts nonzeros on the diagonal is needed first)`
+            : ''),
+      );
+    }
+    const growth = info.growth;
+    if (typeof growth === 'number' && growth > 1e6) out.push(`the incomplete factors grew by ${growth.toExponential(1)}: the preconditioner is unstable`);
+    if (typeof info.shift === 'number' && info.shift > 0) out.push(`IC(0) needed a diagonal shift of ${info.shift} (the matrix may not be positive definite)`);
+    return (this.diagnosis = out);
   }
 
   private run(ctx: KrylovContext): InnerResult {
