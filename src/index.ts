@@ -30,4 +30,5 @@ export { Ilu0Preconditioner } from './precond/ilu0.js';
 export { IlutPreconditioner } from './precond/ilut.js';
 export { SsorPreconditioner } from './precond/ssor.js';
 export { FunctionPreconditioner } from './precond/user.js';
+export { FactorPreconditioner } from './precond/factor.js';
 export type { Preconditioner, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';

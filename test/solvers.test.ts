@@ -292,3 +292,57 @@ describe('SolverSession', () => {
     A.dispose();
   });
 });
+
+describe('user-supplied factor preconditioner M = L L^T', () => {
+  it('an exact Cholesky factor makes CG converge in one iteration', async () => {
+    const { FactorPreconditioner } = await import('../src/index.js');
+    const D = randomSpdDense(30, 0.2, 9);
+    const n = D.length;
+    // dense Cholesky in the test: the independent reference
+    const L = Array.from({ length: n }, () => new Float64Array(n));
+    for (let j = 0; j < n; j++) {
+      let s = D[j][j];
+      for (let k = 0; k < j; k++) s -= L[j][k] ** 2;
+      L[j][j] = Math.sqrt(s);
+      for (let i = j + 1; i < n; i++) {
+        let t = D[i][j];
+        for (let k = 0; k < j; k++) t -= L[i][k] * L[j][k];
+        L[i][j] = t / L[j][j];
+      }
+    }
+    const Lm = CsrMatrix.fromDense(L);
+    const M = new FactorPreconditioner(Lm);
+    Lm.dispose(); // the preconditioner keeps its own copy
+    const A = CsrMatrix.fromDense(D);
+    const b = denseMul(D, Float64Array.from({ length: n }, (_, i) => i - 10));
+    const r = solve(A, b, { method: 'cg', precond: M, rtol: 1e-12 });
+    expect(r.converged).toBe(true);
+    expect(r.iterations).toBeLessThanOrEqual(2);
+    expect(r.precond).toBe('factor');
+    M.dispose(); A.dispose();
+  });
+
+  it('the IC(0) factor given back as L reproduces PCG + IC(0) exactly', async () => {
+    const { FactorPreconditioner, Ic0Preconditioner } = await import('../src/index.js');
+    const A = poisson2d(25);
+    const ic = new Ic0Preconditioner(A);
+    const f = ic.getFactor();
+    const L = CsrMatrix.fromCsr(f.rows, f.cols, f.indptr, f.indices, f.data);
+    const M = new FactorPreconditioner(L);
+    const b = new Float64Array(625).fill(1);
+    const r1 = solve(A, b, { method: 'cg', precond: 'ic0' });
+    const r2 = solve(A, b, { method: 'cg', precond: M });
+    expect(r2.iterations).toBe(r1.iterations);
+    for (let i = 0; i < 625; i++) expect(r2.x[i]).toBeCloseTo(r1.x[i], 10);
+    ic.dispose(); L.dispose(); M.dispose(); A.dispose();
+  });
+
+  it('rejects a factor that is not lower triangular or has a zero diagonal', async () => {
+    const { FactorPreconditioner, FactorizationError } = await import('../src/index.js');
+    const U = CsrMatrix.fromDense([[1, 2], [0, 1]]);
+    expect(() => new FactorPreconditioner(U)).toThrow(/not lower triangular: entry \(0, 1\)/);
+    const Z = CsrMatrix.fromDense([[1, 0], [2, 0]]);
+    expect(() => new FactorPreconditioner(Z)).toThrow(FactorizationError);
+    U.dispose(); Z.dispose();
+  });
+});

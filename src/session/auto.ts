@@ -16,6 +16,7 @@ export interface AutoChoice {
  * zero); nonsymmetric → GMRES(m) + ILU(0). `precond` is the choice for 'auto' only.
  */
 export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precond: 'auto' | PreconditionerName): AutoChoice {
+  if (method !== 'auto' && precond !== 'auto') return { method, precond, because: 'method and preconditioner given' };
   const p = matrixProperties(A);
   let m: MethodName;
   let because: string;
