@@ -55,6 +55,28 @@ export abstract class MatrixPreconditioner extends WasmResource implements Preco
 
   /** Numeric setup for A's current values (pattern already analysed). */
   protected abstract factor(A: CsrMatrix): void;
+
+  /** Analysis of A's pattern, allocating the factor storage (none by default). */
+  protected analyze(_A: CsrMatrix): void {}
+
+  /**
+   * analyze + factor with their times in info; frees everything if either throws. Subclasses
+   * call it at the end of their constructor (not from here: their fields are set after super()).
+   */
+  protected setup(A: CsrMatrix): void {
+    try {
+      const t0 = performance.now();
+      this.analyze(A);
+      const t1 = performance.now();
+      this.factor(A);
+      const t2 = performance.now();
+      this.info.analysisMs = t1 - t0;
+      this.info.setupMs = t2 - t0;
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
 }
 
 /** Allocates n float64s owned by `owner` through its runtime. */

@@ -54,22 +54,11 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
     super(A);
     checkOptions('ic0', options, OPTIONS);
     this.pivot = pivotPolicy('ic0', options.pivot);
-    try {
-      const t0 = performance.now();
-      this.analyze(A);
-      const t1 = performance.now();
-      this.factor(A);
-      const t2 = performance.now();
-      this.info.analysisMs = t1 - t0;
-      this.info.setupMs = t2 - t0;
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    this.setup(A);
   }
 
   /** Pattern of L (lower triangle of A plus the diagonal) and of L^T; allocates everything. */
-  private analyze(A: CsrMatrix): void {
+  protected override analyze(A: CsrMatrix): void {
     const rt = this.runtime, k = kernels(rt), n = this.n;
     const { rowPtr, colIdx } = A.pointers();
     this.diagPos = this.own(rt.alloc(n * 4));

@@ -51,22 +51,11 @@ export class Ilu0Preconditioner extends MatrixPreconditioner {
     super(A);
     checkOptions('ilu0', options, OPTIONS);
     this.pivot = pivotPolicy('ilu0', options.pivot);
-    try {
-      const t0 = performance.now();
-      this.analyze(A);
-      const t1 = performance.now();
-      this.factor(A);
-      const t2 = performance.now();
-      this.info.analysisMs = t1 - t0;
-      this.info.setupMs = t2 - t0;
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    this.setup(A);
   }
 
   /** Patterns of L (strictly lower part of A) and U (strictly upper part); allocates everything. */
-  private analyze(A: CsrMatrix): void {
+  protected override analyze(A: CsrMatrix): void {
     const rt = this.runtime, k = kernels(rt), n = this.n;
     const { rowPtr, colIdx } = A.pointers();
     this.diagPos = this.own(rt.alloc(n * 4));
