@@ -280,6 +280,22 @@ describe('SolverSession', () => {
     A.dispose();
   });
 
+  it('accepts DenseVector right-hand sides and initial guesses', async () => {
+    const { DenseVector } = await import('../src/index.js');
+    const A = poisson2d(15);
+    const s = new SolverSession(A, { method: 'cg', precond: 'ic0' });
+    const bArr = Float64Array.from({ length: 225 }, (_, i) => Math.cos(i));
+    const b = DenseVector.from(bArr);
+    const r1 = s.solve(b);
+    const r2 = s.solve(bArr);
+    expect(Array.from(r1.x)).toEqual(Array.from(r2.x));
+    const x0 = DenseVector.from(r1.x);
+    expect(s.solve(b, x0).iterations).toBe(0);
+    const bad = DenseVector.from(new Float64Array(225).fill(NaN));
+    expect(() => s.solve(bad)).toThrow(NonFiniteValueError);
+    s.dispose(); b.dispose(); x0.dispose(); bad.dispose(); A.dispose();
+  });
+
   it('dispose frees all workspace', () => {
     const A = poisson2d(20);
     const before = rt.stats().liveAllocations;

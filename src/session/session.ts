@@ -5,7 +5,8 @@ import { FunctionPreconditioner } from '../precond/user.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
 import { WasmResource } from '../runtime/resource.js';
 import { DenseVector } from '../vector.js';
-import { KrylovContext, type InnerResult } from '../solvers/context.js';
+import { KrylovContext, type InnerResult, type KrylovKernels } from '../solvers/context.js';
+import type { SparseRuntime } from '../runtime/runtime.js';
 import { runCg, CG_VECTORS } from '../solvers/cg.js';
 import { runBicgstab, BICGSTAB_VECTORS } from '../solvers/bicgstab.js';
 import { runGmres, GmresState } from '../solvers/gmres.js';
@@ -167,8 +168,11 @@ export class SolverSession extends WasmResource {
     this.A.prepareSpmv();
   }
 
-  /** Solves A x = b. `x0` is the initial guess (default 0). Never throws for non-convergence. */
-  solve(b: ArrayLike<number>, x0?: ArrayLike<number> | null, options: SolveOptions = {}): SolveResult {
+  /**
+   * Solves A x = b. `x0` is the initial guess (default 0). b and x0 may be plain arrays or
+   * DenseVectors of this runtime (copied without leaving wasm). Never throws for non-convergence.
+   */
+  solve(b: ArrayLike<number> | DenseVector, x0?: ArrayLike<number> | DenseVector | null, options: SolveOptions = {}): SolveResult {
     this.alive('SolverSession');
     for (const k of Object.keys(options)) if (!SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solve option "${k}"`);
     checkSolveOptions(options, true);
@@ -176,15 +180,17 @@ export class SolverSession extends WasmResource {
     const start = x0 ?? o.x0;
     const n = this.A.rows;
     const rt = this.runtime;
-    checkVector(b, n, 'b');
-    if (start !== undefined) checkVector(start, n, 'x0');
+    checkVector(b, n, 'b', rt);
+    if (start !== undefined) checkVector(start, n, 'x0', rt);
     this.refreshPreconditioner();
     const setupMs = this.pendingSetupMs;
     this.pendingSetupMs = 0;
     const t0 = performance.now();
     const rtol = o.rtol ?? 1e-8, atol = o.atol ?? 0;
-    rt.f64(this.b, n).set(b);
-    if (start !== undefined) rt.f64(this.x, n).set(start);
+    if (b instanceof DenseVector) rt.exports.copy(n, b.ptr, this.b);
+    else rt.f64(this.b, n).set(b);
+    if (start instanceof DenseVector) rt.exports.copy(n, start.ptr, this.x);
+    else if (start !== undefined) rt.f64(this.x, n).set(start);
     else rt.exports.fill(n, 0, this.x);
     const ctx = new KrylovContext(rt, this.A, this.M, this.x, this.b, this.r);
     ctx.maxIterations = o.maxIterations ?? 10000;
@@ -310,8 +316,12 @@ export class SolverSession extends WasmResource {
   }
 }
 
-function checkVector(v: ArrayLike<number>, n: number, what: string): void {
-  if (v instanceof DenseVector) throw new InvalidArgumentError(`${what}: pass a plain array (DenseVector operands are not supported here yet)`);
+function checkVector(v: ArrayLike<number> | DenseVector, n: number, what: string, rt: SparseRuntime): void {
+  if (v instanceof DenseVector) {
+    const p = v.check(n, what, rt);
+    if (!(rt.exports as KrylovKernels).allFinite(n, p)) throw new NonFiniteValueError(`${what} has a NaN or infinite entry`);
+    return;
+  }
   if (v == null || typeof v.length !== 'number') throw new InvalidArgumentError(`${what} must be an array of numbers`);
   if (v.length !== n) throw new DimensionMismatchError(`${what} has length ${v.length}, the matrix has ${n} rows`);
   for (let i = 0; i < n; i++) {
@@ -321,7 +331,7 @@ function checkVector(v: ArrayLike<number>, n: number, what: string): void {
 }
 
 /** One-shot solve: builds a session, solves, frees it. Reports the method and preconditioner used. */
-export function solve(A: CsrMatrix, b: ArrayLike<number>, options: SessionOptions & { x0?: ArrayLike<number> } = {}): SolveResult & { choice: string } {
+export function solve(A: CsrMatrix, b: ArrayLike<number> | DenseVector, options: SessionOptions & { x0?: ArrayLike<number> } = {}): SolveResult & { choice: string } {
   const { x0, ...rest } = options;
   const s = new SolverSession(A, rest);
   try {
