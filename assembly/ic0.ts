@@ -2,7 +2,8 @@
 // diagonal), row by row ("up-looking"):
 //   l_ik = (a_ik - sum_{j<k} l_ij l_kj) / l_kk,   l_ii = sqrt(a_ii - sum_{j<i} l_ij^2)
 // with the sums taken over the pattern only. Storage (see trsv.ts): L strictly lower, rows scaled
-// by d_i = 1/l_ii; Lt = L^T strictly upper, rows scaled by d_k; d. Because row k of L is stored
+// by d_i = 1/l_ii, and d; L^T is not stored (trsvLowerTransposedScaled solves with it column-wise
+// over the rows of L). Because row k of L is stored
 // scaled, l_ik = a_ik d_k - sum_j l_ij S_kj with S_kj = l_kj d_k: no division in the inner loop.
 
 @inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
@@ -13,12 +14,11 @@
  * Numeric IC(0) of A + alpha * S, S = diag(s_i) with s_i = |a_ii|, or the largest |a_ij| of row i
  * when a_ii is 0, or 1 for an empty row. A pivot l_ii^2 must be finite and > 1e-14 * |a_ii + alpha s_i|.
  * Returns -1 on success; else the row of the first failing pivot, whose value goes to out (f64).
- * Entries: A (rowPtr, colIdx, vals, diagPos from csrDiagonalSplit); L (lPtr, lCol, lVal);
- * Lt values tVal with tPos[p] = position in Lt of entry p of L; d: f64[n].
+ * Entries: A (rowPtr, colIdx, vals, diagPos from csrDiagonalSplit); L (lPtr, lCol, lVal); d: f64[n].
  */
 export function ic0Factor(
   n: i32, rowPtr: usize, vals: usize, diagPos: usize,
-  lPtr: usize, lCol: usize, lVal: usize, tVal: usize, tPos: usize, d: usize, alpha: f64, out: usize,
+  lPtr: usize, lCol: usize, lVal: usize, d: usize, alpha: f64, out: usize,
 ): i32 {
   for (let i = 0; i < n; i++) {
     const rs = ldi(rowPtr, i);
@@ -63,7 +63,6 @@ export function ic0Factor(
         }
       }
       stf(lVal, p, s); // raw l_ik until the row is done
-      stf(tVal, ldi(tPos, p), s * dk);
       diag += s * s;
       bad += s - s;
     }

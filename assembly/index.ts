@@ -12,3 +12,4 @@ export { ic0Factor } from './ic0';
 export { ilu0Factor } from './ilu0';
 export { ilutFactor } from './ilut';
 export { ssorDiagonal, csrIsSymmetric, ssorApply } from './ssor';
+export { trsvLowerTransposedScaled } from './trsv';

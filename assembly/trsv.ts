@@ -167,3 +167,32 @@ export function trsvUpperScaled(n: i32, ptr: usize, col: usize, val: usize, d: u
     pe = pb;
   }
 }
+
+/**
+ * Backward solve with the transpose of a scaled lower triangle, column-oriented over the rows of
+ * L (so L^T needs no copy): z = L^-T y with l_ii = 1/d_i and S_ik = l_ik d_i stored (k < i), i.e.
+ *   u_i = y_i - sum_{k>i} l_ki z_k,  z_i = u_i d_i,  then u_k -= S_ik u_i (= l_ik z_i) for k < i.
+ * z may be y; when it is not, y is copied to z first (z is the accumulator). The update of the
+ * neighbouring row i-1 (the last entry of a sorted row) stays in a register until row i-1 reads it,
+ * in the same order it would have been applied in memory.
+ */
+export function trsvLowerTransposedScaled(n: i32, ptr: usize, col: usize, val: usize, d: usize, y: usize, z: usize): void {
+  if (z != y) memory.copy(z, y, <usize>n << 3);
+  let pe = ldi(ptr, n);
+  let carry: f64 = 0; // pending S_{i+1,i} u_{i+1} for row i; 0 when none (u - 0 is exactly u)
+  for (let i = n - 1; i >= 0; i--) {
+    const pb = ldi(ptr, i);
+    const u = ldf(z, i) - carry;
+    stf(z, i, u * ldf(d, i));
+    carry = 0;
+    if (pb < pe) {
+      let last = pe - 1;
+      if (ldi(col, last) == i - 1) { carry = ldf(val, last) * u; last--; }
+      for (let p = last; p >= pb; p--) {
+        const c = ldi(col, p);
+        stf(z, c, ldf(z, c) - ldf(val, p) * u);
+      }
+    }
+    pe = pb;
+  }
+}

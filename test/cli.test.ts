@@ -113,7 +113,7 @@ describe('sparse-wasm CLI', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ converged: false, reason: 'max-iterations', iterations: 5 });
     const h = await run(['solve', path.join(shared, 'bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5']);
-    expect(h.stdout).toMatch(/NOT converged \(max-iterations\)/);
+    expect(h.stdout).toMatch(/NOT converged \(max-iterations: no convergence in 5 iterations/);
   });
 
   it('solve usage errors', async () => {

@@ -258,6 +258,37 @@ describe('IC(0)', () => {
     A.dispose();
   });
 
+  it('the backward solve with L^T runs column-wise over the rows of L (no copy of L^T): z = L^-T y, in place or not', () => {
+    // a random sparse lower triangle, with and without the i-1 neighbour in its rows
+    const n = 40, rnd = rng(17);
+    const ptr = [0], col: number[] = [], val: number[] = [], d = new Float64Array(n);
+    const L = zeros(n);
+    for (let i = 0; i < n; i++) {
+      L[i][i] = 1 + rnd();
+      d[i] = 1 / L[i][i];
+      for (let k = 0; k < i; k++) {
+        if (rnd() < 0.2 || (k === i - 1 && i % 3 !== 0)) { L[i][k] = rnd() - 0.5; col.push(k); val.push(L[i][k] * d[i]); }
+      }
+      ptr.push(col.length);
+    }
+    const y = randomVector(n, 8);
+    // dense back substitution with L^T
+    const zRef = new Float64Array(n);
+    for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * zRef[k]; zRef[i] = s / L[i][i]; }
+    const k = rt.exports as unknown as { trsvLowerTransposedScaled(...a: number[]): void };
+    const pp = rt.alloc(4 * (n + 1)), pc = rt.alloc(4 * col.length + 4), pv = rt.alloc(8 * val.length + 8);
+    const pd = rt.alloc(8 * n), py = rt.alloc(8 * n), pz = rt.alloc(8 * n);
+    rt.i32(pp, n + 1).set(ptr); rt.i32(pc, col.length).set(col); rt.f64(pv, val.length).set(val); rt.f64(pd, n).set(d);
+    rt.f64(py, n).set(y);
+    k.trsvLowerTransposedScaled(n, pp, pc, pv, pd, py, pz);
+    expect(Array.from(rt.f64(py, n))).toEqual(Array.from(y)); // y is not modified when z is another array
+    const z = rt.f64(pz, n).slice();
+    k.trsvLowerTransposedScaled(n, pp, pc, pv, pd, py, py);
+    expect(Array.from(rt.f64(py, n))).toEqual(Array.from(z));
+    expect(maxAbsDiff(z, zRef)).toBeLessThan(1e-12 * maxAbs(zRef));
+    for (const q of [pp, pc, pv, pd, py, pz]) rt.free(q);
+  });
+
   it('uses only the lower triangle: an upper triangle full of garbage changes nothing', () => {
     const D = randomSpd(25, 0.15, 4);
     const G = D.map((r) => r.slice());

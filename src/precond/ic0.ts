@@ -21,8 +21,10 @@ const MAX_RESTARTS = 30;
 /**
  * Incomplete Cholesky IC(0) for symmetric positive definite A: L L^T ~ A with L on the pattern of
  * the lower triangle of A (only the lower triangle and the diagonal of A are read; a missing
- * diagonal entry is inserted as 0). Apply: z = L^-T L^-1 r by a forward solve with L and a
- * backward solve with L^T, both row-wise over their own CSR copies.
+ * diagonal entry is inserted as 0). Apply: z = L^-T L^-1 r by a forward solve with L (row-wise)
+ * and a backward solve with L^T (column-wise over the rows of L): only L (strictly lower CSR, its
+ * rows scaled by 1/l_ii) and the inverted pivots are stored, no copy of L^T, which halves the
+ * memory (first touches of fresh memory are expensive).
  *
  * Pivots: a pivot l_ii^2 <= 1e-14 |a_ii| (or not finite) means A (or its incomplete factor) is not
  * positive definite. With pivot: 'shift' (default) the factorization restarts on
@@ -42,10 +44,6 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
   private lPtr = 0;
   private lCol = 0;
   private lVal = 0;
-  private tPtr = 0;
-  private tCol = 0;
-  private tVal = 0;
-  private tPos = 0;
   private d = 0;
   private out = 0;
   private failed = false;
@@ -57,7 +55,7 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
     this.setup(A);
   }
 
-  /** Pattern of L (lower triangle of A plus the diagonal) and of L^T; allocates everything. */
+  /** Pattern of L (lower triangle of A plus the diagonal); allocates everything. */
   protected override analyze(A: CsrMatrix): void {
     const rt = this.runtime, k = kernels(rt), n = this.n;
     const { rowPtr, colIdx } = A.pointers();
@@ -68,16 +66,6 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
     this.lCol = this.own(rt.alloc(nnzL * 4));
     this.lVal = this.own(rt.alloc(nnzL * 8));
     k.csrTriangleCols(n, rowPtr, colIdx, this.diagPos, this.lPtr, this.lCol, 0, 0);
-    this.tPtr = this.own(rt.alloc((n + 1) * 4));
-    this.tCol = this.own(rt.alloc(nnzL * 4));
-    this.tVal = this.own(rt.alloc(nnzL * 8));
-    this.tPos = this.own(rt.alloc(nnzL * 4));
-    const next = rt.alloc(n * 4);
-    try {
-      k.csrTransposePattern(n, this.lPtr, this.lCol, this.tPtr, this.tCol, this.tPos, next);
-    } finally {
-      rt.free(next);
-    }
     this.d = this.own(rt.alloc(n * 8));
     this.out = this.own(rt.alloc(16));
     this.info.missingDiagonals = missing;
@@ -92,7 +80,7 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
     let alpha = 0, restarts = 0, firstBad = -1;
     this.failed = true;
     for (;;) {
-      const row = k.ic0Factor(n, rowPtr, values, this.diagPos, this.lPtr, this.lCol, this.lVal, this.tVal, this.tPos, this.d, alpha, this.out);
+      const row = k.ic0Factor(n, rowPtr, values, this.diagPos, this.lPtr, this.lCol, this.lVal, this.d, alpha, this.out);
       if (row < 0) break;
       if (firstBad < 0) firstBad = row;
       const v = rt.f64(this.out, 1)[0];
@@ -124,7 +112,7 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
     if (this.failed) throw new StalePreconditionerError('ic0: the last factorization failed; refactor or build a new preconditioner');
     const k = kernels(this.runtime), n = this.n;
     k.trsvLowerScaled(n, this.lPtr, this.lCol, this.lVal, this.d, r, z); // z = L^-1 r
-    k.trsvUpperScaled(n, this.tPtr, this.tCol, this.tVal, this.d, z, z); // z = L^-T z
+    k.trsvLowerTransposedScaled(n, this.lPtr, this.lCol, this.lVal, this.d, z, z); // z = L^-T z
   }
 
   /** The factor L (lower triangular, with its diagonal last in each row) as CSR arrays. */

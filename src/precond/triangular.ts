@@ -16,8 +16,9 @@ export interface TriangularKernels {
   trsvUpperScaled(n: number, ptr: number, col: number, val: number, d: number, y: number, z: number): void;
   ic0Factor(
     n: number, rowPtr: number, vals: number, diagPos: number,
-    lPtr: number, lCol: number, lVal: number, tVal: number, tPos: number, d: number, alpha: number, out: number,
+    lPtr: number, lCol: number, lVal: number, d: number, alpha: number, out: number,
   ): number;
+  trsvLowerTransposedScaled(n: number, ptr: number, col: number, val: number, d: number, y: number, z: number): void;
   ilu0Factor(
     n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number,
     lPtr: number, lCol: number, lVal: number, uPtr: number, uCol: number, uVal: number, d: number, iw: number,
