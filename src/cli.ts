@@ -16,6 +16,7 @@ import { SolverSession } from './session/session.js';
 import type { SolveResult } from './solvers/types.js';
 import { formatMatrixMarketArray } from './io/matrix-market.js';
 import { writeFile } from 'node:fs/promises';
+import { cmdMultiply } from './cli-multiply.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The real matrix shipped with the package for the default job (source in data/README.md). */
@@ -34,6 +35,9 @@ const USAGE = `usage:
   sparse-wasm solve A.mtx [--rhs b.mtx] [--method auto|cg|bicgstab|gmres|minres]
         [--precond auto|none|jacobi|ssor|ic0|ilu0|ilut|chebyshev] [--tol 1e-8] [--max-iter N]
         [--restart M] [-o x.mtx] [--json]   solve A x = b (b = A * ones without --rhs)
+  sparse-wasm multiply A.mtx B.mtx [-o C.mtx] [--json] [--repeat N] [--accumulator auto|hash|dense]
+                                       C = A B (SpGEMM): nnz, time of the product alone,
+                                       symbolic and numeric phases, numeric-only recompute
 FILE may also be gen:poisson2d:K (the 5-point Laplacian on a K x K grid).`;
 
 class UsageError extends Error {}
@@ -392,6 +396,7 @@ export async function main(args: string[]): Promise<number> {
       case 'info': return await cmdInfo(rest);
       case 'spmv': return await cmdSpmv(rest);
       case 'solve': return await cmdSolve(rest);
+      case 'multiply': return await cmdMultiply(rest);
       case 'help': case '--help': case '-h':
         process.stdout.write(USAGE + '\n');
         return 0;

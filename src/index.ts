@@ -32,3 +32,12 @@ export { SsorPreconditioner } from './precond/ssor.js';
 export { FunctionPreconditioner } from './precond/user.js';
 export { FactorPreconditioner } from './precond/factor.js';
 export type { Preconditioner, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';
+export { spgemm, SpgemmProduct, TripleProduct, tripleProduct, spgemmFlops, IndexOverflowError, DEFAULT_HASH_MAX, DEFAULT_WIDE_RATIO } from './matrix/spgemm.js';
+export type { SpgemmOptions, SpgemmTimings, TripleProductOptions, Accumulator } from './matrix/spgemm.js';
+export {
+  add, subtract, elementwiseMultiply, transpose, multiplyAtB, multiplyABt, drop, permute, symmetricPermute, permuteRows,
+  permuteColumns, inversePermutation, bandwidth,
+} from './matrix/ops.js';
+export type { AddOptions, DropOptions } from './matrix/ops.js';
+export { reverseCuthillMcKee, rcmReorder } from './matrix/ordering.js';
+export type { RcmOptions, RcmResult } from './matrix/ordering.js';

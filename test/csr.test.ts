@@ -200,6 +200,22 @@ describe('lifecycle and memory', () => {
     A.dispose();
   });
 
+  it('a failed scratch allocation leaves no stale scratch block behind', async () => {
+    const small = await createRuntime({ initialMemoryMiB: 8, maximumMemoryMiB: 32 });
+    const { dot } = await import('../src/index.js');
+    const A = CsrMatrix.fromDense([[1, 2], [3, 4]], { runtime: small });
+    expect(Array.from(A.multiply([1, 1]))).toEqual([3, 7]); // scratch slots 2 and 3 now exist
+    const keep = DenseVector.zeros(2_500_000, { runtime: small }); // most of the 32 MiB
+    const B = CsrMatrix.fromCoo(1, 2_000_000, [0], [0], [1], { runtime: small });
+    expect(() => B.multiply(new Float64Array(2_000_000))).toThrow(WasmMemoryError); // x scratch: 16 MB
+    keep.dispose();
+    const filler = DenseVector.from(new Float64Array(1000).fill(7), { runtime: small }); // may reuse freed blocks
+    expect(Array.from(A.multiply([1, 1]))).toEqual([3, 7]);
+    expect(dot(filler, filler)).toBe(49000);
+    expect(Array.from(filler.data.subarray(0, 3))).toEqual([7, 7, 7]);
+    A.dispose(); B.dispose(); filler.dispose();
+  });
+
   it('views stay valid after wasm memory grows', async () => {
     const r = await createRuntime({ initialMemoryMiB: 1 });
     const x = DenseVector.from([1, 2, 3], { runtime: r });

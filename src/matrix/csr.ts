@@ -346,6 +346,16 @@ export class CsrMatrix extends WasmResource {
     return this;
   }
 
+  /**
+   * For kernels in this package that wrote new values in place (SpGEMM recompute): bumps
+   * valuesVersion and drops the SELL copy, as setValues does.
+   * @internal
+   */
+  markValuesChanged(): void {
+    this.alive('CsrMatrix');
+    this.valuesChanged();
+  }
+
   private valuesChanged(): void {
     this.version++;
     this.dropSell();

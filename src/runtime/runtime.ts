@@ -48,7 +48,7 @@ export class SparseRuntime {
   private readonly live = new Map<number, number>();
   private liveBytes = 0;
   /** scratch buffers for copying plain typed arrays in and out of calls, keyed by slot */
-  private readonly scratch: { ptr: number; bytes: number }[] = [];
+  private readonly scratch: ({ ptr: number; bytes: number } | undefined)[] = [];
 
   constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
     this.exports = instance.exports as unknown as KernelExports;
@@ -106,7 +106,12 @@ export class SparseRuntime {
   scratchPtr(slot: number, bytes: number): number {
     const s = this.scratch[slot];
     if (s && s.bytes >= bytes) return s.ptr;
-    if (s) this.free(s.ptr);
+    if (s) {
+      this.free(s.ptr);
+      // forget the freed block before allocating: if the allocation throws, the slot must not
+      // hand out memory TLSF may reuse
+      this.scratch[slot] = undefined;
+    }
     // grow geometrically so a sequence of growing calls does not reallocate every time
     const size = Math.max(bytes, s ? Math.min(MAX_BLOCK, s.bytes * 2) : 0, 256);
     const ptr = this.alloc(size);

@@ -1,0 +1,245 @@
+// Sparse matrix algebra on CsrMatrix: sums (pattern union), elementwise products (pattern
+// intersection), transposes and products with a transposed operand, dropping small entries,
+// row/column/symmetric permutations and bandwidth. Kernels in assembly/ops.ts; every result is a
+// new canonical CsrMatrix sized exactly by a counting pass before anything is written.
+import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
+import type { SparseRuntime } from '../runtime/runtime.js';
+import { CsrMatrix } from './csr.js';
+import { checkOperand, IndexOverflowError, scratch, SpgemmProduct, type SpgemmOptions } from './spgemm.js';
+
+/** Kernels of assembly/ops.ts (pointers are byte offsets). */
+export interface OpsKernels {
+  csrUnionCount(m: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number): number;
+  csrAddFill(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
+    cRp: number, cCi: number, cVal: number, alpha: number, beta: number): void;
+  csrIntersectCount(m: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number): number;
+  csrHadamardFill(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
+    cRp: number, cCi: number, cVal: number): void;
+  csrDropCount(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cRp: number): number;
+  csrDropFill(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cCi: number, cVal: number): void;
+  csrPermute(m: number, aRp: number, aCi: number, aVal: number, rowPerm: number, resort: number, cRp: number, cCi: number, cVal: number,
+    tmpKeys: number, tmpVals: number): void;
+  csrRenumber(nnz: number, ci: number, map: number, out: number): void;
+  permInverse(n: number, p: number, inv: number): number;
+  csrTranspose(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, outPtr: number, outCol: number, outVal: number): void;
+  csrBandwidth(m: number, aRp: number, aCi: number, out: number): void;
+}
+
+const MAX_I32 = 0x7fffffff;
+
+function kernels(rt: SparseRuntime): OpsKernels {
+  return rt.exports as unknown as OpsKernels;
+}
+
+function sameShape(A: CsrMatrix, B: CsrMatrix, what: string): void {
+  if (A.rows !== B.rows || A.cols !== B.cols) {
+    throw new DimensionMismatchError(`${what} needs matrices of one shape, got ${A.rows} x ${A.cols} and ${B.rows} x ${B.cols}`);
+  }
+}
+
+function finite(x: unknown, name: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new NonFiniteValueError(`${name} must be a finite number, got ${String(x)}`);
+  return x;
+}
+
+function checkKeys(options: object, allowed: string[], what: string): void {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${what} options must be an object`);
+  for (const k of Object.keys(options)) if (!allowed.includes(k)) throw new InvalidArgumentError(`unknown ${what} option "${k}"`);
+}
+
+/**
+ * Runs a count kernel that writes rowPtr into a fresh allocation, then allocates the exact output
+ * and runs the fill. Nothing is left allocated if either step throws.
+ */
+function twoPhase(
+  rt: SparseRuntime, rows: number, cols: number, count: (cRp: number) => number,
+  fill: (cRp: number, cCi: number, cVal: number) => void, what: string,
+): CsrMatrix {
+  const cRp = rt.alloc((rows + 1) * 4);
+  let cCi = 0, cVal = 0;
+  try {
+    const nnz = count(cRp);
+    if (nnz > MAX_I32) throw new IndexOverflowError(`${what} would have more than 2^31 - 1 nonzeros (at least ${nnz})`);
+    cCi = rt.alloc(nnz * 4);
+    cVal = rt.alloc(nnz * 8);
+    fill(cRp, cCi, cVal);
+    return CsrMatrix.fromWasmBuffers(rt, rows, cols, nnz, cRp, cCi, cVal);
+  } catch (e) {
+    rt.free(cRp);
+    if (cCi) rt.free(cCi);
+    if (cVal) rt.free(cVal);
+    throw e;
+  }
+}
+
+export interface AddOptions {
+  /** C = alpha A + beta B; default 1 */
+  alpha?: number;
+  /** default 1 */
+  beta?: number;
+}
+
+/**
+ * C = alpha A + beta B on the union of the patterns. Entries that cancel stay as explicit zeros
+ * (the pattern is structural; `drop(C, 0)` removes them).
+ */
+export function add(A: CsrMatrix, B: CsrMatrix, options: AddOptions = {}): CsrMatrix {
+  checkKeys(options, ['alpha', 'beta'], 'add');
+  const alpha = finite(options.alpha ?? 1, 'alpha'), beta = finite(options.beta ?? 1, 'beta');
+  const rt = checkOperand(A, 'A');
+  checkOperand(B, 'B', rt);
+  sameShape(A, B, 'add');
+  const a = A.pointers(), b = B.pointers(), k = kernels(rt);
+  return twoPhase(rt, A.rows, A.cols,
+    (cRp) => k.csrUnionCount(A.rows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRp),
+    (cRp, cCi, cVal) => k.csrAddFill(A.rows, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal, alpha, beta),
+    'the sum');
+}
+
+/** C = A - B (pattern union). */
+export function subtract(A: CsrMatrix, B: CsrMatrix): CsrMatrix {
+  return add(A, B, { alpha: 1, beta: -1 });
+}
+
+/** C = A .* B (Hadamard product) on the intersection of the patterns. */
+export function elementwiseMultiply(A: CsrMatrix, B: CsrMatrix): CsrMatrix {
+  const rt = checkOperand(A, 'A');
+  checkOperand(B, 'B', rt);
+  sameShape(A, B, 'elementwiseMultiply');
+  const a = A.pointers(), b = B.pointers(), k = kernels(rt);
+  return twoPhase(rt, A.rows, A.cols,
+    (cRp) => k.csrIntersectCount(A.rows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRp),
+    (cRp, cCi, cVal) => k.csrHadamardFill(A.rows, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal),
+    'the elementwise product');
+}
+
+/** A^T as a new canonical CsrMatrix (a counting sort: O(nnz + rows + cols)). */
+export function transpose(A: CsrMatrix): CsrMatrix {
+  checkOperand(A, 'A');
+  return A.transpose();
+}
+
+/**
+ * A^T B (default B = A: the normal-equations matrix A^T A). A^T is formed internally by the
+ * counting-sort transpose (its cost is in `SpgemmProduct.timings.transposeMs`); for recompute
+ * with new values use `SpgemmProduct.compute(A, B, { transposeA: true })`.
+ */
+export function multiplyAtB(A: CsrMatrix, B: CsrMatrix = A, options: Omit<SpgemmOptions, 'transposeA' | 'transposeB' | 'sorted'> = {}): CsrMatrix {
+  return SpgemmProduct.compute(A, B, { ...options, transposeA: true }).takeMatrix();
+}
+
+/** A B^T (default B = A: A A^T), with B^T formed internally (see multiplyAtB). */
+export function multiplyABt(A: CsrMatrix, B: CsrMatrix = A, options: Omit<SpgemmOptions, 'transposeA' | 'transposeB' | 'sorted'> = {}): CsrMatrix {
+  return SpgemmProduct.compute(A, B, { ...options, transposeB: true }).takeMatrix();
+}
+
+export interface DropOptions {
+  /** keep diagonal entries whatever their size (default false) */
+  keepDiagonal?: boolean;
+}
+
+/**
+ * A copy of A without the entries with |a_ij| <= tol (so `drop(A, 0)` removes explicit zeros).
+ */
+export function drop(A: CsrMatrix, tol: number, options: DropOptions = {}): CsrMatrix {
+  checkKeys(options, ['keepDiagonal'], 'drop');
+  const rt = checkOperand(A, 'A');
+  if (typeof tol !== 'number' || !(tol >= 0) || tol === Infinity) throw new InvalidArgumentError(`drop tolerance must be a finite number >= 0, got ${String(tol)}`);
+  const keepDiag = options.keepDiagonal ? 1 : 0;
+  const a = A.pointers(), k = kernels(rt);
+  return twoPhase(rt, A.rows, A.cols,
+    (cRp) => k.csrDropCount(A.rows, a.rowPtr, a.colIdx, a.values, tol, keepDiag, cRp),
+    (_cRp, cCi, cVal) => k.csrDropFill(A.rows, a.rowPtr, a.colIdx, a.values, tol, keepDiag, cCi, cVal),
+    'drop');
+}
+
+/**
+ * Copies p into wasm memory and checks it is a permutation of 0..n-1 (in wasm: a JS loop over a
+ * million entries costs more than the permutation itself). Returns the pointers of p and of its
+ * inverse; both are pushed to `owned` for the caller to free.
+ */
+function wasmPermutation(rt: SparseRuntime, p: ArrayLike<number>, n: number, name: string, owned: number[]): { ptr: number; inv: number } {
+  if (p == null || typeof (p as ArrayLike<number>).length !== 'number') throw new InvalidArgumentError(`${name} must be an array`);
+  if (p.length !== n) throw new DimensionMismatchError(`${name} has length ${p.length}, expected ${n}`);
+  if (!(p instanceof Int32Array)) {
+    for (let i = 0; i < n; i++) {
+      const v = p[i];
+      if (!Number.isInteger(v)) throw new InvalidArgumentError(`${name}[${i}] = ${v} is not an integer in [0, ${n})`);
+    }
+  }
+  const ptr = rt.alloc(n * 4);
+  owned.push(ptr);
+  const inv = rt.alloc(n * 4);
+  owned.push(inv);
+  rt.i32(ptr, n).set(p);
+  const r = kernels(rt).permInverse(n, ptr, inv);
+  if (r >= 0) throw new InvalidArgumentError(`${name} is not a permutation: ${p[r]} appears twice`);
+  if (r < -1) throw new InvalidArgumentError(`${name}[${-r - 2}] = ${p[-r - 2]} is not an integer in [0, ${n})`);
+  return { ptr, inv };
+}
+
+/** q with q[p[i]] = i. */
+export function inversePermutation(p: ArrayLike<number>): Int32Array {
+  const n = p.length;
+  const q = new Int32Array(n);
+  for (let i = 0; i < n; i++) q[p[i]] = i;
+  return q;
+}
+
+/**
+ * B = A(rowPerm, colPerm): B(i, j) = A(rowPerm[i], colPerm[j]), i.e. P A Q^T with P(i, rowPerm[i])
+ * = 1 and Q(j, colPerm[j]) = 1 (NumPy's A[rowPerm][:, colPerm]). Either may be omitted (identity).
+ */
+export function permute(A: CsrMatrix, rowPerm?: ArrayLike<number> | null, colPerm?: ArrayLike<number> | null): CsrMatrix {
+  const rt = checkOperand(A, 'A');
+  const tmp: number[] = [];
+  try {
+    const rp = rowPerm == null ? undefined : wasmPermutation(rt, rowPerm, A.rows, 'rowPerm', tmp);
+    const cp = colPerm == null ? undefined : wasmPermutation(rt, colPerm, A.cols, 'colPerm', tmp);
+    const a = A.pointers(), k = kernels(rt);
+    let ci = a.colIdx, tk = 0, tv = 0;
+    if (cp) {
+      // renumber every column first (independent random reads, sequential writes), then gather
+      // rows and order each one: the row gather no longer waits on the renumbering reads
+      ci = rt.alloc(A.nnz * 4); tmp.push(ci);
+      k.csrRenumber(A.nnz, a.colIdx, cp.inv, ci);
+      const rowPtr = A.rowPtr;
+      let longest = 0;
+      for (let i = 0; i < A.rows; i++) longest = Math.max(longest, rowPtr[i + 1] - rowPtr[i]);
+      tk = rt.alloc(Math.max(longest, 16) * 8); tmp.push(tk);
+      tv = rt.alloc(Math.max(longest, 16) * 8); tmp.push(tv);
+    }
+    return twoPhase(rt, A.rows, A.cols, () => A.nnz,
+      (cRp, cCi, cVal) => k.csrPermute(A.rows, a.rowPtr, ci, a.values, rp ? rp.ptr : 0, cp ? 1 : 0, cRp, cCi, cVal, tk, tv),
+      'permute');
+  } finally {
+    for (const p of tmp) rt.free(p);
+  }
+}
+
+/** P A P^T for a square A: B(i, j) = A(perm[i], perm[j]) (e.g. with perm from reverseCuthillMcKee). */
+export function symmetricPermute(A: CsrMatrix, perm: ArrayLike<number>): CsrMatrix {
+  checkOperand(A, 'A');
+  if (A.rows !== A.cols) throw new DimensionMismatchError(`symmetricPermute needs a square matrix, got ${A.rows} x ${A.cols}`);
+  return permute(A, perm, perm);
+}
+
+/** B(i, :) = A(perm[i], :). */
+export function permuteRows(A: CsrMatrix, perm: ArrayLike<number>): CsrMatrix {
+  return permute(A, perm, null);
+}
+
+/** B(:, j) = A(:, perm[j]). */
+export function permuteColumns(A: CsrMatrix, perm: ArrayLike<number>): CsrMatrix {
+  return permute(A, null, perm);
+}
+
+/** Lower bandwidth max(i - j), upper max(j - i) over stored entries, and bandwidth = max of both. */
+export function bandwidth(A: CsrMatrix): { lower: number; upper: number; bandwidth: number } {
+  const rt = checkOperand(A, 'A');
+  const out = scratch(rt, 10, 8);
+  const a = A.pointers();
+  kernels(rt).csrBandwidth(A.rows, a.rowPtr, a.colIdx, out);
+  const v = rt.i32(out, 2);
+  return { lower: v[0], upper: v[1], bandwidth: Math.max(v[0], v[1]) };
+}
