@@ -9,6 +9,7 @@ import {
 } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
 import { randomCoo, rng } from './helpers.js';
+import { sharedMatrices } from './shared-dir.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -246,7 +247,7 @@ describe('reverse Cuthill-McKee', () => {
   const fixture = JSON.parse(readFileSync(path.join(here, 'fixtures/scipy-spgemm.json'), 'utf8')) as {
     matrices: Record<string, { rcm?: { bandwidthBefore: number; bandwidthScipy: number } }>;
   };
-  const dir = path.resolve(here, '../../shared/matrices');
+  const dir = sharedMatrices;
   const drops: string[] = [];
   for (const [name, r] of Object.entries(fixture.matrices)) {
     if (!r.rcm) continue;

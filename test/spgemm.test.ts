@@ -9,6 +9,7 @@ import {
 } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
 import { denseOf, randomCoo, rng } from './helpers.js';
+import { sharedMatrices } from './shared-dir.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -420,7 +421,7 @@ function checkScipy(C: CsrMatrix, r: ProductRef): void {
 }
 
 describe('products of every shared real matrix', () => {
-  const dir = path.resolve(here, '../../shared/matrices');
+  const dir = sharedMatrices;
   const names = Object.keys(fixture.matrices).sort();
   it('the fixture covers the 36 real sparse matrices', () => {
     expect(names.length).toBe(36);
@@ -481,7 +482,7 @@ describe('CLI: sparse-wasm multiply (cmdMultiply)', () => {
       process.stderr.write = err;
     }
   }
-  const shared = path.resolve(here, '../../shared/matrices');
+  const shared = sharedMatrices;
 
   it('--json prints one object with rows, cols, nnz, ms, symbolicMs, numericMs; -o writes C', async () => {
     const { mkdtempSync } = await import('node:fs');
