@@ -1,7 +1,7 @@
-import { FactorizationError, StalePreconditionerError } from '../errors.js';
+import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { MatrixPreconditioner } from './base.js';
-import { checkOptions, fmt, kernels, pivotPolicy, readTriangle, PIVOT_SHIFT, type CsrArrays } from './triangular.js';
+import { LuPreconditioner } from './lu.js';
+import { checkOptions, fmt, kernels, pivotPolicy, PIVOT_SHIFT } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface Ilu0Options {
@@ -31,21 +31,12 @@ const OPTIONS = ['pivot'] as const;
  * factorization; 1e8 and more flags a useless one, typical of shifted zero pivots), analysisMs,
  * factorMs, setupMs.
  */
-export class Ilu0Preconditioner extends MatrixPreconditioner {
+export class Ilu0Preconditioner extends LuPreconditioner {
   readonly name = 'ilu0' as const;
-  readonly symmetric = false;
   private readonly pivot: PivotPolicy;
   private diagPos = 0;
-  private lPtr = 0;
-  private lCol = 0;
-  private lVal = 0;
-  private uPtr = 0;
-  private uCol = 0;
-  private uVal = 0;
-  private d = 0;
   private iw = 0;
   private out = 0;
-  private failed = false;
 
   constructor(A: CsrMatrix, options: Ilu0Options = {}) {
     super(A);
@@ -103,23 +94,5 @@ export class Ilu0Preconditioner extends MatrixPreconditioner {
     this.info.firstShiftedRow = rt.i32(this.out + 16, 1)[0];
     this.info.growth = rt.f64(this.out + 24, 1)[0];
     this.info.factorMs = performance.now() - t0;
-  }
-
-  applyPtr(r: number, z: number): void {
-    this.alive();
-    if (this.failed) throw new StalePreconditionerError('ilu0: the last factorization failed; refactor or build a new preconditioner');
-    const k = kernels(this.runtime), n = this.n;
-    k.trsvLowerUnit(n, this.lPtr, this.lCol, this.lVal, r, z); // z = L^-1 r
-    k.trsvUpperScaled(n, this.uPtr, this.uCol, this.uVal, this.d, z, z); // z = U^-1 z
-  }
-
-  /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */
-  getFactors(): { L: CsrArrays; U: CsrArrays } {
-    this.alive();
-    const rt = this.runtime;
-    return {
-      L: readTriangle(rt, this.n, this.lPtr, this.lCol, this.lVal, this.d, { scaled: false, diagonal: 'none' }),
-      U: readTriangle(rt, this.n, this.uPtr, this.uCol, this.uVal, this.d, { scaled: true, diagonal: 'first' }),
-    };
   }
 }

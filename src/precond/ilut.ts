@@ -1,7 +1,7 @@
-import { FactorizationError, InvalidArgumentError, StalePreconditionerError } from '../errors.js';
+import { FactorizationError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { MatrixPreconditioner } from './base.js';
-import { checkOptions, fmt, kernels, pivotPolicy, readTriangle, PIVOT_SHIFT, type CsrArrays } from './triangular.js';
+import { LuPreconditioner } from './lu.js';
+import { checkOptions, fmt, kernels, pivotPolicy, PIVOT_SHIFT } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface IlutOptions {
@@ -36,24 +36,15 @@ const MAX_ENTRIES = Math.floor(((1 << 30) - 64) / 8);
  * factor storage grew),
  * factorMs, setupMs.
  */
-export class IlutPreconditioner extends MatrixPreconditioner {
+export class IlutPreconditioner extends LuPreconditioner {
   readonly name = 'ilut' as const;
-  readonly symmetric = false;
   private readonly pivot: PivotPolicy;
   private readonly tau: number;
   private readonly fill: number;
-  private lPtr = 0;
-  private uPtr = 0;
-  private lCol = 0;
-  private lVal = 0;
-  private uCol = 0;
-  private uVal = 0;
   private capL = 0;
   private capU = 0;
   private boundL = 0;
-  private d = 0;
   private out = 0;
-  private failed = false;
 
   constructor(A: CsrMatrix, options: IlutOptions = {}) {
     super(A);
@@ -173,23 +164,5 @@ export class IlutPreconditioner extends MatrixPreconditioner {
     const g = rt.f64(this.out + 24, 2);
     this.info.growth = Math.max(g[0], g[1]);
     this.info.factorMs = performance.now() - t0;
-  }
-
-  applyPtr(r: number, z: number): void {
-    this.alive();
-    if (this.failed) throw new StalePreconditionerError('ilut: the last factorization failed; refactor or build a new preconditioner');
-    const k = kernels(this.runtime), n = this.n;
-    k.trsvLowerUnit(n, this.lPtr, this.lCol, this.lVal, r, z); // z = L^-1 r
-    k.trsvUpperScaled(n, this.uPtr, this.uCol, this.uVal, this.d, z, z); // z = U^-1 z
-  }
-
-  /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */
-  getFactors(): { L: CsrArrays; U: CsrArrays } {
-    this.alive();
-    const rt = this.runtime;
-    return {
-      L: readTriangle(rt, this.n, this.lPtr, this.lCol, this.lVal, this.d, { scaled: false, diagonal: 'none' }),
-      U: readTriangle(rt, this.n, this.uPtr, this.uCol, this.uVal, this.d, { scaled: true, diagonal: 'first' }),
-    };
   }
 }
