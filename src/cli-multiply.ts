@@ -3,15 +3,12 @@
 // warm-up). Same conventions as src/cli.ts: with --json exactly one JSON object on stdout; errors
 // are one line on stderr, exit 1 for file/format errors, 2 for usage. Handles its own errors, so
 // it behaves the same however src/cli.ts dispatches to it.
-import { existsSync } from 'node:fs';
 import { init } from './runtime/runtime.js';
 import type { CsrMatrix } from './matrix/csr.js';
-import { poisson2d } from './matrix/generators.js';
 import { SpgemmProduct, spgemmFlops, type Accumulator } from './matrix/spgemm.js';
-import { readMatrixMarketFile } from './io/matrix-market-node.js';
-import { csrFromMatrixMarket } from './io/csr-io.js';
 import { writeMatrix } from './node.js';
-import { DimensionMismatchError, SparseError, SparseFormatError } from './errors.js';
+import { DimensionMismatchError, SparseError } from './errors.js';
+import { FileError, UsageError, loadMatrix, parseArgs } from './cli-common.js';
 
 export const MULTIPLY_USAGE = `usage:
   sparse-wasm multiply A.mtx B.mtx [-o C.mtx] [--json] [--repeat N] [--accumulator auto|hash|dense]
@@ -20,29 +17,9 @@ export const MULTIPLY_USAGE = `usage:
                                        numeric phases, and a numeric-only recompute
 A or B may also be gen:poisson2d:K (the 5-point Laplacian on a K x K grid).`;
 
-class UsageError extends Error {}
-class FileError extends Error {}
-
 function parse(args: string[]) {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  const valued = ['-o', '--output', '--repeat', '--accumulator'];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.startsWith('-') && a !== '-') {
-      const eq = a.indexOf('=');
-      const [name, inline] = eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-      if (valued.includes(name)) {
-        const v = inline ?? args[++i];
-        if (v === undefined) throw new UsageError(`option ${name} needs a value`);
-        flags.set(name === '--output' ? '-o' : name, v);
-      } else if (name === '--json' && inline === undefined) {
-        flags.set(name, true);
-      } else {
-        throw new UsageError(`unknown option ${a}`);
-      }
-    } else positional.push(a);
-  }
+  const { positional, flags } = parseArgs(args, ['-o', '--output', '--repeat', '--accumulator'], ['--json']);
+  if (flags.has('--output')) flags.set('-o', flags.get('--output')!);
   if (positional.length !== 2) throw new UsageError('multiply takes two files: A.mtx B.mtx');
   const repeatRaw = flags.get('--repeat') ?? '5';
   const repeat = Number(repeatRaw);
@@ -56,20 +33,7 @@ function parse(args: string[]) {
 }
 
 async function load(file: string): Promise<CsrMatrix> {
-  const gen = /^gen:poisson2d:(\d+)$/.exec(file);
-  if (gen && !existsSync(file)) return poisson2d(Number(gen[1]));
-  let data;
-  try {
-    data = await readMatrixMarketFile(file);
-  } catch (e) {
-    if (e instanceof SparseFormatError) throw new SparseFormatError(`${file}: ${e.message}`);
-    if (e instanceof SparseError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new FileError(`${file}: no such file`);
-    if (code === 'EISDIR') throw new FileError(`${file}: is a directory`);
-    throw new FileError(`${file}: cannot read (${(e as Error).message})`);
-  }
-  return csrFromMatrixMarket(data);
+  return (await loadMatrix(file)).matrix;
 }
 
 const median = (xs: number[]) => {

@@ -1,22 +1,20 @@
 // The `sparse-wasm` command line. Every command prints a human summary, or with --json exactly
 // one JSON object on stdout. Errors exit non-zero with one line on stderr, never a stack trace.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { init, type SparseRuntime } from './runtime/runtime.js';
 import { CsrMatrix, type SpmvLayout } from './matrix/csr.js';
 import { DenseVector } from './vector.js';
 import { matrixProperties } from './matrix/properties.js';
-import { poisson2d } from './matrix/generators.js';
 import { readMatrixMarketFile } from './io/matrix-market-node.js';
-import { csrFromMatrixMarket } from './io/csr-io.js';
-import { SparseError, SparseFormatError } from './errors.js';
-import type { MatrixMarketHeader } from './io/matrix-market.js';
+import { SparseError } from './errors.js';
 import { SolverSession } from './session/session.js';
 import type { SolveResult } from './solvers/types.js';
 import { formatMatrixMarketArray } from './io/matrix-market.js';
 import { writeFile } from 'node:fs/promises';
 import { cmdMultiply } from './cli-multiply.js';
+import { FileError, UsageError, fileError, loadMatrix, numberFlag, parseArgs, type LoadedMatrix, type Parsed } from './cli-common.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The real matrix shipped with the package for the default job (source in data/README.md). */
@@ -40,82 +38,7 @@ const USAGE = `usage:
                                        symbolic and numeric phases, numeric-only recompute
 FILE may also be gen:poisson2d:K (the 5-point Laplacian on a K x K grid).`;
 
-class UsageError extends Error {}
-/** A file that cannot be read: one line on stderr, exit 1. */
-class FileError extends Error {}
-
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(args: string[], valued: string[], boolean: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.startsWith('-') && a !== '-') {
-      const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-      if (valued.includes(name)) {
-        const v = inline ?? args[++i];
-        if (v === undefined) throw new UsageError(`option ${name} needs a value`);
-        flags.set(name, v);
-      } else if (boolean.includes(name) && inline === undefined) {
-        flags.set(name, true);
-      } else {
-        throw new UsageError(`unknown option ${a}`);
-      }
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-function numberFlag(p: Parsed, name: string, fallback: number, min: number): number {
-  const v = p.flags.get(name);
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x) || x < min) {
-    throw new UsageError(`${name} needs a number >= ${min}, got ${String(v)}`);
-  }
-  return x;
-}
-
-interface Loaded {
-  matrix: CsrMatrix;
-  header: Pick<MatrixMarketHeader, 'format' | 'field' | 'symmetry'> & { storedEntries: number };
-  source: string;
-  readMs: number;
-}
-
-async function loadMatrix(file: string, layout: SpmvLayout = 'auto'): Promise<Loaded> {
-  const t0 = performance.now();
-  const gen = /^gen:poisson2d:(\d+)$/.exec(file);
-  if (gen && !existsSync(file)) {
-    const k = Number(gen[1]);
-    const matrix = poisson2d(k, { spmv: layout });
-    return {
-      matrix,
-      header: { format: 'coordinate', field: 'real', symmetry: 'symmetric', storedEntries: matrix.nnz },
-      source: `generated 2D Poisson 5-point, ${k} x ${k} grid`,
-      readMs: performance.now() - t0,
-    };
-  }
-  let data;
-  try {
-    data = await readMatrixMarketFile(file);
-  } catch (e) {
-    if (e instanceof SparseFormatError) throw new FileError(`${file}: ${e.message}`); // CLI message only
-    if (e instanceof SparseError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new FileError(`${file}: no such file`);
-    if (code === 'EISDIR') throw new FileError(`${file}: is a directory`);
-    throw new FileError(`${file}: cannot read (${(e as Error).message})`);
-  }
-  const matrix = csrFromMatrixMarket(data, { spmv: layout });
-  return { matrix, header: data.header, source: file, readMs: performance.now() - t0 };
-}
-
-function infoOf(l: Loaded) {
+function infoOf(l: LoadedMatrix) {
   const p = matrixProperties(l.matrix);
   return {
     file: l.source,
@@ -233,10 +156,7 @@ async function readRhs(file: string, n: number): Promise<Float64Array> {
   try {
     data = await readMatrixMarketFile(file);
   } catch (e) {
-    if (e instanceof SparseFormatError) throw new FileError(`${file}: ${e.message}`);
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new FileError(`${file}: no such file`);
-    throw new FileError(`${file}: cannot read (${(e as Error).message})`);
+    throw fileError(file, e);
   }
   const { rows, cols } = data;
   if (!((rows === n && cols === 1) || (rows === 1 && cols === n))) {
