@@ -1,9 +1,6 @@
 // Format conversions. All are O(nnz + rows + cols) counting sorts, no comparisons.
 
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+import { ldf, ldi, stf, sti } from './ptr';
 
 /**
  * COO (validated indices) to canonical CSR: sorted columns, duplicates summed, explicit zeros kept.

@@ -6,9 +6,7 @@
 // over the rows of L). Because row k of L is stored
 // scaled, l_ik = a_ik d_k - sum_j l_ij S_kj with S_kj = l_kj d_k: no division in the inner loop.
 
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+import { ldf, ldi, stf } from './ptr';
 
 /**
  * Numeric IC(0) of A + alpha * S, S = diag(s_i) with s_i = |a_ii|, or the largest |a_ij| of row i

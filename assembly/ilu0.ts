@@ -6,11 +6,7 @@
 // the pattern), so the update is one load, test and store per entry of row k.
 
 import { lowerEnd, upperStart } from './trsv';
-
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+import { ldf, ldi, stf, sti } from './ptr';
 
 /** Relative size of a pivot below which it counts as zero: |u_ii| <= PIVOT_TOL * max_j |a_ij| */
 const PIVOT_TOL: f64 = 1e-12;

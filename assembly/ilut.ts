@@ -9,11 +9,8 @@
 // row does not fit the kernel stops before writing it and the caller grows them and resumes.
 
 import { goodPivot, shiftedPivot } from './ilu0';
+import { ldf, ldi, stf, sti } from './ptr';
 
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 @inline function mark(m: usize, j: i32): u8 { return load<u8>(m + <usize>j); }
 @inline function setMark(m: usize, j: i32, v: u8): void { store<u8>(m + <usize>j, v); }
 

@@ -1,8 +1,7 @@
 // Fused vector updates for the Krylov solvers: each does in one pass over memory what would
 // otherwise be two or three BLAS-1 calls (the solvers are memory-bound at large n).
 
-@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+import { ldf, stf } from './ptr';
 
 /** y = x + beta * y */
 export function xpby(n: i32, x: usize, beta: f64, y: usize): void {
@@ -14,7 +13,7 @@ export function xpby(n: i32, x: usize, beta: f64, y: usize): void {
       v128.store(y + o, f64x2.add(v128.load(x + o), f64x2.mul(b, v128.load(y + o))));
     }
   }
-  for (; i < n; i++) st(y, i, ld(x, i) + beta * ld(y, i));
+  for (; i < n; i++) stf(y, i, ldf(x, i) + beta * ldf(y, i));
 }
 
 /** y = a * x + b * y */
@@ -27,7 +26,7 @@ export function axpby(n: i32, a: f64, x: usize, b: f64, y: usize): void {
       v128.store(y + o, f64x2.add(f64x2.mul(va, v128.load(x + o)), f64x2.mul(vb, v128.load(y + o))));
     }
   }
-  for (; i < n; i++) st(y, i, a * ld(x, i) + b * ld(y, i));
+  for (; i < n; i++) stf(y, i, a * ldf(x, i) + b * ldf(y, i));
 }
 
 /** z = x - y */
@@ -39,7 +38,7 @@ export function sub(n: i32, x: usize, y: usize, z: usize): void {
       v128.store(z + o, f64x2.sub(v128.load(x + o), v128.load(y + o)));
     }
   }
-  for (; i < n; i++) st(z, i, ld(x, i) - ld(y, i));
+  for (; i < n; i++) stf(z, i, ldf(x, i) - ldf(y, i));
 }
 
 /** CG step: x += alpha p; r -= alpha q; returns r . r (new) */
@@ -59,9 +58,9 @@ export function cgStep(n: i32, alpha: f64, p: usize, q: usize, x: usize, r: usiz
     s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   }
   for (; i < n; i++) {
-    st(x, i, ld(x, i) + alpha * ld(p, i));
-    const rv = ld(r, i) - alpha * ld(q, i);
-    st(r, i, rv);
+    stf(x, i, ldf(x, i) + alpha * ldf(p, i));
+    const rv = ldf(r, i) - alpha * ldf(q, i);
+    stf(r, i, rv);
     s += rv * rv;
   }
   return s;
@@ -69,15 +68,15 @@ export function cgStep(n: i32, alpha: f64, p: usize, q: usize, x: usize, r: usiz
 
 /** BiCGSTAB direction: p = r + beta * (p - omega * v) */
 export function bicgDirection(n: i32, beta: f64, omega: f64, r: usize, v: usize, p: usize): void {
-  for (let i = 0; i < n; i++) st(p, i, ld(r, i) + beta * (ld(p, i) - omega * ld(v, i)));
+  for (let i = 0; i < n; i++) stf(p, i, ldf(r, i) + beta * (ldf(p, i) - omega * ldf(v, i)));
 }
 
 /** s = r - alpha v; returns s . s */
 export function bicgHalf(n: i32, alpha: f64, r: usize, v: usize, s: usize): f64 {
   let acc: f64 = 0;
   for (let i = 0; i < n; i++) {
-    const w = ld(r, i) - alpha * ld(v, i);
-    st(s, i, w);
+    const w = ldf(r, i) - alpha * ldf(v, i);
+    stf(s, i, w);
     acc += w * w;
   }
   return acc;
@@ -87,9 +86,9 @@ export function bicgHalf(n: i32, alpha: f64, r: usize, v: usize, s: usize): f64 
 export function bicgUpdate(n: i32, alpha: f64, omega: f64, ph: usize, sh: usize, s: usize, t: usize, x: usize, r: usize): f64 {
   let acc: f64 = 0;
   for (let i = 0; i < n; i++) {
-    st(x, i, ld(x, i) + alpha * ld(ph, i) + omega * ld(sh, i));
-    const w = ld(s, i) - omega * ld(t, i);
-    st(r, i, w);
+    stf(x, i, ldf(x, i) + alpha * ldf(ph, i) + omega * ldf(sh, i));
+    const w = ldf(s, i) - omega * ldf(t, i);
+    stf(r, i, w);
     acc += w * w;
   }
   return acc;
@@ -101,7 +100,7 @@ export function bicgUpdate(n: i32, alpha: f64, omega: f64, ph: usize, sh: usize,
  * one MGS pass suffers on ill-conditioned bases; its coefficients are added to h).
  */
 export function orthogonalize(n: i32, k: i32, V: usize, w: usize, h: usize): void {
-  for (let j = 0; j < k; j++) st(h, j, 0);
+  for (let j = 0; j < k; j++) stf(h, j, 0);
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < k; j++) {
       const vj = V + (<usize>j * <usize>n << 3);
@@ -115,8 +114,8 @@ export function orthogonalize(n: i32, k: i32, V: usize, w: usize, h: usize): voi
         }
         d = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
       }
-      for (; i < n; i++) d += ld(vj, i) * ld(w, i);
-      st(h, j, ld(h, j) + d);
+      for (; i < n; i++) d += ldf(vj, i) * ldf(w, i);
+      stf(h, j, ldf(h, j) + d);
       i = 0;
       if (ASC_FEATURE_SIMD) {
         const dv = f64x2.splat(d);
@@ -125,7 +124,7 @@ export function orthogonalize(n: i32, k: i32, V: usize, w: usize, h: usize): voi
           v128.store(w + o, f64x2.sub(v128.load(w + o), f64x2.mul(dv, v128.load(vj + o))));
         }
       }
-      for (; i < n; i++) st(w, i, ld(w, i) - d * ld(vj, i));
+      for (; i < n; i++) stf(w, i, ldf(w, i) - d * ldf(vj, i));
     }
   }
 }
@@ -133,7 +132,7 @@ export function orthogonalize(n: i32, k: i32, V: usize, w: usize, h: usize): voi
 /** x += sum_j y[j] V_j for k vectors stored contiguously at V (stride n) */
 export function combine(n: i32, k: i32, V: usize, y: usize, x: usize): void {
   for (let j = 0; j < k; j++) {
-    const c = ld(y, j);
+    const c = ldf(y, j);
     const vj = V + (<usize>j * <usize>n << 3);
     let i = 0;
     if (ASC_FEATURE_SIMD) {
@@ -143,13 +142,13 @@ export function combine(n: i32, k: i32, V: usize, y: usize, x: usize): void {
         v128.store(x + o, f64x2.add(v128.load(x + o), f64x2.mul(cv, v128.load(vj + o))));
       }
     }
-    for (; i < n; i++) st(x, i, ld(x, i) + c * ld(vj, i));
+    for (; i < n; i++) stf(x, i, ldf(x, i) + c * ldf(vj, i));
   }
 }
 
 /** 1 if every x[i] is finite, else 0 */
 export function allFinite(n: i32, x: usize): i32 {
   let acc: f64 = 0;
-  for (let i = 0; i < n; i++) acc += ld(x, i) * 0; // NaN for any NaN or Inf entry
+  for (let i = 0; i < n; i++) acc += ldf(x, i) * 0; // NaN for any NaN or Inf entry
   return acc == acc ? 1 : 0;
 }

@@ -6,11 +6,7 @@
 // order is reversed at the end.
 
 import { sortI64 } from './sort';
-
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function stl(p: usize, i: i32, v: i64): void { store<i64>(p + (<usize>i << 3), v); }
-@inline function ldl(p: usize, i: i32): i64 { return load<i64>(p + (<usize>i << 3)); }
+import { ldi, ldl, sti, stl } from './ptr';
 
 const PLACED: i32 = -1;
 

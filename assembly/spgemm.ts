@@ -28,13 +28,7 @@
 // position map and sorting pairs is 16-20% faster than an f64[n] SPA, an i32 sort and a gather.)
 
 import { sortI64, sortPairs } from './sort';
-
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-@inline function ldl(p: usize, i: i32): i64 { return load<i64>(p + (<usize>i << 3)); }
-@inline function stl(p: usize, i: i32, v: i64): void { store<i64>(p + (<usize>i << 3), v); }
+import { ldf, ldi, ldl, stf, sti, stl } from './ptr';
 
 const MAX_I32: i64 = 0x7fffffff;
 /**

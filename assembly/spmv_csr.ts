@@ -5,8 +5,7 @@
 // one-accumulator, two-per-step index loop (paired runs, V8 11.3): +2-5% on Poisson k = 1000
 // (5-entry rows, memory-bound), +10-20% on the cache-resident test matrices (2-40 entries per row).
 
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+import { ldf, ldi } from './ptr';
 
 /** [x[c[0]], x[c[1]]] for the two column indices at byte address c */
 @inline function gather2(x: usize, c: usize): v128 {

@@ -6,10 +6,10 @@
 // or infinite sum: any row whose SELL sum is NaN is recomputed from the CSR arrays, which keeps
 // the result identical in meaning to CSR at the cost of one NaN test per chunk.
 
+import { ldi } from './ptr';
+
 // @ts-ignore: decorator
 @inline const C: i32 = 8;
-
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 
 /** [x[c[0]], x[c[1]]] for the two column indices at byte address c: one load, one lane load */
 @inline function gatherLane(x: usize, c: usize): v128 {

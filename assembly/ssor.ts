@@ -5,10 +5,7 @@
 // d_i = 1/a_ii, because the scaling by c commutes with the (linear) sweep.
 
 import { lowerEnd, upperStart } from './trsv';
-
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+import { ldf, ldi, stf } from './ptr';
 
 /**
  * invD[i] = 1/a_ii. A zero or missing diagonal becomes 1 (replaceZero = 1) or stops (0).

@@ -6,10 +6,7 @@
 // stored already multiplied by their d_i, so a solve step is  out_i = in_i * d_i - sum_j S_ij out_j
 // and the only operation on the critical path from one row to the next is one multiply-subtract.
 
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+import { ldf, ldi, stf, sti } from './ptr';
 
 /** First position of the part of row i right of the strictly lower part (diagPos encoding below). */
 @inline export function lowerEnd(dp: i32): i32 { return dp >= 0 ? dp : ~dp; }
