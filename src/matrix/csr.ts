@@ -54,6 +54,33 @@ function isIndexArray(a: unknown): a is ArrayLike<number> {
   return a != null && typeof (a as ArrayLike<number>).length === 'number';
 }
 
+/**
+ * Throws NonFiniteValueError naming the first NaN or infinite value of a CSR result in wasm memory
+ * (e.g. a product that overflowed). One wasm pass; the JS scan that locates the entry runs only
+ * when there is one.
+ * @internal
+ */
+export function checkFiniteResult(
+  rt: SparseRuntime, rows: number, nnz: number, rowPtr: number, colIdx: number, values: number, what: string,
+): void {
+  if ((rt.exports as unknown as { allFinite(n: number, x: number): number }).allFinite(nnz, values)) return;
+  const v = rt.f64(values, nnz);
+  let k = 0;
+  while (k < nnz && Number.isFinite(v[k])) k++;
+  const rp = rt.i32(rowPtr, rows + 1);
+  // the row holding entry k: the last i with rp[i] <= k
+  let lo = 0, hi = rows - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (rp[mid] <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  const col = rt.i32(colIdx, nnz)[k];
+  throw new NonFiniteValueError(
+    `${what} overflowed: entry (row ${lo}, column ${col}) is ${v[k]}; the library keeps only finite values (scale the operands down)`,
+  );
+}
+
 interface SellLayout {
   chunks: number;
   chunkPtr: number;
@@ -361,11 +388,28 @@ export class CsrMatrix extends WasmResource {
     this.dropSell();
   }
 
-  /** Multiplies every value by alpha in place; returns this. */
+  /**
+   * Multiplies every value by alpha in place; returns this. Throws NonFiniteValueError (naming the
+   * entry, the matrix unchanged) when a product would overflow to infinity.
+   */
   scale(alpha: number): this {
     this.alive('CsrMatrix');
     if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new NonFiniteValueError(`scale factor ${alpha} is not finite`);
-    this.runtime.exports.scal(this.nnz, alpha, this.valuesPtr);
+    // checked before writing: rounding is monotone, so when max|a_ij| * |alpha| is finite every
+    // product is (one pass over the values)
+    const e = this.runtime.exports;
+    const big = e.amax(this.nnz, this.valuesPtr);
+    if (!Number.isFinite(big * Math.abs(alpha))) {
+      const v = this.values, rp = this.rowPtr;
+      let k = 0;
+      while (Number.isFinite(v[k] * alpha)) k++;
+      let i = 0;
+      while (rp[i + 1] <= k) i++;
+      throw new NonFiniteValueError(
+        `scale(${alpha}) would overflow: entry (row ${i}, column ${this.colIdx[k]}) = ${v[k]} times ${alpha} is not finite; the matrix is unchanged`,
+      );
+    }
+    e.scal(this.nnz, alpha, this.valuesPtr);
     this.valuesChanged();
     return this;
   }

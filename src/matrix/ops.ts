@@ -4,8 +4,8 @@
 // new canonical CsrMatrix sized exactly by a counting pass before anything is written.
 import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
-import { CsrMatrix } from './csr.js';
-import { checkOperand, IndexOverflowError, scratch, SpgemmProduct, type SpgemmOptions } from './spgemm.js';
+import { checkFiniteResult, CsrMatrix } from './csr.js';
+import { checkOperand, dropExactZeros, IndexOverflowError, scratch, splitDropZeros, SpgemmProduct, type SpgemmOptions } from './spgemm.js';
 
 /** Kernels of assembly/ops.ts (pointers are byte offsets). */
 export interface OpsKernels {
@@ -63,6 +63,7 @@ function twoPhase(
     cCi = rt.alloc(nnz * 4);
     cVal = rt.alloc(nnz * 8);
     fill(cRp, cCi, cVal);
+    checkFiniteResult(rt, rows, nnz, cRp, cCi, cVal, what);
     return CsrMatrix.fromWasmBuffers(rt, rows, cols, nnz, cRp, cCi, cVal);
   } catch (e) {
     rt.free(cRp);
@@ -122,15 +123,19 @@ export function transpose(A: CsrMatrix): CsrMatrix {
 /**
  * A^T B (default B = A: the normal-equations matrix A^T A). A^T is formed internally by the
  * counting-sort transpose (its cost is in `SpgemmProduct.timings.transposeMs`); for recompute
- * with new values use `SpgemmProduct.compute(A, B, { transposeA: true })`.
+ * with new values use `SpgemmProduct.compute(A, B, { transposeA: true })`. `dropZeros` as in spgemm().
  */
 export function multiplyAtB(A: CsrMatrix, B: CsrMatrix = A, options: Omit<SpgemmOptions, 'transposeA' | 'transposeB' | 'sorted'> = {}): CsrMatrix {
-  return SpgemmProduct.compute(A, B, { ...options, transposeA: true }).takeMatrix();
+  const [dropZeros, rest] = splitDropZeros(options);
+  const C = SpgemmProduct.compute(A, B, { ...rest, transposeA: true }).takeMatrix();
+  return dropZeros ? dropExactZeros(C, rest.spmv) : C;
 }
 
 /** A B^T (default B = A: A A^T), with B^T formed internally (see multiplyAtB). */
 export function multiplyABt(A: CsrMatrix, B: CsrMatrix = A, options: Omit<SpgemmOptions, 'transposeA' | 'transposeB' | 'sorted'> = {}): CsrMatrix {
-  return SpgemmProduct.compute(A, B, { ...options, transposeB: true }).takeMatrix();
+  const [dropZeros, rest] = splitDropZeros(options);
+  const C = SpgemmProduct.compute(A, B, { ...rest, transposeB: true }).takeMatrix();
+  return dropZeros ? dropExactZeros(C, rest.spmv) : C;
 }
 
 export interface DropOptions {

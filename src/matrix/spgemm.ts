@@ -4,7 +4,7 @@
 import { DimensionMismatchError, InvalidArgumentError, SparseError, WasmMemoryError } from '../errors.js';
 import { WasmResource } from '../runtime/resource.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
-import { CsrMatrix, type SpmvLayout } from './csr.js';
+import { checkFiniteResult, CsrMatrix, type SpmvLayout } from './csr.js';
 
 /** The kernels of assembly/spgemm.ts and assembly/ops.ts this module calls (pointers are byte offsets). */
 export interface SpgemmKernels {
@@ -19,6 +19,8 @@ export interface SpgemmKernels {
     cRp: number, cCi: number, cVal: number, pos: number): number;
   csrSortRows(m: number, rp: number, ci: number, val: number, keys: number, tmpVal: number): void;
   csrTranspose(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, outPtr: number, outCol: number, outVal: number): void;
+  csrDropCount(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cRp: number): number;
+  csrDropFill(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cCi: number, cVal: number): void;
 }
 
 /**
@@ -76,9 +78,18 @@ export interface SpgemmOptions {
   transposeB?: boolean;
   /** SpMV layout of the result matrix (default 'auto') */
   spmv?: SpmvLayout;
+  /**
+   * Remove entries whose products cancel to exactly 0 (default false). The result pattern is
+   * otherwise structural: every (i, j) reached by some a_ik b_kj is stored, even when the sum is
+   * 0, as in Eigen and SuiteSparse's cs_multiply; SciPy drops such entries (bcsstk13 squared:
+   * 396,773 structural entries, 395,923 in SciPy). Accepted by spgemm(), multiplyAtB(),
+   * multiplyABt() and tripleProduct(); not by SpgemmProduct.compute(), whose recompute() needs
+   * the structural pattern (use `drop(product.matrix, 0)` there).
+   */
+  dropZeros?: boolean;
 }
 
-const OPTION_KEYS = new Set(['sorted', 'accumulator', 'hashThreshold', 'wideRatio', 'transposeA', 'transposeB', 'spmv']);
+const OPTION_KEYS = new Set(['sorted', 'accumulator', 'hashThreshold', 'wideRatio', 'transposeA', 'transposeB', 'spmv', 'dropZeros']);
 const MAX_I32 = 0x7fffffff;
 /** hash rows are limited to this many flops (a 2^25-slot table: 128 MiB of keys, 256 MiB of values) */
 const HASH_CAP = 1 << 24;
@@ -134,8 +145,13 @@ function parseOptions(options: SpgemmOptions) {
   }
   const wideRatio = options.wideRatio ?? DEFAULT_WIDE_RATIO;
   if (typeof wideRatio !== 'number' || !(wideRatio >= 0)) throw new InvalidArgumentError(`wideRatio must be a number >= 0, got ${String(wideRatio)}`);
-  for (const k of ['transposeA', 'transposeB'] as const) {
+  for (const k of ['transposeA', 'transposeB', 'dropZeros'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new InvalidArgumentError(`${k} must be a boolean`);
+  }
+  if (options.dropZeros) {
+    throw new InvalidArgumentError(
+      'dropZeros is not available on SpgemmProduct / TripleProduct: recompute() needs the structural pattern; use spgemm(A, B, { dropZeros: true }) or drop(product.matrix, 0)',
+    );
   }
   return { sorted, accumulator, hashThreshold, wideRatio, transposeA: !!options.transposeA, transposeB: !!options.transposeB, spmv: options.spmv };
 }
@@ -333,6 +349,7 @@ export class SpgemmProduct extends WasmResource {
       k.spgemmNumeric(m, n, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal,
         marker, keys, tvals, tmpKeys, tmpVals, hashMax, opts.sorted ? 1 : 0, opts.sorted && bRowsMissCache(rt, A, B) ? 1 : 0);
       const t2 = performance.now();
+      checkFiniteResult(rt, m, total, cRp, cCi, cVal, 'the product');
       return new SpgemmProduct(rt, m, n, total, [cRp, cCi, cVal], opts, hashMax,
         { transposeMs, symbolicMs: t1 - t0, numericMs: t2 - t1 }, [A.rows, A.cols], [B.rows, B.cols]);
     } catch (e) {
@@ -408,7 +425,8 @@ export class SpgemmProduct extends WasmResource {
    * Recomputes C's values for new values of A and B (numeric phase only; the symbolic structure
    * is reused, nothing is allocated). A and B must have the shapes of the original operands and
    * patterns contained in the original patterns: every contribution is checked against C's pattern,
-   * and one that falls outside throws InvalidArgumentError (C's values are then unspecified).
+   * and one that falls outside throws InvalidArgumentError; a value that overflows to infinity
+   * throws NonFiniteValueError (C's values are unspecified after either: recompute again).
    */
   recompute(A: CsrMatrix, B: CsrMatrix): this {
     this.alive('SpgemmProduct');
@@ -447,6 +465,7 @@ export class SpgemmProduct extends WasmResource {
         `recompute: ${bad} products fall outside the pattern this product was computed for; the operands' patterns changed: compute a new product`,
       );
     }
+    checkFiniteResult(rt, this.rows, this.nnz, cRp, cCi, cVal, 'recompute: the product');
     return this;
   }
 
@@ -477,12 +496,61 @@ function transposeInto(rt: SparseRuntime, M: CsrMatrix, T: CsrMatrix): void {
   T.markValuesChanged();
 }
 
-/** C = A B as a new canonical CsrMatrix (options: accumulator, hashThreshold, transposeA/B, spmv). */
+/**
+ * Splits `dropZeros` off product options (validated) for the one-shot product functions, which
+ * apply it to the result with {@link dropExactZeros}.
+ * @internal
+ */
+export function splitDropZeros<T extends { dropZeros?: boolean }>(options: T): [boolean, Omit<T, 'dropZeros'>] {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
+  const { dropZeros = false, ...rest } = options;
+  if (typeof dropZeros !== 'boolean') throw new InvalidArgumentError(`dropZeros must be a boolean, got ${String(dropZeros)}`);
+  return [dropZeros, rest];
+}
+
+/**
+ * C without its entries equal to 0 (numerical cancellation), as a new matrix; C is disposed when
+ * a new matrix replaces it, returned as it is when it holds no zero.
+ * @internal
+ */
+export function dropExactZeros(C: CsrMatrix, spmv?: SpmvLayout): CsrMatrix {
+  const rt = C.runtime, k = kernels(rt);
+  const c = C.pointers();
+  const rp = rt.alloc((C.rows + 1) * 4);
+  let ci = 0, val = 0;
+  try {
+    const nnz = k.csrDropCount(C.rows, c.rowPtr, c.colIdx, c.values, 0, 0, rp);
+    if (nnz === C.nnz) {
+      rt.free(rp);
+      return C;
+    }
+    ci = rt.alloc(nnz * 4);
+    val = rt.alloc(nnz * 8);
+    k.csrDropFill(C.rows, c.rowPtr, c.colIdx, c.values, 0, 0, ci, val);
+    const D = CsrMatrix.fromWasmBuffers(rt, C.rows, C.cols, nnz, rp, ci, val, { spmv });
+    C.dispose();
+    return D;
+  } catch (e) {
+    rt.free(rp);
+    if (ci) rt.free(ci);
+    if (val) rt.free(val);
+    C.dispose();
+    throw e;
+  }
+}
+
+/**
+ * C = A B as a new canonical CsrMatrix (options: accumulator, hashThreshold, transposeA/B, spmv,
+ * dropZeros). Without `dropZeros`, entries that cancel to exactly 0 are kept (see SpgemmOptions).
+ * Throws NonFiniteValueError, naming the entry, when a value overflows to infinity.
+ */
 export function spgemm(A: CsrMatrix, B: CsrMatrix, options: Omit<SpgemmOptions, 'sorted'> = {}): CsrMatrix {
-  if (options && (options as SpgemmOptions).sorted === false) {
+  const [dropZeros, rest] = splitDropZeros(options);
+  if ((rest as SpgemmOptions).sorted === false) {
     throw new InvalidArgumentError('spgemm() returns a canonical CsrMatrix; use SpgemmProduct.compute(A, B, { sorted: false }) for unsorted output');
   }
-  return SpgemmProduct.compute(A, B, options).takeMatrix();
+  const C = SpgemmProduct.compute(A, B, rest).takeMatrix();
+  return dropZeros ? dropExactZeros(C, rest.spmv) : C;
 }
 
 export interface TripleProductOptions extends Omit<SpgemmOptions, 'transposeA' | 'transposeB' | 'sorted'> {
@@ -570,7 +638,9 @@ export class TripleProduct {
   }
 }
 
-/** R A P as a new CsrMatrix (see TripleProduct for recompute). */
+/** R A P as a new CsrMatrix (see TripleProduct for recompute); `dropZeros` as in spgemm(). */
 export function tripleProduct(R: CsrMatrix, A: CsrMatrix, P: CsrMatrix, options: TripleProductOptions = {}): CsrMatrix {
-  return TripleProduct.compute(R, A, P, options).takeMatrix();
+  const [dropZeros, rest] = splitDropZeros(options);
+  const C = TripleProduct.compute(R, A, P, rest).takeMatrix();
+  return dropZeros ? dropExactZeros(C, rest.spmv) : C;
 }
