@@ -142,3 +142,58 @@ describe('overflow to non-finite values is reported', () => {
     A.dispose();
   });
 });
+
+describe('permutations are validated (range, integer, length, no repeats)', () => {
+  const bad: [string, ArrayLike<number>, RegExp][] = [
+    ['2^32 + 2 (wrapped to 2 by Int32Array)', [2 ** 32 + 2, 0, 1], /\[0\] = 4294967298 is not an integer in \[0, 3\)/],
+    ['-(2^32) (wrapped to 0)', [-(2 ** 32), 1, 2], /\[0\] = -4294967296 is not an integer/],
+    ['3 out of range', [0, 3, 1], /\[1\] = 3 is not an integer/],
+    ['negative', [0, 1, -1], /\[2\] = -1 is not an integer/],
+    ['fraction', [0, 1.5, 2], /\[1\] = 1.5/],
+    ['NaN', [0, NaN, 2], /\[1\] = NaN/],
+    ['string', [0, '1' as unknown as number, 2], /\[1\] = 1 is not an integer/],
+    ['repeat', [0, 1, 1], /\[2\] = 1 appears twice \(also \w+\[1\]\)/],
+    ['Int32Array repeat', Int32Array.from([2, 0, 2]), /\[2\] = 2 appears twice \(also \w+\[0\]\)/],
+    ['Int32Array out of range', Int32Array.from([0, 1, 7]), /\[2\] = 7 is not an integer/],
+    ['Float64Array beyond int32', Float64Array.from([0, 1, 2 ** 31 + 1]), /\[2\] = 2147483649/],
+  ];
+  it.each(bad)('%s is refused by every function taking a permutation; nothing leaks', (_name, p, message) => {
+    const A = small();
+    const before = rt.stats().liveAllocations;
+    const calls: [string, () => unknown][] = [
+      ['symmetricPermute', () => symmetricPermute(A, p)],
+      ['permuteRows', () => permuteRows(A, p)],
+      ['permuteColumns', () => permuteColumns(A, p)],
+      ['permute rows', () => permute(A, p, null)],
+      ['permute cols', () => permute(A, [0, 1, 2], p)],
+      ['inversePermutation', () => inversePermutation(p)],
+    ];
+    for (const [name, f] of calls) {
+      const e = thrown(f);
+      expect(e, name).toBeInstanceOf(InvalidArgumentError);
+      expect(e.message, name).toMatch(message);
+      expect(e.message, name).toMatch(/not a permutation/);
+    }
+    expect(rt.stats().liveAllocations).toBe(before);
+    A.dispose();
+  });
+
+  it('wrong lengths and non-arrays are typed errors', () => {
+    const A = small();
+    expect(thrown(() => symmetricPermute(A, [0, 1]))).toBeInstanceOf(DimensionMismatchError);
+    expect(thrown(() => permuteRows(A, '012' as unknown as number[]))).toBeInstanceOf(InvalidArgumentError);
+    expect(thrown(() => inversePermutation(42 as unknown as number[]))).toBeInstanceOf(InvalidArgumentError);
+    A.dispose();
+  });
+
+  it('valid permutations still work (arrays and typed arrays) and inversePermutation inverts', () => {
+    const A = small();
+    const B = symmetricPermute(A, [2, 0, 1]);
+    expect(B.toDense().map((r) => Array.from(r))).toEqual([[6, 3, 0], [0, 4, 1], [2, 0, 5]]);
+    const C = symmetricPermute(B, inversePermutation(Int32Array.from([2, 0, 1])));
+    expect(C.toDense()).toEqual(A.toDense());
+    expect(Array.from(inversePermutation([2, 0, 1]))).toEqual([1, 2, 0]);
+    expect(Array.from(inversePermutation([]))).toEqual([]);
+    for (const M of [A, B, C]) M.dispose();
+  });
+});

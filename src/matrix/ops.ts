@@ -158,18 +158,35 @@ export function drop(A: CsrMatrix, tol: number, options: DropOptions = {}): CsrM
     'drop');
 }
 
+/** Throws unless `p` is array-like of length n (InvalidArgumentError / DimensionMismatchError). */
+function permutationShape(p: unknown, n: number, name: string): asserts p is ArrayLike<number> {
+  if (p == null || typeof p !== 'object' || typeof (p as ArrayLike<number>).length !== 'number') {
+    throw new InvalidArgumentError(`${name} must be an array or typed array of indices`);
+  }
+  if ((p as ArrayLike<number>).length !== n) throw new DimensionMismatchError(`${name} has length ${(p as ArrayLike<number>).length}, expected ${n}`);
+}
+
+function notAnIndex(name: string, i: number, v: unknown, n: number): InvalidArgumentError {
+  return new InvalidArgumentError(`${name}[${i}] = ${String(v)} is not an integer in [0, ${n}): not a permutation`);
+}
+
+function repeated(name: string, i: number, v: number, first: number): InvalidArgumentError {
+  return new InvalidArgumentError(`${name}[${i}] = ${v} appears twice (also ${name}[${first}]): not a permutation`);
+}
+
 /**
- * Copies p into wasm memory and checks it is a permutation of 0..n-1 (in wasm: a JS loop over a
- * million entries costs more than the permutation itself). Returns the pointers of p and of its
- * inverse; both are pushed to `owned` for the caller to free.
+ * Copies p into wasm memory and checks it is a permutation of 0..n-1: integers in range (checked
+ * here for plain arrays, where a value such as 2^32 + 2 would otherwise wrap to 2 in Int32Array)
+ * and no repeats (in wasm: a JS loop over a million entries costs more than the permutation
+ * itself). Returns the pointers of p and of its inverse; both are pushed to `owned` for the
+ * caller to free.
  */
 function wasmPermutation(rt: SparseRuntime, p: ArrayLike<number>, n: number, name: string, owned: number[]): { ptr: number; inv: number } {
-  if (p == null || typeof (p as ArrayLike<number>).length !== 'number') throw new InvalidArgumentError(`${name} must be an array`);
-  if (p.length !== n) throw new DimensionMismatchError(`${name} has length ${p.length}, expected ${n}`);
+  permutationShape(p, n, name);
   if (!(p instanceof Int32Array)) {
     for (let i = 0; i < n; i++) {
       const v = p[i];
-      if (!Number.isInteger(v)) throw new InvalidArgumentError(`${name}[${i}] = ${v} is not an integer in [0, ${n})`);
+      if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < n)) throw notAnIndex(name, i, v, n);
     }
   }
   const ptr = rt.alloc(n * 4);
@@ -178,16 +195,24 @@ function wasmPermutation(rt: SparseRuntime, p: ArrayLike<number>, n: number, nam
   owned.push(inv);
   rt.i32(ptr, n).set(p);
   const r = kernels(rt).permInverse(n, ptr, inv);
-  if (r >= 0) throw new InvalidArgumentError(`${name} is not a permutation: ${p[r]} appears twice`);
-  if (r < -1) throw new InvalidArgumentError(`${name}[${-r - 2}] = ${p[-r - 2]} is not an integer in [0, ${n})`);
+  if (r >= 0) throw repeated(name, r, p[r], rt.i32(inv, n)[p[r]]);
+  if (r < -1) throw notAnIndex(name, -r - 2, p[-r - 2], n);
   return { ptr, inv };
 }
 
-/** q with q[p[i]] = i. */
+/** q with q[p[i]] = i; throws InvalidArgumentError naming the position when p is not a permutation of 0..p.length-1. */
 export function inversePermutation(p: ArrayLike<number>): Int32Array {
+  if (p == null || typeof p !== 'object' || typeof (p as ArrayLike<number>).length !== 'number') {
+    throw new InvalidArgumentError('the permutation must be an array or typed array of indices');
+  }
   const n = p.length;
-  const q = new Int32Array(n);
-  for (let i = 0; i < n; i++) q[p[i]] = i;
+  const q = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const v = p[i];
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < n)) throw notAnIndex('p', i, v, n);
+    if (q[v] >= 0) throw repeated('p', i, v, q[v]);
+    q[v] = i;
+  }
   return q;
 }
 
