@@ -13,6 +13,8 @@ export {
 } from './io/matrix-market.js';
 export type { MatrixMarketData, MatrixMarketHeader, MmField, MmSymmetry, MmFormat, WriteOptions } from './io/matrix-market.js';
 export { csrFromMatrixMarket, csrToMatrixMarket } from './io/csr-io.js';
+export { readMatrixMarket, gunzipIfGzip, isGzip } from './io/decompress.js';
+export type { MatrixMarketSource, ReadMatrixMarketOptions } from './io/decompress.js';
 export { matrixProperties } from './matrix/properties.js';
 export type { MatrixProperties } from './matrix/properties.js';
 export { poisson2d } from './matrix/generators.js';

@@ -6,7 +6,10 @@ import type { MatrixMarketData, WriteOptions } from './io/matrix-market.js';
 
 export { readMatrixMarketFile, writeMatrixMarketFile } from './io/matrix-market-node.js';
 
-/** Reads a Matrix Market file (streamed) into a CsrMatrix; also returns the parsed header. */
+/**
+ * Reads a Matrix Market file (streamed; `.mtx.gz` and any gzip file decompressed on the fly) into a
+ * CsrMatrix; also returns the parsed header.
+ */
 export async function readMatrix(path: string, options: MatrixOptions = {}): Promise<{ matrix: CsrMatrix; header: MatrixMarketData['header'] }> {
   const data = await readMatrixMarketFile(path);
   return { matrix: csrFromMatrixMarket(data, options), header: data.header };

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedMatrices } from './shared-dir.js';
+import { matrixPath } from './matrices.js';
 
 // Runs the built CLI (npm test builds dist/ first) as a user would.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'sparse-wasm.js');
-const shared = sharedMatrices;
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -28,7 +27,7 @@ function file(name: string, text: string): string {
 
 describe('sparse-wasm CLI', () => {
   it('info --json prints one JSON object with the documented fields', async () => {
-    const r = await run(['info', path.join(shared, 'bcsstk01.mtx'), '--json']);
+    const r = await run(['info', matrixPath('bcsstk01.mtx'), '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const o = JSON.parse(r.stdout);
@@ -39,21 +38,21 @@ describe('sparse-wasm CLI', () => {
   });
 
   it('info counts entries after symmetric expansion, keeping explicit zeros', async () => {
-    const r = await run(['info', path.join(shared, 'arc130.mtx'), '--json']);
+    const r = await run(['info', matrixPath('arc130.mtx'), '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 130, cols: 130, nnz: 1282, explicitZeros: 245, symmetry: 'general' });
-    const s = await run(['info', path.join(shared, 'plskz362.mtx'), '--json']);
+    const s = await run(['info', matrixPath('plskz362.mtx'), '--json']);
     expect(JSON.parse(s.stdout)).toMatchObject({ nnz: 1760, symmetry: 'skew-symmetric', numericallySkewSymmetric: true });
   });
 
   it('info without --json prints a readable summary', async () => {
-    const r = await run(['info', path.join(shared, 'west0479.mtx')]);
+    const r = await run(['info', matrixPath('west0479.mtx')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/479 x 479, nnz 1910/);
     expect(r.stdout).toMatch(/471 missing/);
   });
 
   it('spmv --json reports ms, gflops, gbps', async () => {
-    const r = await run(['spmv', path.join(shared, 'bcsstk13.mtx'), '--json', '--seconds', '0.05']);
+    const r = await run(['spmv', matrixPath('bcsstk13.mtx'), '--json', '--seconds', '0.05']);
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o.ms).toBeGreaterThan(0);
@@ -84,7 +83,7 @@ describe('sparse-wasm CLI', () => {
   });
 
   it('solve --json reports the documented fields; the residual is the true one', async () => {
-    const r = await run(['solve', path.join(shared, 'bcsstk13.mtx'), '--json']);
+    const r = await run(['solve', matrixPath('bcsstk13.mtx'), '--json']);
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ converged: true, reason: 'converged-rtol', method: 'cg', precond: 'ic0' });
@@ -96,11 +95,11 @@ describe('sparse-wasm CLI', () => {
   it('solve with --rhs, a forced method and preconditioner, and -o writing x', async () => {
     const out = path.join(tmp, 'x.mtx');
     const r = await run([
-      'solve', path.join(shared, 'sherman1.mtx'), '--rhs', path.join(shared, 'sherman1_rhs1.mtx'),
+      'solve', matrixPath('sherman1.mtx'), '--rhs', matrixPath('sherman1_rhs1.mtx'),
       '--method', 'minres', '--precond', 'jacobi', '--tol', '1e-10', '-o', out, '--json',
     ]);
     const o = JSON.parse(r.stdout);
-    expect(o).toMatchObject({ converged: true, method: 'minres', precond: 'jacobi', rhs: path.join(shared, 'sherman1_rhs1.mtx') });
+    expect(o).toMatchObject({ converged: true, method: 'minres', precond: 'jacobi', rhs: matrixPath('sherman1_rhs1.mtx') });
     expect(o.relativeResidual).toBeLessThanOrEqual(1e-10);
     const { readFileSync } = await import('node:fs');
     const text = readFileSync(out, 'utf8');
@@ -109,21 +108,21 @@ describe('sparse-wasm CLI', () => {
   });
 
   it('a solve that does not converge is a result, not an error', async () => {
-    const r = await run(['solve', path.join(shared, 'bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5', '--json']);
+    const r = await run(['solve', matrixPath('bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ converged: false, reason: 'max-iterations', iterations: 5 });
-    const h = await run(['solve', path.join(shared, 'bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5']);
+    const h = await run(['solve', matrixPath('bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5']);
     expect(h.stdout).toMatch(/NOT converged \(max-iterations: no convergence in 5 iterations/);
   });
 
   it('solve usage errors', async () => {
-    const m = await run(['solve', path.join(shared, 'bcsstk01.mtx'), '--method', 'lu']);
+    const m = await run(['solve', matrixPath('bcsstk01.mtx'), '--method', 'lu']);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/--method must be one of/);
-    const rect = await run(['solve', path.join(shared, 'ash219.mtx')]);
+    const rect = await run(['solve', matrixPath('ash219.mtx')]);
     expect(rect.code).toBe(1);
     expect(rect.stderr).toMatch(/square/);
-    const rhs = await run(['solve', path.join(shared, 'bcsstk01.mtx'), '--rhs', path.join(shared, 'sherman1_rhs1.mtx')]);
+    const rhs = await run(['solve', matrixPath('bcsstk01.mtx'), '--rhs', matrixPath('sherman1_rhs1.mtx')]);
     expect(rhs.code).toBe(1);
     expect(rhs.stderr).toMatch(/1000 x 1, expected 48 x 1/);
   });
@@ -141,7 +140,7 @@ describe('sparse-wasm CLI', () => {
     expect(t.code).toBe(1);
     expect(t.stderr).toMatch(/line \d+/);
     expect(t.stdout).toBe('');
-    const cx = await run(['info', path.join(shared, 'young1c.mtx'), '--json']);
+    const cx = await run(['info', matrixPath('young1c.mtx'), '--json']);
     expect(cx.code).toBe(1);
     expect(cx.stderr).toMatch(/unsupported/);
   });
@@ -154,10 +153,10 @@ describe('sparse-wasm CLI', () => {
     const u = await run(['info']);
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/info takes one FILE\.mtx/);
-    const o = await run(['spmv', path.join(shared, 'bcsstk01.mtx'), '--bogus']);
+    const o = await run(['spmv', matrixPath('bcsstk01.mtx'), '--bogus']);
     expect(o.code).toBe(2);
     expect(o.stderr).toMatch(/unknown option --bogus/);
-    const s = await run(['spmv', path.join(shared, 'bcsstk01.mtx'), '--seconds', 'abc']);
+    const s = await run(['spmv', matrixPath('bcsstk01.mtx'), '--seconds', 'abc']);
     expect(s.code).toBe(2);
     const c = await run(['frobnicate']);
     expect(c.code).toBe(2);

@@ -16,13 +16,13 @@ import {
 } from '../src/io/matrix-market.js';
 import { readMatrixMarketFile, writeMatrixMarketFile } from '../src/io/matrix-market-node.js';
 import { InvalidArgumentError, NonFiniteValueError, SparseError, SparseFormatError } from '../src/errors.js';
-import { sharedMatrices } from './shared-dir.js';
+import { bundledMatrices, extraMatrices, fixtureDir, matrixBytes, matrixPath, matrixText } from './matrices.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MATRICES = sharedMatrices;
 
 // ---------------------------------------------------------------------------------------------
-// Reference values, copied by hand from /work/shared/matrices/INDEX.md (scipy.io.mmread counts).
+// Reference values, copied by hand from the shared matrix index (scipy.io.mmread counts); the same
+// facts are in test/fixtures/matrices/index.json.
 // [name, rows, cols, nnz stored, nnz expanded, field, symmetry]
 // ---------------------------------------------------------------------------------------------
 type IndexRow = [string, number, number, number, number, string, string];
@@ -94,7 +94,7 @@ const textCache = new Map<string, string>();
 function readText(name: string): string {
   let t = textCache.get(name);
   if (t === undefined) {
-    t = readFileSync(path.join(MATRICES, name), 'utf8');
+    t = matrixText(name);
     textCache.set(name, t);
   }
   return t;
@@ -221,11 +221,28 @@ function expectFormatError(fn: () => unknown, line: number | undefined, message?
 // Real matrices
 // ---------------------------------------------------------------------------------------------
 
-describe('real matrices from /work/shared/matrices', () => {
-  it('the folder has the 38 files listed in INDEX.md', () => {
-    const files = readdirSync(MATRICES).filter((f) => f.endsWith('.mtx')).sort();
-    expect(files).toEqual(INDEX.map((r) => r[0]).sort());
+describe('real matrices (test/fixtures/matrices)', () => {
+  it('the 38 files listed in INDEX.md are bundled', () => {
+    expect(bundledMatrices).toEqual(INDEX.map((r) => r[0]).sort());
   });
+
+  // Extra files (../shared/matrices when present, see test/matrices.ts) add cases, never required.
+  for (const name of extraMatrices) {
+    it(`${name} (extra): parses like the naive reader, or is refused as complex`, () => {
+      const text = readText(name);
+      const banner = text.slice(0, text.indexOf('\n')).toLowerCase().split(/\s+/);
+      if (banner[3] === 'complex') {
+        expectFormatError(() => parseMatrixMarket(text), 1, /complex matrices are unsupported/);
+        return;
+      }
+      const d = parsed(name);
+      if (banner[2] !== 'coordinate') return void expect(d.header.format).toBe('array');
+      const ref = referenceCoordinate(text);
+      expect(firstIntDiff(d.rowIndex, Int32Array.from(ref.ri))).toBe(-1);
+      expect(firstIntDiff(d.colIndex, Int32Array.from(ref.ci))).toBe(-1);
+      expect(firstBitDiff(d.values, Float64Array.from(ref.v))).toBe(-1);
+    });
+  }
 
   it.each(SUPPORTED)('%s: shape, counts, field and symmetry match INDEX.md', (name, rows, cols, stored, expanded, field, symmetry) => {
     const d = parsed(name);
@@ -788,7 +805,7 @@ describe('parseMatrixMarketStream', () => {
   });
 
   it('real file as a byte stream (bayer10, 64 KiB chunks)', async () => {
-    const buf = new Uint8Array(readFileSync(path.join(MATRICES, 'bayer10.mtx')));
+    const buf = matrixBytes('bayer10.mtx');
     async function* gen(): AsyncGenerator<Uint8Array> {
       for (let k = 0; k < buf.length; k += 65536) yield buf.subarray(k, k + 65536);
     }
@@ -917,13 +934,13 @@ describe('writers', () => {
 describe('Node file helpers', () => {
   it('readMatrixMarketFile streams a file and matches parseMatrixMarket', async () => {
     for (const name of ['bayer10.mtx', 'luxembourg_osm.mtx', 'sherman1_rhs1.mtx', 'plskz362.mtx']) {
-      expectSameData(await readMatrixMarketFile(path.join(MATRICES, name)), parsed(name));
+      expectSameData(await readMatrixMarketFile(matrixPath(name)), parsed(name));
     }
   });
 
   it('readMatrixMarketFile rejects: missing file (fs error) and complex file (SparseFormatError)', async () => {
-    await expect(readMatrixMarketFile(path.join(MATRICES, 'does-not-exist.mtx'))).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(readMatrixMarketFile(path.join(MATRICES, 'young1c.mtx'))).rejects.toThrow(/complex matrices are unsupported/);
+    await expect(readMatrixMarketFile(path.join(fixtureDir, 'does-not-exist.mtx'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readMatrixMarketFile(matrixPath('young1c.mtx'))).rejects.toThrow(/complex matrices are unsupported/);
   });
 
   it('writeMatrixMarketFile round trip, and no file left behind on invalid input', async () => {

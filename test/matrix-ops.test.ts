@@ -9,7 +9,7 @@ import {
 } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
 import { randomCoo, rng } from './helpers.js';
-import { sharedMatrices } from './shared-dir.js';
+import { matrixPath } from './matrices.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -247,13 +247,12 @@ describe('reverse Cuthill-McKee', () => {
   const fixture = JSON.parse(readFileSync(path.join(here, 'fixtures/scipy-spgemm.json'), 'utf8')) as {
     matrices: Record<string, { rcm?: { bandwidthBefore: number; bandwidthScipy: number } }>;
   };
-  const dir = sharedMatrices;
   const drops: string[] = [];
   for (const [name, r] of Object.entries(fixture.matrices)) {
     if (!r.rcm) continue;
     const rcm = r.rcm;
     it(`${name}: bandwidth ${rcm.bandwidthBefore} -> comparable to SciPy's ${rcm.bandwidthScipy}`, async () => {
-      const { matrix: A } = await readMatrix(path.join(dir, name));
+      const { matrix: A } = await readMatrix(matrixPath(name));
       const res = rcmReorder(A);
       expect(isPermutation(res.perm, A.rows)).toBe(true);
       expect(res.bandwidthBefore).toBe(rcm.bandwidthBefore);

@@ -17,10 +17,9 @@ import { SsorPreconditioner } from '../src/precond/ssor.js';
 import type { Preconditioner } from '../src/precond/types.js';
 import type { CsrArrays } from '../src/precond/triangular.js';
 import { randomVector, rng } from './helpers.js';
-import { sharedMatrices } from './shared-dir.js';
+import { matrixPath } from './matrices.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const matrices = sharedMatrices;
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -730,7 +729,7 @@ function pcgIterations(A: CsrMatrix, P: Preconditioner | undefined, tol: number,
 describe('real matrices', () => {
   for (const f of ['bcsstk01', '1138_bus', 'bcsstk13', 'gr_30_30']) {
     it(`${f}: IC(0) has finite factors and makes CG converge faster`, async () => {
-      const { matrix: A } = await readMatrix(path.join(matrices, `${f}.mtx`));
+      const { matrix: A } = await readMatrix(matrixPath(`${f}.mtx`));
       const P = new Ic0Preconditioner(A);
       expect(allFinite(P.getFactor())).toBe(true);
       expect(P.info.nnz).toBe((A.nnz + A.rows) / 2);
@@ -749,7 +748,7 @@ describe('real matrices', () => {
 
   for (const f of ['west0479', 'orsirr_1', 'bayer10', 'sherman5', 'impcol_a']) {
     it(`${f}: ILU(0) and ILUT give finite factors and info under 'shift', a typed error under 'error' when a pivot is bad`, async () => {
-      const { matrix: A } = await readMatrix(path.join(matrices, `${f}.mtx`));
+      const { matrix: A } = await readMatrix(matrixPath(`${f}.mtx`));
       for (const P of [new Ilu0Preconditioner(A), new IlutPreconditioner(A)]) {
         const { L, U } = P.getFactors();
         expect(allFinite(L) && allFinite(U)).toBe(true);
@@ -771,7 +770,7 @@ describe('real matrices', () => {
   }
 
   it('west0479 (471 diagonals missing) needs shifted pivots in ILU(0)', async () => {
-    const { matrix: A } = await readMatrix(path.join(matrices, 'west0479.mtx'));
+    const { matrix: A } = await readMatrix(matrixPath('west0479.mtx'));
     const P = new Ilu0Preconditioner(A);
     expect(P.info.missingDiagonals).toBe(471);
     expect(P.info.shiftedPivots as number).toBeGreaterThan(0);
@@ -789,7 +788,7 @@ describe('real matrices', () => {
   });
 
   it('sherman1 (negative definite): IC(0) shifts or errors; on -A it needs no shift', async () => {
-    const { matrix: A } = await readMatrix(path.join(matrices, 'sherman1.mtx'));
+    const { matrix: A } = await readMatrix(matrixPath('sherman1.mtx'));
     expect(() => new Ic0Preconditioner(A, { pivot: 'error' })).toThrow(expect.objectContaining({ row: 0 }));
     A.scale(-1);
     const P = new Ic0Preconditioner(A, { pivot: 'error' });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,16 +7,15 @@ import { readMatrix } from '../src/node.js';
 import { csrToMatrixMarket, csrFromMatrixMarket } from '../src/io/csr-io.js';
 import { parseMatrixMarket } from '../src/io/matrix-market.js';
 import { matrixProperties } from '../src/matrix/properties.js';
-import { sharedMatrices } from './shared-dir.js';
+import { bundledMatrices, matrixPath } from './matrices.js';
 
 // SciPy's reading of every shared matrix and y = A x for x_i = sin(i + 1), written by
 // scripts/scipy-reference.py (Debian python3-scipy): the independent reference here.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dir = sharedMatrices;
 const ref = JSON.parse(readFileSync(path.join(here, 'fixtures/scipy-spmv.json'), 'utf8')) as {
   matrices: Record<string, { complex?: boolean; rows: number; cols: number; nnz: number; sumValues: number; absSumValues: number; yNorm2: number; yAt: Record<string, number>; yAbsScale: Record<string, number> }>;
 };
-const files = readdirSync(dir).filter((f) => f.endsWith('.mtx')).sort();
+const files = bundledMatrices;
 
 beforeAll(async () => {
   await init();
@@ -32,12 +31,12 @@ describe('every shared real matrix', () => {
     const r = ref.matrices[f];
     if (r.complex) {
       it(`${f}: complex is rejected as unsupported`, async () => {
-        await expect(readMatrix(path.join(dir, f))).rejects.toThrow(/unsupported/);
+        await expect(readMatrix(matrixPath(f))).rejects.toThrow(/unsupported/);
       });
       continue;
     }
     it(`${f}: reads into CSR like SciPy, and A x matches SciPy`, async () => {
-      const { matrix: A, header } = await readMatrix(path.join(dir, f));
+      const { matrix: A, header } = await readMatrix(matrixPath(f));
       expect([A.rows, A.cols]).toEqual([r.rows, r.cols]);
       if (header.format === 'coordinate') expect(A.nnz).toBe(r.nnz);
       let s = 0;
@@ -72,7 +71,7 @@ describe('every shared real matrix', () => {
   }
 
   it('symmetric write keeps one triangle and reads back to the same matrix', async () => {
-    const { matrix: A } = await readMatrix(path.join(dir, 'bcsstk01.mtx'));
+    const { matrix: A } = await readMatrix(matrixPath('bcsstk01.mtx'));
     const text = csrToMatrixMarket(A, { symmetry: 'symmetric' });
     expect(text.split('\n')[0]).toMatch(/symmetric/);
     const B = csrFromMatrixMarket(parseMatrixMarket(text));
@@ -81,7 +80,7 @@ describe('every shared real matrix', () => {
   });
 
   it('missing diagonals are reported (west0479: 471 of 479 missing)', async () => {
-    const { matrix: A } = await readMatrix(path.join(dir, 'west0479.mtx'));
+    const { matrix: A } = await readMatrix(matrixPath('west0479.mtx'));
     expect(matrixProperties(A).missingDiagonal).toBe(471);
     A.dispose();
   });

@@ -2,15 +2,15 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, solve, type CsrMatrix, type MethodName, type PreconditionerName } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
-import { sharedMatrices } from './shared-dir.js';
+import { matrixPath } from './matrices.js';
 import { csrMatVecRef } from './helpers.js';
 
-// Solves of the real matrices in ../shared/matrices (see its INDEX.md for what each one is).
+// Solves of the real test matrices (test/fixtures/matrices: README.md says what each one is).
 beforeAll(async () => {
   await init();
 });
 
-const load = async (name: string) => (await readMatrix(path.join(sharedMatrices, name))).matrix;
+const load = async (name: string) => (await readMatrix(matrixPath(name))).matrix;
 
 /** ||b - A x|| / ||b|| from the CSR arrays with a plain JS loop, independent of the wasm SpMV */
 function trueRelative(A: CsrMatrix, x: Float64Array, b: Float64Array): number {
@@ -42,7 +42,7 @@ describe('SPD matrices: auto picks PCG + IC(0) and reaches 1e-8', () => {
 describe('symmetric indefinite matrices: MINRES', () => {
   it('sherman1 (negative definite) with its own right-hand side', async () => {
     const A = await load('sherman1.mtx');
-    const { matrix: B } = await readMatrix(path.join(sharedMatrices, 'sherman1_rhs1.mtx'));
+    const { matrix: B } = await readMatrix(matrixPath('sherman1_rhs1.mtx'));
     const b = Float64Array.from(B.toDense(), (row) => row[0]);
     const r = solve(A, b);
     expect(r.method).toBe('minres');

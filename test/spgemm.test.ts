@@ -9,7 +9,7 @@ import {
 } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
 import { denseOf, randomCoo, rng } from './helpers.js';
-import { sharedMatrices } from './shared-dir.js';
+import { fixtureDir, matrixPath } from './matrices.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -421,7 +421,6 @@ function checkScipy(C: CsrMatrix, r: ProductRef): void {
 }
 
 describe('products of every shared real matrix', () => {
-  const dir = sharedMatrices;
   const names = Object.keys(fixture.matrices).sort();
   it('the fixture covers the 36 real sparse matrices', () => {
     expect(names.length).toBe(36);
@@ -429,7 +428,7 @@ describe('products of every shared real matrix', () => {
   for (const name of names) {
     const ref = fixture.matrices[name];
     it(`${name}: A A, A A^T, A^T A like SciPy; (A B)^T = B^T A^T; (A B) x = A (B x)`, async () => {
-      const { matrix: A } = await readMatrix(path.join(dir, name));
+      const { matrix: A } = await readMatrix(matrixPath(name));
       expect([A.rows, A.cols, A.nnz]).toEqual([ref.rows, ref.cols, ref.nnz]);
       const At = A.transpose();
       const pairs: [string, CsrMatrix, CsrMatrix, ProductRef][] = [['AAt', A, At, ref.AAt], ['AtA', At, A, ref.AtA]];
@@ -482,13 +481,12 @@ describe('CLI: sparse-wasm multiply (cmdMultiply)', () => {
       process.stderr.write = err;
     }
   }
-  const shared = sharedMatrices;
 
   it('--json prints one object with rows, cols, nnz, ms, symbolicMs, numericMs; -o writes C', async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const outFile = path.join(mkdtempSync(path.join(tmpdir(), 'spgemm-cli-')), 'C.mtx');
-    const a = path.join(shared, 'west0479.mtx');
+    const a = matrixPath('west0479.mtx');
     const r = await run([a, a, '--json', '--repeat', '3', '-o', outFile]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -509,15 +507,15 @@ describe('CLI: sparse-wasm multiply (cmdMultiply)', () => {
     expect((await run(['only-one.mtx'])).code).toBe(2);
     expect((await run(['a.mtx', 'b.mtx', '--accumulator', 'heap'])).code).toBe(2);
     expect((await run(['a.mtx', 'b.mtx', '--bogus'])).code).toBe(2);
-    const missing = await run([path.join(shared, 'nope.mtx'), path.join(shared, 'nope.mtx')]);
+    const missing = await run([path.join(fixtureDir, 'nope.mtx'), path.join(fixtureDir, 'nope.mtx')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such file/);
     expect(missing.stderr.trim().split('\n').length).toBe(1);
-    const rect = path.join(shared, 'illc1850.mtx');
+    const rect = matrixPath('illc1850.mtx');
     const mism = await run([rect, rect, '--json']);
     expect(mism.code).toBe(1);
     expect(mism.stdout).toBe('');
     expect(mism.stderr).toMatch(/inner dimensions differ/);
-    expect((await run([path.join(shared, 'young1c.mtx'), rect])).code).toBe(1);
+    expect((await run([matrixPath('young1c.mtx'), rect])).code).toBe(1);
   });
 });
