@@ -1,6 +1,6 @@
-import { DimensionMismatchError, InvalidArgumentError } from './errors.js';
+import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from './errors.js';
 import { getRuntime, type SparseRuntime } from './runtime/runtime.js';
-import { DenseVector, type VectorLike } from './vector.js';
+import { checkFiniteEntries, checkVectorArray, DenseVector, type VectorLike } from './vector.js';
 
 // BLAS-1 on wasm-resident vectors. DenseVector arguments are used in place; plain arrays are
 // copied into scratch wasm memory (correct, but the copies cost more than the kernels: keep hot
@@ -12,23 +12,36 @@ function runtimeOf(a: VectorLike, b?: VectorLike): SparseRuntime {
   return getRuntime();
 }
 
-/** Pointer to `v`'s data in wasm memory, copying a plain array into scratch slot `slot`. */
+type Finite = { allFinite(n: number, x: number): number };
+
+/**
+ * Pointer to `v`'s data in wasm memory, copying a plain array into scratch slot `slot`. Copied
+ * input must hold finite numbers, as matrix input does (NonFiniteValueError names the first bad
+ * index): plain arrays are checked in JS (where a string would otherwise become NaN or a number),
+ * float typed arrays by one wasm pass over the copy. DenseVector operands are wasm-resident and
+ * used in place, unchecked (IEEE NaN/Inf propagation).
+ */
 export function vectorIn(rt: SparseRuntime, v: VectorLike, n: number, slot: number, what: string): number {
   if (v instanceof DenseVector) return v.check(n, what, rt);
-  if (v == null || typeof (v as ArrayLike<number>).length !== 'number') {
-    throw new InvalidArgumentError(`${what} must be a Float64Array, an array of numbers or a DenseVector`);
-  }
+  checkVectorArray(v, what);
   if (v.length !== n) throw new DimensionMismatchError(`${what} has length ${v.length}, expected ${n}`);
+  const typed = ArrayBuffer.isView(v);
+  if (!typed) checkFiniteEntries(v, what);
   const ptr = rt.scratchPtr(slot, n * 8);
   rt.f64(ptr, n).set(v);
+  if (typed && !(rt.exports as unknown as Finite).allFinite(n, ptr)) checkFiniteEntries(v, what);
   return ptr;
 }
 
 function lengthOf(v: VectorLike, what: string): number {
-  if (v == null || typeof (v as ArrayLike<number>).length !== 'number') {
-    throw new InvalidArgumentError(`${what} must be a Float64Array, an array of numbers or a DenseVector`);
-  }
+  if (v instanceof DenseVector) return v.length;
+  checkVectorArray(v, what);
   return v.length;
+}
+
+function scalar(alpha: unknown, what: string): number {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new NonFiniteValueError(`${what} must be a finite number, got ${String(alpha)}`);
+  return alpha;
 }
 
 /** x . y */
@@ -60,6 +73,7 @@ function writeBack(rt: SparseRuntime, out: VectorLike, ptr: number, n: number): 
 
 /** y = alpha x + y (y is updated in place and returned). */
 export function axpy<T extends VectorLike>(alpha: number, x: VectorLike, y: T): T {
+  scalar(alpha, 'alpha');
   const rt = runtimeOf(x, y);
   const n = lengthOf(y, 'y');
   const px = vectorIn(rt, x, n, 0, 'x');
@@ -71,6 +85,7 @@ export function axpy<T extends VectorLike>(alpha: number, x: VectorLike, y: T): 
 
 /** x = alpha x (in place; returns x). */
 export function scale<T extends VectorLike>(alpha: number, x: T): T {
+  scalar(alpha, 'alpha');
   const rt = runtimeOf(x);
   const n = lengthOf(x, 'x');
   const px = vectorIn(rt, x, n, 0, 'x');

@@ -1,6 +1,32 @@
-import { DimensionMismatchError, InvalidArgumentError } from './errors.js';
+import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from './errors.js';
 import { WasmResource } from './runtime/resource.js';
 import { getRuntime, type SparseRuntime } from './runtime/runtime.js';
+
+/**
+ * Throws InvalidArgumentError unless `v` is an array or a numeric typed array (BigInt arrays and
+ * strings are refused: their elements are not numbers).
+ * @internal
+ */
+export function checkVectorArray(v: unknown, what: string): asserts v is ArrayLike<number> {
+  const ok = v != null && typeof v === 'object' && typeof (v as ArrayLike<number>).length === 'number'
+    && !(v instanceof DataView) && !(typeof BigInt64Array !== 'undefined' && (v instanceof BigInt64Array || v instanceof BigUint64Array));
+  if (!ok) throw new InvalidArgumentError(`${what} must be a Float64Array, an array of numbers or a DenseVector`);
+}
+
+/**
+ * Throws NonFiniteValueError naming the first entry of `v` that is not a finite number (a string,
+ * undefined, NaN, Infinity), as matrix input is checked. Integer typed arrays pass without a scan.
+ * @internal
+ */
+export function checkFiniteEntries(v: ArrayLike<number>, what: string): void {
+  if (ArrayBuffer.isView(v) && !(v instanceof Float64Array || v instanceof Float32Array)) return;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw new NonFiniteValueError(`${what}[${i}] = ${typeof x === 'string' ? JSON.stringify(x) : String(x)} is not a finite number`);
+    }
+  }
+}
 
 /**
  * A float64 vector stored in wasm memory, so kernels use it without copying. `data` is a typed
@@ -27,8 +53,10 @@ export class DenseVector extends WasmResource {
     return v;
   }
 
-  /** A vector holding a copy of `values`. */
+  /** A vector holding a copy of `values` (finite numbers; NonFiniteValueError names the first other entry). */
   static from(values: ArrayLike<number>, options: { runtime?: SparseRuntime } = {}): DenseVector {
+    checkVectorArray(values, 'values');
+    checkFiniteEntries(values, 'values');
     const v = new DenseVector(getRuntime(options.runtime), values.length);
     v.data.set(values);
     return v;

@@ -197,3 +197,59 @@ describe('permutations are validated (range, integer, length, no repeats)', () =
     for (const M of [A, B, C]) M.dispose();
   });
 });
+
+describe('vector input is validated like matrix input', () => {
+  const badVectors: [string, ArrayLike<number>, RegExp][] = [
+    ['strings', ['a', 'b', 'c'] as unknown as number[], /x\[0\] = "a" is not a finite number/],
+    ['numeric string (Float64Array.set would convert it)', [1, '2', 3] as unknown as number[], /x\[1\] = "2"/],
+    ['undefined hole', [1, undefined, 3] as unknown as number[], /x\[1\] = undefined/],
+    ['NaN in an array', [1, 2, NaN], /x\[2\] = NaN/],
+    ['Infinity in a Float64Array', Float64Array.from([1, Infinity, 3]), /x\[1\] = Infinity/],
+    ['NaN in a Float32Array', Float32Array.from([NaN, 1, 3]), /x\[0\] = NaN/],
+  ];
+  it.each(badVectors)('%s: multiply, multiplyTransposed and BLAS-1 throw NonFiniteValueError naming the index', (_n, x, where) => {
+    const A = small();
+    const calls: [string, () => unknown][] = [
+      ['multiply', () => A.multiply(x)],
+      ['multiplyTransposed', () => A.multiplyTransposed(x)],
+      ['dot', () => dot(x, [1, 1, 1])],
+      ['norm2', () => norm2(x)],
+      ['axpy x', () => axpy(2, x, [1, 1, 1])],
+      ['scale', () => scale(2, Array.from(x))],
+      ['copy', () => copy(x, new Float64Array(3))],
+      ['DenseVector.from', () => DenseVector.from(x)],
+    ];
+    for (const [name, f] of calls) {
+      const e = thrown(f);
+      expect(e, name).toBeInstanceOf(NonFiniteValueError);
+      expect(e.message.replace(/^values/, 'x'), name).toMatch(where);
+    }
+    A.dispose();
+  });
+
+  it('y with beta != 0 is input and checked; with beta = 0 its old contents are ignored', () => {
+    const A = small();
+    expect(thrown(() => A.multiply([1, 1, 1], [0, NaN, 0], { beta: 1 })).message).toMatch(/y\[1\] = NaN/);
+    expect(Array.from(A.multiply([1, 1, 1], [NaN, NaN, NaN]))).toEqual([5, 7, 9]);
+    expect(Array.from(A.multiply([1, 1, 1], [1, 1, 1], { beta: 2 }))).toEqual([7, 9, 11]);
+    A.dispose();
+  });
+
+  it('non-arrays, BigInt arrays and non-finite scalars are typed errors; integer typed arrays are fine', () => {
+    const A = small();
+    for (const x of [undefined, null, 42, 'abc', { length: 'x' }, new BigInt64Array(3)]) {
+      expect(thrown(() => A.multiply(x as unknown as number[])), String(x)).toBeInstanceOf(InvalidArgumentError);
+      expect(thrown(() => DenseVector.from(x as unknown as number[])), String(x)).toBeInstanceOf(InvalidArgumentError);
+      expect(thrown(() => norm2(x as unknown as number[])), String(x)).toBeInstanceOf(InvalidArgumentError);
+    }
+    expect(thrown(() => A.multiply([1, 1, 1], undefined, { alpha: Infinity }))).toBeInstanceOf(InvalidArgumentError);
+    expect(thrown(() => axpy(NaN, [1], [1]))).toBeInstanceOf(NonFiniteValueError);
+    expect(thrown(() => scale('2' as unknown as number, [1]))).toBeInstanceOf(NonFiniteValueError);
+    expect(Array.from(A.multiply(Int32Array.from([1, 1, 1])))).toEqual([5, 7, 9]);
+    expect(dot(Uint8Array.from([1, 2]), [3, 4])).toBe(11);
+    const v = DenseVector.from(Int16Array.from([1, -2]));
+    expect(Array.from(v.data)).toEqual([1, -2]);
+    v.dispose();
+    A.dispose();
+  });
+});

@@ -603,8 +603,8 @@ export class CsrMatrix extends WasmResource {
       if (k !== 'alpha' && k !== 'beta') throw new InvalidArgumentError(`unknown multiply option "${k}"`);
     }
     const alpha = options.alpha ?? 1, beta = options.beta ?? 0;
-    if (typeof alpha !== 'number' || typeof beta !== 'number' || Number.isNaN(alpha) || Number.isNaN(beta)) {
-      throw new InvalidArgumentError(`alpha and beta must be numbers, got ${alpha}, ${beta}`);
+    if (typeof alpha !== 'number' || typeof beta !== 'number' || !Number.isFinite(alpha) || !Number.isFinite(beta)) {
+      throw new InvalidArgumentError(`alpha and beta must be finite numbers, got ${alpha}, ${beta}`);
     }
     const rt = this.runtime;
     const nIn = transposed ? this.rows : this.cols;
