@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The command-line entry: the CLI lives in dist/cli.js (built from src/cli.ts).
-import { main } from '../dist/cli.js';
+// The command-line entry: the CLI lives in dist/cli/main.js (built from src/cli/).
+import { main } from '../dist/cli/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

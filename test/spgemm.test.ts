@@ -468,7 +468,7 @@ describe('products of every shared real matrix', () => {
 
 describe('CLI: sparse-wasm multiply (cmdMultiply)', () => {
   async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const { cmdMultiply } = await import('../src/cli-multiply.js');
+    const { cmdMultiply } = await import('../src/cli/multiply.js');
     let stdout = '', stderr = '';
     const out = process.stdout.write, err = process.stderr.write;
     process.stdout.write = ((s: string) => { stdout += s; return true; }) as typeof process.stdout.write;

@@ -1,0 +1,108 @@
+// Writing `-o FILE`: checked before the work starts (a long solve should not end in "no such
+// directory"), then written to a temporary file beside the target and renamed over it, so a
+// failed write (disk full, killed process) never leaves a truncated file or clobbers the old one.
+import { constants } from 'node:fs';
+import { access, chmod, lstat, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { SparseError } from '../errors.js';
+import { FileError } from './args.js';
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'file name too long',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+};
+
+/** The exit-1 error for a failed write: `cannot write FILE: reason`. */
+export function writeFailure(file: string, e: unknown): FileError {
+  if (e instanceof FileError) return e;
+  const code = (e as { code?: string })?.code;
+  const reason = (code && REASONS[code]) ?? (e instanceof SparseError ? e.message.split('\n')[0] : (e as Error)?.message ?? String(e));
+  return new FileError(`cannot write ${file}: ${reason}`);
+}
+
+const errCode = (e: unknown) => (e as { code?: string })?.code;
+
+/** Where the bytes go: a symlink is followed, so the link survives and its target is replaced. */
+async function resolveTarget(file: string): Promise<string> {
+  try {
+    if ((await lstat(file)).isSymbolicLink()) return await realpath(file);
+  } catch (e) {
+    if (errCode(e) !== 'ENOENT') throw e;
+  }
+  return file;
+}
+
+/**
+ * Throws `cannot write FILE: reason` unless FILE can be written: its directory exists and is
+ * writable, and FILE is not a directory (nor a file we may not write). Creates nothing.
+ */
+export async function checkWritable(file: string): Promise<void> {
+  try {
+    if (file === '' || file.endsWith('/') || file.endsWith(path.sep)) throw Object.assign(new Error(), { code: 'EISDIR' });
+    const target = await resolveTarget(file);
+    let st;
+    try {
+      st = await stat(target);
+    } catch (e) {
+      if (errCode(e) !== 'ENOENT') throw e;
+    }
+    if (st?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    if (st) await access(target, constants.W_OK);
+    if (st && !st.isFile()) return; // a device or pipe (/dev/stdout) is written in place
+    const dir = path.dirname(target);
+    let d;
+    try {
+      d = await stat(dir);
+    } catch (e) {
+      if (errCode(e) === 'ENOENT') throw new FileError(`cannot write ${file}: no such directory ${dir}`);
+      throw e;
+    }
+    if (!d.isDirectory()) throw new FileError(`cannot write ${file}: ${dir} is not a directory`);
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw writeFailure(file, e);
+  }
+}
+
+/**
+ * Writes FILE through `write(tmpPath)`: `tmpPath` is a new file in FILE's directory whose name
+ * ends like FILE's (so `.mtx.gz` stays recognisable), renamed over FILE once `write` resolved.
+ * On any failure the temporary file is removed and FILE is untouched; the error is
+ * `cannot write FILE: reason`. Devices and pipes are written in place (there is nothing to rename).
+ */
+export async function writeAtomically(file: string, write: (tmpPath: string) => Promise<void>): Promise<void> {
+  let tmp: string | undefined;
+  try {
+    const target = await resolveTarget(file);
+    let old;
+    try {
+      old = await stat(target);
+    } catch (e) {
+      if (errCode(e) !== 'ENOENT') throw e;
+    }
+    if (old?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    if (old && !old.isFile()) {
+      await write(target);
+      return;
+    }
+    tmp = path.join(path.dirname(target), `.${randomBytes(6).toString('hex')}.tmp-${path.basename(target)}`);
+    await write(tmp);
+    if (old) await chmod(tmp, old.mode & 0o7777); // the replaced file keeps its permissions
+    await rename(tmp, target);
+    tmp = undefined;
+  } catch (e) {
+    throw writeFailure(file, e);
+  } finally {
+    if (tmp !== undefined) await unlink(tmp).catch(() => {});
+  }
+}
