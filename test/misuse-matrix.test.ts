@@ -253,3 +253,69 @@ describe('vector input is validated like matrix input', () => {
     A.dispose();
   });
 });
+
+describe('every member of a disposed object throws DisposedError', () => {
+  /**
+   * Calls every public getter and method of `proto` on `obj` (already disposed), with arguments
+   * that would be valid for a live object where the method needs them. Private helpers (which
+   * TypeScript leaves on the prototype) are listed in `internal` and skipped; a new public
+   * member is covered without editing this test.
+   */
+  function expectAllDisposed(obj: object, proto: object, args: Record<string, unknown[]>, internal: string[]): string[] {
+    const tried: string[] = [];
+    const skip = new Set(['constructor', 'dispose', 'disposed', ...internal]);
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (skip.has(name)) continue;
+      const d = Object.getOwnPropertyDescriptor(proto, name)!;
+      const f = d.get ? () => (obj as Record<string, unknown>)[name] : () => (d.value as (...a: unknown[]) => unknown).apply(obj, args[name] ?? []);
+      const e = thrown(f);
+      expect(e, name).toBeInstanceOf(DisposedError);
+      tried.push(name);
+    }
+    return tried;
+  }
+
+  it('CsrMatrix: spmvLayout, spmvStoredEntries() and all the others', () => {
+    const A = small();
+    A.prepareSpmv();
+    A.dispose();
+    A.dispose(); // idempotent
+    expect(A.disposed).toBe(true);
+    const tried = expectAllDisposed(A, CsrMatrix.prototype, {
+      setValues: [[1, 2, 3, 4, 5, 6]], scale: [2], multiply: [[1, 1, 1]], multiplyTransposed: [[1, 1, 1]],
+      setSpmvLayout: ['csr'], multiplyPtr: [0, 0],
+    }, ['valuesChanged', 'planSell', 'buildSell', 'dropSell', 'product']);
+    expect(tried).toEqual(expect.arrayContaining(['spmvLayout', 'spmvStoredEntries', 'valuesVersion', 'rowPtr', 'toDense', 'toCoo', 'toCsrArrays', 'clone', 'transpose', 'diagonal']));
+    // as an operand, too
+    const B = small();
+    expect(thrown(() => spgemm(B, A))).toBeInstanceOf(DisposedError);
+    expect(thrown(() => add(A, B))).toBeInstanceOf(DisposedError);
+    expect(thrown(() => symmetricPermute(A, [0, 1, 2]))).toBeInstanceOf(DisposedError);
+    B.dispose();
+  });
+
+  it('DenseVector', () => {
+    const v = DenseVector.from([1, 2, 3]);
+    v.dispose();
+    const tried = expectAllDisposed(v, DenseVector.prototype, { check: [3, 'v', rt] }, []);
+    expect(tried).toEqual(expect.arrayContaining(['data', 'toArray', 'check']));
+    const A = small();
+    expect(thrown(() => A.multiply(v))).toBeInstanceOf(DisposedError);
+    expect(thrown(() => norm2(v))).toBeInstanceOf(DisposedError);
+    A.dispose();
+  });
+
+  it('SpgemmProduct (sorted and unsorted) and TripleProduct', () => {
+    const A = small();
+    for (const sorted of [true, false]) {
+      const p = SpgemmProduct.compute(A, A, { sorted });
+      p.dispose();
+      const tried = expectAllDisposed(p, SpgemmProduct.prototype, { recompute: [A, A] }, ['shapeError']);
+      expect(tried).toEqual(expect.arrayContaining(['sorted', 'matrix', 'takeMatrix', 'rowPtr', 'colIdx', 'values', 'sortRows', 'recompute']));
+    }
+    const t = TripleProduct.compute(A, A, A);
+    t.dispose();
+    expectAllDisposed(t, TripleProduct.prototype, { recompute: [A, A, A] }, []);
+    A.dispose();
+  });
+});

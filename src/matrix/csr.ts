@@ -333,6 +333,7 @@ export class CsrMatrix extends WasmResource {
 
   /** Counts value changes (scale, setValues); a factorization records it to detect staleness. */
   get valuesVersion(): number {
+    this.alive('CsrMatrix');
     return this.version;
   }
 
@@ -471,11 +472,13 @@ export class CsrMatrix extends WasmResource {
 
   /** The layout SpMV currently uses ('csr' until 'auto' has decided). */
   get spmvLayout(): 'csr' | 'sell' {
+    this.alive('CsrMatrix');
     return this.sell ? 'sell' : 'csr';
   }
 
   /** Entries the SpMV layout stores (nnz for CSR, nnz plus padding for SELL-8). */
   spmvStoredEntries(): number {
+    this.alive('CsrMatrix');
     return this.sell ? this.sell.padded : this.nnz;
   }
 
@@ -586,6 +589,7 @@ export class CsrMatrix extends WasmResource {
    * @internal
    */
   multiplyPtr(x: number, y: number): void {
+    this.alive('CsrMatrix'); // a field test: the solvers' loops call this every iteration
     const e = this.runtime.exports;
     const s = this.sell;
     if (s) e.sellSpmv(this.rows, s.chunks, s.chunkPtr, s.cols, s.vals, s.perm, x, y, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr);

@@ -1,7 +1,7 @@
 // Sparse matrix-matrix products C = op(A) op(B) (op = identity or transpose) on the two-phase
 // kernels of assembly/spgemm.ts: symbolic (exact row counts) then numeric (fill), with `recompute`
 // redoing only the numeric phase when the operands keep their patterns.
-import { DimensionMismatchError, InvalidArgumentError, SparseError, WasmMemoryError } from '../errors.js';
+import { DimensionMismatchError, DisposedError, InvalidArgumentError, SparseError, WasmMemoryError } from '../errors.js';
 import { WasmResource } from '../runtime/resource.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 import { checkFiniteResult, CsrMatrix, type SpmvLayout } from './csr.js';
@@ -362,6 +362,7 @@ export class SpgemmProduct extends WasmResource {
 
   /** true when C's rows are sorted (always, unless computed with `sorted: false` and not sortRows()'d) */
   get sorted(): boolean {
+    this.alive('SpgemmProduct');
     return this.isSorted;
   }
 
@@ -603,6 +604,7 @@ export class TripleProduct {
   }
 
   get timings(): { symbolicMs: number; numericMs: number } {
+    if (this.second.disposed) throw new DisposedError('TripleProduct was used after dispose()');
     return {
       symbolicMs: this.first.timings.symbolicMs + this.second.timings.symbolicMs,
       numericMs: this.first.timings.numericMs + this.second.timings.numericMs,
