@@ -9,9 +9,9 @@ export { dot, axpy, scale, copy, norm2 } from './blas1.js';
 export * from './errors.js';
 export {
   MatrixMarketParser, parseMatrixMarket, parseMatrixMarketStream, formatMatrixMarketCoordinate,
-  formatMatrixMarketArray, matrixMarketCoordinateChunks,
+  formatMatrixMarketArray, matrixMarketCoordinateChunks, DEFAULT_MAX_LINE_LENGTH,
 } from './io/matrix-market.js';
-export type { MatrixMarketData, MatrixMarketHeader, MmField, MmSymmetry, MmFormat, WriteOptions } from './io/matrix-market.js';
+export type { MatrixMarketData, MatrixMarketHeader, MmField, MmSymmetry, MmFormat, WriteOptions, MatrixMarketParseOptions } from './io/matrix-market.js';
 export { csrFromMatrixMarket, csrToMatrixMarket } from './io/csr-io.js';
 export { readMatrixMarket, gunzipIfGzip, isGzip } from './io/decompress.js';
 export type { MatrixMarketSource, ReadMatrixMarketOptions } from './io/decompress.js';

@@ -5,7 +5,7 @@ import {
   init, CsrMatrix, DenseVector, SpgemmProduct, TripleProduct, spgemm, tripleProduct, multiplyAtB, multiplyABt, add, subtract,
   elementwiseMultiply, drop, permute, symmetricPermute, permuteRows, permuteColumns, inversePermutation, parseMatrixMarket,
   dot, axpy, scale, copy, norm2, InvalidArgumentError, NonFiniteValueError, DisposedError, DimensionMismatchError,
-  type SparseRuntime,
+  SparseFormatError, MatrixMarketParser, parseMatrixMarketStream, DEFAULT_MAX_LINE_LENGTH, type SparseRuntime,
 } from '../src/index.js';
 import { matrixText } from './matrices.js';
 
@@ -317,5 +317,83 @@ describe('every member of a disposed object throws DisposedError', () => {
     t.dispose();
     expectAllDisposed(t, TripleProduct.prototype, { recompute: [A, A, A] }, []);
     A.dispose();
+  });
+});
+
+describe('parseMatrixMarket input kinds and line length', () => {
+  const text = '%%MatrixMarket matrix coordinate real general\n% caf\u00e9\n2 2 2\n1 1 1.5\n2 2 -2\n';
+  const expectData = (d: ReturnType<typeof parseMatrixMarket>) => {
+    expect([d.rows, d.cols]).toEqual([2, 2]);
+    expect(Array.from(d.values)).toEqual([1.5, -2]);
+    expect(d.header.comments).toEqual([' caf\u00e9']);
+  };
+
+  it('accepts a string, UTF-8 bytes (Uint8Array, Buffer, ArrayBuffer) and Latin-1 bytes', () => {
+    expectData(parseMatrixMarket(text));
+    const utf8 = new TextEncoder().encode(text);
+    expectData(parseMatrixMarket(utf8));
+    expectData(parseMatrixMarket(Buffer.from(text, 'utf8')));
+    expectData(parseMatrixMarket(utf8.slice().buffer));
+    // é as the single byte 0xE9: not UTF-8, decoded as Latin-1
+    expectData(parseMatrixMarket(Buffer.from(text, 'latin1')));
+    // errors in byte input keep their line numbers
+    const e = thrown(() => parseMatrixMarket(new TextEncoder().encode(text.replace('-2', 'x'))));
+    expect(e).toBeInstanceOf(SparseFormatError);
+    expect((e as SparseFormatError).line).toBe(5);
+  });
+
+  it('refuses undefined, numbers, objects and non-byte arrays with InvalidArgumentError', () => {
+    for (const bad of [undefined, null, 123, {}, [1, 2], new Float64Array(2), true]) {
+      const e = thrown(() => parseMatrixMarket(bad as unknown as string));
+      expect(e, String(bad)).toBeInstanceOf(InvalidArgumentError);
+      expect(e.message).toMatch(/takes a string, a Uint8Array/);
+    }
+    expect(thrown(() => new MatrixMarketParser().push(42 as unknown as string))).toBeInstanceOf(InvalidArgumentError);
+    expect(thrown(() => new MatrixMarketParser({ maxLineLength: 0 }))).toBeInstanceOf(InvalidArgumentError);
+    expect(thrown(() => parseMatrixMarket(text, { maxLine: 5 } as never))).toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('the stream parser refuses non-iterables and chunks that are neither text nor bytes', async () => {
+    for (const bad of [undefined, 123, {}]) {
+      await expect(parseMatrixMarketStream(bad as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    await expect(parseMatrixMarketStream([text.slice(0, 10), 42] as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    // a sync iterable of mixed chunks is fine
+    expectData(await parseMatrixMarketStream([text.slice(0, 20), new TextEncoder().encode(text.slice(20))]));
+  });
+
+  it('a stream without line breaks is a line-1 SparseFormatError at the default limit, not a RangeError', async () => {
+    // 1 MiB chunks of digits, no newline, until just past the default limit (never 600 MB)
+    const chunk = new Uint8Array(1 << 20).fill(0x37);
+    let sent = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      for (; sent < 64; sent++) yield chunk; // 64 MiB at most; the parser must stop long before
+    }
+    const e = await parseMatrixMarketStream(endless()).then(() => undefined, (x: unknown) => x as Error);
+    expect(e).toBeInstanceOf(SparseFormatError);
+    expect((e as SparseFormatError).line).toBe(1);
+    expect(e!.message).toMatch(`longer than ${DEFAULT_MAX_LINE_LENGTH} characters`);
+    expect(sent).toBeLessThanOrEqual(DEFAULT_MAX_LINE_LENGTH / chunk.length + 1);
+  });
+
+  it('a configurable limit applies to every line wherever the chunks are split', async () => {
+    const body = '%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1.5\n2 2 -2' + ' '.repeat(40) + '\n';
+    const opts = { maxLineLength: 45 }; // the banner's length
+    // line 4 is 46 characters: refused whether it arrives whole, split, or as bytes
+    const cases: (string | Uint8Array)[][] = [[body], body.split(''), [body.slice(0, 60), body.slice(60)], [new TextEncoder().encode(body)]];
+    for (const chunks of cases) {
+      const e = await parseMatrixMarketStream(chunks, opts).then(() => undefined, (x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(SparseFormatError);
+      expect((e as SparseFormatError).line).toBe(4);
+    }
+    const e = thrown(() => parseMatrixMarket(body, opts));
+    expect((e as SparseFormatError).line).toBe(4);
+    // a long banner or comment line too, and the slow path (a malformed long line)
+    expect((thrown(() => parseMatrixMarket('%' + 'x'.repeat(50) + '\n', opts)) as SparseFormatError).line).toBe(1);
+    expect((thrown(() => parseMatrixMarket(body.replace('1 1 1.5', '1 1 abc' + 'c'.repeat(40)), opts)) as SparseFormatError).line).toBe(3);
+    expect(thrown(() => parseMatrixMarket(body.replace('1 1 1.5', '1 1 abc' + 'c'.repeat(40)), opts)).message).toMatch(/longer than 45/);
+    // at the limit it parses
+    expect(parseMatrixMarket(body, { maxLineLength: 46 }).values[1]).toBe(-2);
+    expect(thrown(() => parseMatrixMarket(body, { maxLineLength: 45 }))).toBeInstanceOf(SparseFormatError);
   });
 });

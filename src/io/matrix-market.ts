@@ -29,8 +29,15 @@
  *   skew-symmetric file with a nonzero diagonal entry is an error (a zero one is kept once).
  * - Duplicate entries are kept as they are (in file order); summing them is up to the consumer.
  * - Line numbers in errors are 1-based and count every line (banner, comments, blank lines).
+ * - Lines are limited to {@link DEFAULT_MAX_LINE_LENGTH} characters (configurable): the format's
+ *   lines are short (the specification caps them at 1024 characters), and a file without line
+ *   breaks must fail as a format error on its line, not grow one string past what the engine can
+ *   hold.
+ * - Input: text, or bytes (`Uint8Array`, Node `Buffer`, `ArrayBuffer`) decoded as UTF-8, or as
+ *   Latin-1 when the whole buffer is not valid UTF-8 (comments of older files). Anything else is
+ *   an {@link InvalidArgumentError}.
  */
-import { InvalidArgumentError, NonFiniteValueError, SparseFormatError } from '../errors.js';
+import { InvalidArgumentError, NonFiniteValueError, SparseError, SparseFormatError } from '../errors.js';
 
 export type MmField = 'real' | 'integer' | 'pattern';
 export type MmSymmetry = 'general' | 'symmetric' | 'skew-symmetric';
@@ -79,6 +86,33 @@ export interface WriteOptions {
 // ---------------------------------------------------------------------------------------------
 // Parser
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Default longest accepted line, in characters (4 Mi): 4096 times the specification's 1024, so
+ * only input that is not line-structured (a binary file, a file without newlines) is refused.
+ */
+export const DEFAULT_MAX_LINE_LENGTH = 1 << 22;
+
+export interface MatrixMarketParseOptions {
+  /**
+   * Longest accepted line in characters, line break excluded (default DEFAULT_MAX_LINE_LENGTH);
+   * a longer line is a SparseFormatError on its line.
+   */
+  maxLineLength?: number;
+}
+
+function parseOptions(options: MatrixMarketParseOptions | undefined): number {
+  if (options === undefined) return DEFAULT_MAX_LINE_LENGTH;
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('Matrix Market options must be an object');
+  for (const k of Object.keys(options)) {
+    if (k !== 'maxLineLength') throw new InvalidArgumentError(`unknown Matrix Market option "${k}"`);
+  }
+  const m = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) {
+    throw new InvalidArgumentError(`maxLineLength must be a positive integer, got ${String(m)}`);
+  }
+  return m;
+}
 
 const PHASE_BANNER = 0;
 const PHASE_HEADER = 1;
@@ -199,6 +233,8 @@ function fastValue(s: string, p: number, end: number, integerOnly: boolean): num
  * after an error the parser is unusable (every further call rethrows the same error).
  */
 export class MatrixMarketParser {
+  /** longest accepted line (characters, line break excluded) */
+  readonly maxLineLength: number;
   private phase = PHASE_BANNER;
   private carry = '';
   /** Number of lines consumed so far (= 1-based number of the last consumed line). */
@@ -230,15 +266,25 @@ export class MatrixMarketParser {
   private sJ = 0;
   private sV = 0;
 
+  constructor(options?: MatrixMarketParseOptions) {
+    this.maxLineLength = parseOptions(options);
+  }
+
   /** Feed the next piece of text. */
   push(chunk: string): void {
     if (this.error !== undefined) throw this.error;
     if (this.phase === PHASE_DONE) throw new InvalidArgumentError('MatrixMarketParser: push() after finish()');
+    if (typeof chunk !== 'string') {
+      throw new InvalidArgumentError(`MatrixMarketParser.push() takes text, got ${describe(chunk)} (decode bytes first, or use parseMatrixMarketStream)`);
+    }
     if (chunk.length === 0) return;
     try {
       let start = 0;
       if (this.carry.length > 0) {
         const nl = chunk.indexOf('\n');
+        // the carried partial line grows until a line break comes: bounded here, before the
+        // concatenation, so a file without line breaks fails on its line
+        this.checkLength(this.carry.length + (nl < 0 ? chunk.length : nl), this.line + 1);
         if (nl < 0) {
           this.carry += chunk;
           return;
@@ -250,11 +296,17 @@ export class MatrixMarketParser {
       }
       const last = chunk.lastIndexOf('\n');
       if (last < start) {
-        if (start < chunk.length) this.carry = chunk.slice(start);
+        if (start < chunk.length) {
+          this.checkLength(chunk.length - start, this.line + 1);
+          this.carry = chunk.slice(start);
+        }
         return;
       }
       this.process(chunk, start, last + 1);
-      if (last + 1 < chunk.length) this.carry = chunk.slice(last + 1);
+      if (last + 1 < chunk.length) {
+        this.checkLength(chunk.length - last - 1, this.line + 1);
+        this.carry = chunk.slice(last + 1);
+      }
     } catch (e) {
       this.error = e;
       throw e;
@@ -312,11 +364,22 @@ export class MatrixMarketParser {
     }
   }
 
+  /** Throws the line-length error when a line of `length` characters (line break excluded) is too long. */
+  private checkLength(length: number, lineNo: number): void {
+    if (length > this.maxLineLength) {
+      throw new SparseFormatError(
+        `this line is longer than ${this.maxLineLength} characters (the limit: Matrix Market lines are short; is this a Matrix Market text file?)`,
+        lineNo,
+      );
+    }
+  }
+
   /** Process the complete lines in s[pos, end): s[end-1] is '\n', or end is the end of input. */
   private process(s: string, pos: number, end: number): void {
     while (pos < end && this.phase !== PHASE_ENTRIES) {
       let nl = s.indexOf('\n', pos);
       if (nl < 0 || nl >= end) nl = end;
+      this.checkLength(nl - pos, this.line + 1);
       this.headerLine(s.slice(pos, nl));
       pos = nl + 1;
     }
@@ -482,6 +545,7 @@ export class MatrixMarketParser {
     let lineNo = this.line;
     let p = pos;
     const grain = sym === SYM_GENERAL ? 1 : 2; // entries appended per stored entry (at most)
+    const maxLine = this.maxLineLength;
     try {
       while (p < end) {
         lineNo++;
@@ -526,11 +590,14 @@ export class MatrixMarketParser {
           if (c === 10) p++;
           else if (p < end) break fast;
           ok = true;
+          // one comparison a line: as long a line is refused wherever the chunks were split
+          if (p - lineStart > maxLine) this.checkLength(s.charCodeAt(p - 1) === 10 ? p - lineStart - 1 : p - lineStart, lineNo);
         }
         if (!ok) {
           let lineEnd = s.indexOf('\n', lineStart);
           if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
           p = lineEnd + 1;
+          this.checkLength(lineEnd - lineStart, lineNo);
           if (!this.slowCoordinateLine(s.slice(lineStart, lineEnd), lineNo)) continue;
           i = this.sI;
           j = this.sJ;
@@ -615,6 +682,7 @@ export class MatrixMarketParser {
     let col = this.arrCol;
     let p = pos;
     const grain = sym === SYM_GENERAL ? 1 : 2;
+    const maxLine = this.maxLineLength;
     try {
       while (p < end) {
         lineNo++;
@@ -632,11 +700,13 @@ export class MatrixMarketParser {
           if (c === 10) p++;
           else if (p < end) break fast;
           ok = true;
+          if (p - lineStart > maxLine) this.checkLength(s.charCodeAt(p - 1) === 10 ? p - lineStart - 1 : p - lineStart, lineNo);
         }
         if (!ok) {
           let lineEnd = s.indexOf('\n', lineStart);
           if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
           p = lineEnd + 1;
+          this.checkLength(lineEnd - lineStart, lineNo);
           const line = s.slice(lineStart, lineEnd);
           const tokens = tokenize(line);
           if (tokens.length === 0) continue;
@@ -732,22 +802,79 @@ function parseValueToken(tok: string, field: MmField, lineNo: number): number {
   return v;
 }
 
-/** Parse a whole Matrix Market text. */
-export function parseMatrixMarket(text: string): MatrixMarketData {
-  const p = new MatrixMarketParser();
-  p.push(text);
+/** Bytes are decoded in slices of this size, so no intermediate string is larger. */
+const DECODE_SLICE = 1 << 20;
+
+/** A short description of a value's type for error messages. */
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x !== 'object') return typeof x;
+  return (x as object).constructor?.name ?? 'an object';
+}
+
+/** The bytes of a Uint8Array / Node Buffer / ArrayBuffer / other byte view, or undefined. */
+function asBytes(x: unknown): Uint8Array | undefined {
+  if (x instanceof Uint8Array) return x;
+  if (x instanceof ArrayBuffer) return new Uint8Array(x);
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView) && (x as Uint8Array).BYTES_PER_ELEMENT === 1) {
+    return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  }
+  return undefined;
+}
+
+/** Feeds bytes to the parser through a streaming decoder, a slice at a time. */
+function pushBytes(parser: MatrixMarketParser, decoder: TextDecoder, bytes: Uint8Array): void {
+  for (let k = 0; k < bytes.length; k += DECODE_SLICE) {
+    parser.push(decoder.decode(bytes.subarray(k, k + DECODE_SLICE), { stream: true }));
+  }
+}
+
+/**
+ * Parse a whole Matrix Market text, or its bytes (`Uint8Array`, Node `Buffer`, `ArrayBuffer`):
+ * UTF-8, or Latin-1 when the bytes are not valid UTF-8. Bytes are decoded a slice at a time, so
+ * a file larger than the engine's longest string parses (or fails on its line) all the same.
+ */
+export function parseMatrixMarket(input: string | Uint8Array | ArrayBuffer, options?: MatrixMarketParseOptions): MatrixMarketData {
+  if (typeof input === 'string') {
+    const p = new MatrixMarketParser(options);
+    p.push(input);
+    return p.finish();
+  }
+  const bytes = asBytes(input);
+  if (!bytes) {
+    throw new InvalidArgumentError(`parseMatrixMarket takes a string, a Uint8Array / Buffer or an ArrayBuffer, got ${describe(input)}`);
+  }
+  let p = new MatrixMarketParser(options);
+  try {
+    const utf8 = new TextDecoder('utf-8', { fatal: true });
+    pushBytes(p, utf8, bytes);
+    p.push(utf8.decode());
+  } catch (e) {
+    if (e instanceof SparseError || !(e instanceof TypeError)) throw e;
+    // not UTF-8 (the decoder's TypeError): older files carry Latin-1 comments
+    p = new MatrixMarketParser(options);
+    const latin1 = new TextDecoder('latin1');
+    pushBytes(p, latin1, bytes);
+    p.push(latin1.decode());
+  }
   return p.finish();
 }
 
 /**
  * Parse a stream of text or UTF-8 bytes (e.g. `fetch(url).then(r => r.body)`, a Node read stream,
- * or any async iterable). Bytes are decoded with a streaming TextDecoder, so multibyte characters
- * may be split across chunks.
+ * or any async or sync iterable). Bytes are decoded with a streaming TextDecoder, so multibyte
+ * characters may be split across chunks (invalid UTF-8 becomes U+FFFD). A chunk that is neither
+ * text nor bytes is an InvalidArgumentError.
  */
 export async function parseMatrixMarketStream(
-  chunks: AsyncIterable<string | Uint8Array> | ReadableStream<Uint8Array>,
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> | ReadableStream<Uint8Array>,
+  options?: MatrixMarketParseOptions,
 ): Promise<MatrixMarketData> {
-  const parser = new MatrixMarketParser();
+  const parser = new MatrixMarketParser(options);
+  if (chunks == null || (typeof chunks !== 'object' && typeof chunks !== 'function')
+    || !(isReadableStream(chunks) || Symbol.asyncIterator in chunks || Symbol.iterator in chunks)) {
+    throw new InvalidArgumentError(`parseMatrixMarketStream takes a ReadableStream or an (async) iterable of text or byte chunks, got ${describe(chunks)}`);
+  }
   const decoder = new TextDecoder('utf-8');
   let pendingBytes = false;
   const feed = (chunk: string | Uint8Array): void => {
@@ -757,10 +884,12 @@ export async function parseMatrixMarketStream(
         pendingBytes = false;
       }
       parser.push(chunk);
-    } else {
-      pendingBytes = true;
-      parser.push(decoder.decode(chunk, { stream: true }));
+      return;
     }
+    const bytes = asBytes(chunk);
+    if (!bytes) throw new InvalidArgumentError(`parseMatrixMarketStream: a chunk is ${describe(chunk)}, not text or bytes`);
+    pendingBytes = true;
+    pushBytes(parser, decoder, bytes);
   };
   if (isReadableStream(chunks)) {
     // getReader() rather than async iteration: not every browser makes ReadableStream iterable.
@@ -778,7 +907,7 @@ export async function parseMatrixMarketStream(
       reader.releaseLock();
     }
   } else {
-    for await (const chunk of chunks) feed(chunk);
+    for await (const chunk of chunks as AsyncIterable<string | Uint8Array>) feed(chunk);
   }
   if (pendingBytes) parser.push(decoder.decode());
   return parser.finish();
