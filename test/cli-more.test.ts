@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { matrixBytes, matrixPath } from './matrices.js';
 import { writeAtomically } from '../src/cli/output.js';
 
@@ -276,7 +277,10 @@ describe('-o FILE', () => {
     expect(readFileSync(target, 'utf8')).toBe('old contents\n');
     expect(readdirSync(d)).toEqual(['C.mtx.gz']);
     await writeAtomically(target, async (p) => writeFileSync(p, 'new contents\n'));
-    expect(readFileSync(target, 'utf8')).toBe('new contents\n');
+    expect(gunzipSync(readFileSync(target)).toString()).toBe('new contents\n'); // a .gz name is gzipped
+    // ...once: what the writer already compressed is left as it is
+    await writeAtomically(target, async (p) => writeFileSync(p, gzipSync('newer\n')));
+    expect(gunzipSync(readFileSync(target)).toString()).toBe('newer\n');
     expect(statSync(target).mode & 0o777).toBe(0o640); // the replaced file keeps its permissions
     expect(readdirSync(d)).toEqual(['C.mtx.gz']);
   });
@@ -295,6 +299,11 @@ describe('multiply --drop-zeros', () => {
     expect(o).toMatchObject({ rows: 2003, cols: 2003, nnz: 395_923, structuralNnz: 396_773, dropZeros: true, droppedZeros: 850, output: out });
     const header = readFileSync(out, 'utf8').split('\n').find((l) => !l.startsWith('%'));
     expect(header).toBe('2003 2003 395923');
+    // -o NAME.gz writes gzip, which the CLI reads back
+    const gz = path.join(d, 'C.mtx.gz');
+    expect((await run(['multiply', A, A, '--repeat', '1', '--drop-zeros', '-o', gz])).code).toBe(0);
+    expect([...readFileSync(gz).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    expect(JSON.parse((await run(['info', gz, '--json'])).stdout)).toMatchObject({ rows: 2003, nnz: 395_923 });
     const human = await run(['multiply', A, A, '--repeat', '1']);
     expect(human.stdout).toMatch(/nnz 396773 .*850 of them exactly 0 \(--drop-zeros removes them\)/);
   }, 60_000);

@@ -17,8 +17,8 @@ const USAGE = `usage: sparse-wasm multiply A B [-o C.mtx] [--drop-zeros] [--repe
 C = A B (SpGEMM): nnz and time of the product alone (median of N runs after warm-up), its
 symbolic and numeric phases, and a numeric-only recompute.
 
-  -o, --output FILE   write C as a Matrix Market coordinate file (checked before the work,
-                      replaced only when complete)
+  -o, --output FILE   write C as a Matrix Market coordinate file (gzipped when FILE ends in
+                      .gz); checked before the work, replaced only when complete
   --drop-zeros        remove the entries of C that are exactly 0 (products that cancel, as
                       SciPy's A @ B does); by default C keeps every structural entry
   --repeat N          timed runs, 1 to 1000 (default 5)

@@ -1,8 +1,10 @@
 // Writing `-o FILE`: checked before the work starts (a long solve should not end in "no such
 // directory"), then written to a temporary file beside the target and renamed over it, so a
 // failed write (disk full, killed process) never leaves a truncated file or clobbers the old one.
-import { constants } from 'node:fs';
-import { access, chmod, lstat, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, chmod, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SparseError } from '../errors.js';
@@ -74,11 +76,34 @@ export async function checkWritable(file: string): Promise<void> {
   }
 }
 
+async function isGzip(file: string): Promise<boolean> {
+  const h = await open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await h.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await h.close();
+  }
+}
+
+/** Replaces `file` by its gzip compression (streamed). */
+async function gzipInPlace(file: string): Promise<void> {
+  const part = `${file}.gz-part`;
+  try {
+    await pipeline(createReadStream(file), createGzip(), createWriteStream(part));
+    await rename(part, file);
+  } catch (e) {
+    await unlink(part).catch(() => {});
+    throw e;
+  }
+}
+
 /**
  * Writes FILE through `write(tmpPath)`: `tmpPath` is a new file in FILE's directory whose name
- * ends like FILE's (so `.mtx.gz` stays recognisable), renamed over FILE once `write` resolved.
- * On any failure the temporary file is removed and FILE is untouched; the error is
- * `cannot write FILE: reason`. Devices and pipes are written in place (there is nothing to rename).
+ * ends like FILE's, renamed over FILE once `write` resolved. A FILE named `*.gz` is gzipped
+ * (unless `write` already wrote gzip), as the readers take it. On any failure the temporary file
+ * is removed and FILE is untouched; the error is `cannot write FILE: reason`. Devices and pipes
+ * are written in place (there is nothing to rename).
  */
 export async function writeAtomically(file: string, write: (tmpPath: string) => Promise<void>): Promise<void> {
   let tmp: string | undefined;
@@ -97,6 +122,7 @@ export async function writeAtomically(file: string, write: (tmpPath: string) => 
     }
     tmp = path.join(path.dirname(target), `.${randomBytes(6).toString('hex')}.tmp-${path.basename(target)}`);
     await write(tmp);
+    if (/\.gz$/i.test(target) && !(await isGzip(tmp))) await gzipInPlace(tmp);
     if (old) await chmod(tmp, old.mode & 0o7777); // the replaced file keeps its permissions
     await rename(tmp, target);
     tmp = undefined;

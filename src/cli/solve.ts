@@ -26,8 +26,9 @@ converging is a result (exit 0, see "converged" and "reason"), not an error.
   --atol T            absolute residual tolerance (default 0)
   --max-iter N        iteration limit (default 10000)
   --restart M         GMRES restart length (default 30; other methods ignore it)
-  -o, --output FILE   write x as a Matrix Market array; checked before solving, replaced only
-                      when complete; not written (exit 1) when x is not finite
+  -o, --output FILE   write x as a Matrix Market array (gzipped when FILE ends in .gz); checked
+                      before solving, replaced only when complete; not written (exit 1) when x
+                      is not finite
   --json              print one JSON object instead of the summary
   -h, --help          this help
 
