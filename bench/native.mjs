@@ -2,7 +2,8 @@
 // Native comparison: our wasm SpMV / dot / axpy against the same kernels compiled by
 // gcc -O3 -march=native, on the same matrix and vectors, in alternating rounds (C process, then our
 // kernels, then C again... with the order flipped every round). Also runs the STREAM-like
-// bandwidth test (/work/shared/anchors/native/stream.c) before and after, to put GB/s in context.
+// bandwidth test (stream.c of the shared anchors, see lib/native-tools.mjs) before and after, to put
+// GB/s in context.
 //
 //   node bench/native.mjs [--quick] [--rounds N] [--k 1000] [--json]
 //   node bench/run.mjs --native          (the same, after the tinybench suites)
@@ -10,7 +11,7 @@
 // Timing on both sides follows spmv_c.c: one warm-up call, batches of >= 2 ms, >= 15 samples,
 // median time per call. Reported "speed vs C" is t_C / t_ours per round (> 1: ours is faster);
 // the table shows the median over rounds and the range.
-// The poisson2d_k matrix is /tmp/bench-matrices/poisson2d_k.mtx when gen_matrices.py has written
+// The poisson2d_k matrix is $TMPDIR/bench-matrices/poisson2d_k.mtx when gen_matrices.py has written
 // it (parsed with the same Matrix Market loader as the suites), else generated here in JS and
 // written to $TMPDIR/sparse-wasm-bench/ for the C program. The C checksum (sum of y for
 // x_j = 1 + (j mod 7)/7) must equal ours, which proves both sides multiplied the same matrix.
@@ -34,7 +35,7 @@ function ratioStats(a) {
 /** Loads the poisson2d_k matrix as CSR arrays plus the .mtx path for the C side. */
 async function poissonFile(k, loader, log) {
   const n = k * k, nnz = 5 * n - 4 * k;
-  const external = `/tmp/bench-matrices/poisson2d_${k}.mtx`;
+  const external = path.join(os.tmpdir(), 'bench-matrices', `poisson2d_${k}.mtx`);
   if (mtxLooksComplete(external, n, nnz)) {
     log(`matrix: ${external} (gen_matrices.py), parsed with ${loader.parser}`);
     const coo = loader.load(external);
@@ -280,6 +281,6 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const outFile = opt.out ?? path.join(here, 'results', 'native-latest.json');
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(res, null, 2)}\n`);
-  log(`results written to ${outFile}`);
+  log(`results written to ${path.relative(process.cwd(), outFile) || outFile}`);
   if (opt.json) process.stdout.write(`${JSON.stringify(res)}\n`);
 }

@@ -7,7 +7,8 @@
 //   node bench/run.mjs --native        also the native comparison (gcc -O3 -march=native C, STREAM)
 //   node bench/run.mjs --json          JSON on stdout, tables on stderr
 //   options: --filter REGEX (case names), --rounds N, --time MS (per task and round),
-//            --matrices DIR (default /work/shared/matrices or $SPARSE_BENCH_MATRICES), --out FILE
+//            --matrices DIR (default $SPARSE_BENCH_MATRICES, else the bundled test/fixtures/matrices;
+//            NAME.mtx or NAME.mtx.gz), --out FILE
 //
 // Results go to bench/results/latest.json (gitignored). Method notes:
 // - Each case runs `rounds` tinybench runs with the task order rotated, so every variant is timed
@@ -65,7 +66,7 @@ const cfg = {
 };
 const poissonSizes = quick ? [30, 100] : [300, 1000];
 const realNames = ['bcsstk13', 'bayer10', 'rajat01', 'sherman5', 'cryg2500', 'luxembourg_osm'];
-const matrixDir = opt.matrices ?? process.env.SPARSE_BENCH_MATRICES ?? '/work/shared/matrices';
+const matrixDir = opt.matrices ?? process.env.SPARSE_BENCH_MATRICES ?? path.join(root, 'test', 'fixtures', 'matrices');
 const filter = opt.filter ? new RegExp(opt.filter) : null;
 const wanted = (name) => !filter || filter.test(name);
 
@@ -337,8 +338,9 @@ for (const k of poissonSizes) {
 }
 for (const base of realNames) {
   if (!wanted(base)) continue;
-  const file = path.join(matrixDir, `${base}.mtx`);
-  if (!existsSync(file)) { skipped.push(`${base} (${file} not found)`); continue; }
+  const plain = path.join(matrixDir, `${base}.mtx`);
+  const file = existsSync(plain) ? plain : `${plain}.gz`;
+  if (!existsSync(file)) { skipped.push(`${base} (${plain}[.gz] not found)`); continue; }
   const coo = mm.load(file);
   spmvResults.push(spmvCase(base, file, { rows: coo.rows, cols: coo.cols, coo }));
   log(`  done ${base}`);

@@ -1,13 +1,14 @@
 // Solver benchmark: sparse-wasm against PETSc (petsc4py), a hand-written JavaScript CG and mathjs's
 // sparse LU, side by side in one run. Times are wall clock, single thread.
 //
-//   node bench/solve.mjs            the PETSc comparison on /tmp/bench-matrices (gen_matrices.py)
+//   node bench/solve.mjs            the PETSc comparison on $TMPDIR/bench-matrices (gen_matrices.py)
 //   node bench/solve.mjs --quick    small generated problems only (CI smoke run)
 //   options: --matrices DIR, --no-petsc, --rounds N (ours/PETSc alternated N times; default 1)
 //
 // Problem: b = A * ones, x0 = 0, stop at ||b - A x|| <= 1e-8 ||b|| (PETSc: unpreconditioned norm).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, poisson2d, SolverSession, Ic0Preconditioner, Ilu0Preconditioner } from '../dist/index.js';
@@ -18,7 +19,7 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const value = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const quick = flag('--quick');
-const dir = value('--matrices', '/tmp/bench-matrices');
+const dir = value('--matrices', path.join(os.tmpdir(), 'bench-matrices'));
 const rounds = Number(value('--rounds', '1'));
 const PETSC_DIR = '/usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-real';
 const petscOk = !flag('--no-petsc') && existsSync(PETSC_DIR);
@@ -107,7 +108,7 @@ const cases = quick
       ['convdiff2d_512', 'gmres', 'ilu0', 'gmres', 'ilu'],
     ];
 if (cases.length && !existsSync(path.join(dir, 'poisson2d_1000.mtx'))) {
-  console.error(`no matrices in ${dir}: run /usr/bin/python3 ../shared/anchors/native/gen_matrices.py --outdir ${dir}`);
+  console.error(`no matrices in ${dir}: run python3 ../shared/anchors/native/gen_matrices.py --outdir ${dir}`);
   process.exit(1);
 }
 console.log('| matrix | solver | library | setup (factorization) | solve | iterations | ms / iteration | true rel. residual |');

@@ -9,7 +9,8 @@
 //   timed call keeps one variant's garbage collection out of another's time)
 //   node bench/spgemm.mjs --sweep
 //
-// Matrices: /tmp/bench-matrices (generate with /usr/bin/python3 ../shared/anchors/native/gen_matrices.py).
+// Matrices: --dir DIR, default $TMPDIR/bench-matrices (generate with python3 ../shared/anchors/native/gen_matrices.py
+// --outdir DIR); the RCM part reads the bundled test/fixtures/matrices.
 // Results: bench/results/spgemm.json and .md (or spgemm-sweep.json). Single thread; the machine is
 // shared, so every ratio is between calls made alternately in this one run.
 import { spawn } from 'node:child_process';
@@ -28,7 +29,7 @@ const value = (name, fallback) => {
   const i = argv.indexOf(name);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
-const MATDIR = value('--dir', '/tmp/bench-matrices');
+const MATDIR = value('--dir', path.join(os.tmpdir(), 'bench-matrices'));
 const ROUNDS = Number(value('--rounds', '7'));
 const MATRICES = value('--matrices', 'poisson2d_1000,poisson3d_100,convdiff2d_512').split(',');
 
@@ -178,7 +179,7 @@ function jsGustavson(m, n, arp, aci, av, brp, bci, bv) {
 // ---------------------------------------------------------------- loading
 async function loadMatrix(name, scipy) {
   const file = path.join(MATDIR, `${name}.mtx`);
-  if (!existsSync(file)) throw new Error(`${file} is missing: run /usr/bin/python3 ../shared/anchors/native/gen_matrices.py --outdir ${MATDIR}`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run python3 ../shared/anchors/native/gen_matrices.py --outdir ${MATDIR}`);
   if (scipy) {
     const [rows, cols, nnz, raw] = await scipy.ask(`load ${name} ${file}`);
     const buf = (ext, T) => { const b = readFileSync(`${raw}.${ext}`); return new T(b.buffer, b.byteOffset, b.byteLength / T.BYTES_PER_ELEMENT); };
@@ -470,11 +471,11 @@ async function ops() {
     S.dispose();
     A.dispose();
   }
-  // RCM on the shared real matrices: bandwidth drop
+  // RCM on the bundled real matrices (gzipped; readMatrix reads them as they are): bandwidth drop
   const { readdirSync } = await import('node:fs');
-  const dir = path.resolve(root, '../shared/matrices');
+  const dir = path.join(root, 'test', 'fixtures', 'matrices');
   const real = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.mtx')).sort()) {
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.mtx.gz')).sort()) {
     let A;
     try { A = (await readMatrix(path.join(dir, f))).matrix; } catch { continue; }
     if (A.rows !== A.cols || A.rows === 0) { A.dispose(); continue; }

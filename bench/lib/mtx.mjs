@@ -2,6 +2,13 @@
 // dist/index.js exports it; otherwise a small local coordinate reader (real / integer / pattern,
 // general / symmetric / skew-symmetric; symmetric entries mirrored, pattern entries = 1.0).
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+/** The text of a .mtx file, gunzipped when it is gzip (magic bytes 1f 8b), as the library reads it. */
+function readText(path) {
+  const b = readFileSync(path);
+  return (b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b).toString('utf8');
+}
 
 /** Plain coordinate reader: returns { rows, cols, rowIndex, colIndex, values } (0-based COO). */
 export function readCoordinateLocal(text) {
@@ -51,10 +58,10 @@ export function matrixMarketLoader(lib) {
     return {
       parser: 'library parseMatrixMarket',
       load: (path) => {
-        const d = lib.parseMatrixMarket(readFileSync(path, 'utf8'));
+        const d = lib.parseMatrixMarket(readText(path));
         return { rows: d.rows, cols: d.cols, rowIndex: d.rowIndex, colIndex: d.colIndex, values: d.values };
       },
     };
   }
-  return { parser: 'local bench reader (library parseMatrixMarket not exported yet)', load: (path) => readCoordinateLocal(readFileSync(path, 'utf8')) };
+  return { parser: 'local bench reader (library parseMatrixMarket not exported yet)', load: (path) => readCoordinateLocal(readText(path)) };
 }

@@ -6,9 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// The C anchors are not part of the project: they live in the shared directory beside the checkout
+// (../shared/anchors) or wherever SPARSE_BENCH_ANCHORS points; missing ones are reported and skipped.
+const anchors = process.env.SPARSE_BENCH_ANCHORS ?? path.resolve(here, '..', '..', '..', 'shared', 'anchors');
 export const SOURCES = {
-  spmv_c: '/work/shared/anchors/spmv_c.c',
-  stream: '/work/shared/anchors/native/stream.c',
+  spmv_c: path.join(anchors, 'spmv_c.c'),
+  stream: path.join(anchors, 'native', 'stream.c'),
   blas1_c: path.join(here, '..', 'native', 'blas1_c.c'),
 };
 export const CFLAGS = ['-O3', '-march=native'];

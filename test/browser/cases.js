@@ -2,7 +2,7 @@
 // and in Node (test/browser.test.ts, library from ../../dist/index.js), so both sides do exactly the
 // same calls in the same order. Plain ESM JavaScript: the page loads it without a build step.
 
-/** Matrix Market files in test/browser/fixtures/ (copied from /work/shared/matrices, see README there). */
+/** Matrix Market files in test/browser/fixtures/ (byte copies of test/fixtures/matrices ones, see README there). */
 export const FIXTURES = ['bcsstk01.mtx', 'orsirr_1.mtx'];
 
 /** SpMV layouts tried on the default runtime (`init()`); the other runtimes use 'auto'. */
