@@ -8,8 +8,8 @@ import type { Command } from './command.js';
 
 const USAGE = `usage: sparse-wasm info FILE [--json]
 
-Shape, stored entries, declared and numerical symmetry, the diagonal (how many of its min(rows, cols)
-entries are stored, their signs), diagonal dominance and bandwidth.
+Shape, stored entries, declared and numerical symmetry, the diagonal (how many of its
+min(rows, cols) entries are stored, and their signs), diagonal dominance and bandwidth.
 
   --json       print one JSON object instead of the summary
   -h, --help   this help

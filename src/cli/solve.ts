@@ -20,8 +20,9 @@ converging is a result (exit 0, see "converged" and "reason"), not an error.
 
   --rhs FILE          b: an n x 1 (or 1 x n) Matrix Market vector, array or coordinate
   --x0 FILE           the initial guess, same format (default 0)
-  --method M          auto (default: cg for symmetric matrices), cg, bicgstab, gmres, minres
-  --precond P         auto (default), none, jacobi, ssor, ic0, ilu0, ilut, chebyshev
+  --method M          auto (default: chosen from the matrix), cg, bicgstab, gmres, minres
+  --precond P         auto (default: chosen from the matrix and method), none, jacobi, ssor,
+                      ic0, ilu0, ilut, chebyshev
   --rtol R            stop when ||b - A x|| <= max(R ||b||, atol) (default 1e-8); --tol is an alias
   --atol T            absolute residual tolerance (default 0)
   --max-iter N        iteration limit (default 10000)
