@@ -81,6 +81,57 @@ export function checkFiniteResult(
   );
 }
 
+/** Argument names and the meaning of the major / minor index, for messages of checkCompressed. */
+interface CompressedNames {
+  ptr: string; idx: string; data: string; major: 'row' | 'column'; minor: 'row' | 'column'; majors: 'rows' | 'cols';
+}
+const CSR_NAMES: CompressedNames = { ptr: 'indptr', idx: 'indices', data: 'data', major: 'row', minor: 'column', majors: 'rows' };
+const CSC_NAMES: CompressedNames = { ptr: 'colPtr', idx: 'rowIdx', data: 'values', major: 'column', minor: 'row', majors: 'cols' };
+
+/**
+ * Validates compressed arrays (CSR: major = rows; CSC: major = columns): lengths, ptr starting at
+ * 0, non-decreasing and ending at nnz, integer indices in range, finite values. Throws typed
+ * errors naming the place; returns whether every major line is already sorted without duplicates.
+ */
+function checkCompressed(
+  nMajor: number, nMinor: number, ptr: ArrayLike<number>, idx: ArrayLike<number>, data: ArrayLike<number>, n: CompressedNames,
+): boolean {
+  if (!isIndexArray(ptr) || !isIndexArray(idx) || !isIndexArray(data)) {
+    throw new InvalidArgumentError(`${n.ptr}, ${n.idx} and ${n.data} must be arrays`);
+  }
+  if (ptr.length !== nMajor + 1) {
+    throw new DimensionMismatchError(`${n.ptr} has length ${ptr.length}, expected ${n.majors} + 1 = ${nMajor + 1}`);
+  }
+  const nnz = idx.length;
+  if (data.length !== nnz) throw new DimensionMismatchError(`${n.idx} has length ${nnz} but ${n.data} has length ${data.length}`);
+  if (nnz > MAX_I32) throw new InvalidArgumentError(`nnz ${nnz} exceeds int32`);
+  if (ptr[0] !== 0) throw new SparseFormatError(`${n.ptr}[0] must be 0, got ${ptr[0]}`);
+  if (ptr[nMajor] !== nnz) throw new SparseFormatError(`${n.ptr}[${nMajor}] = ${ptr[nMajor]} must equal nnz = ${nnz}`);
+  let canonical = true;
+  for (let i = 0; i < nMajor; i++) {
+    const s = ptr[i], e = ptr[i + 1];
+    if (!((e | 0) === e && e >= s)) {
+      throw new SparseFormatError(`${n.ptr} must be non-decreasing integers: ${n.ptr}[${i + 1}] = ${e} < ${n.ptr}[${i}] = ${s}`);
+    }
+    if (e > nnz) throw new SparseFormatError(`${n.ptr}[${i + 1}] = ${e} exceeds nnz = ${nnz}`);
+    let prev = -1;
+    for (let p = s; p < e; p++) {
+      const c = idx[p];
+      if (!(c >= 0 && c < nMinor && (c | 0) === c)) {
+        throw new SparseFormatError(`${n.major} ${i}, entry ${p}: ${n.minor} index ${c} is not an integer in [0, ${nMinor})`);
+      }
+      const v = data[p];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        const [r, col] = n.major === 'row' ? [i, c] : [c, i];
+        throw new NonFiniteValueError(`row ${r}, column ${col} (entry ${p}): value ${v} is not a finite number`);
+      }
+      if (c <= prev) canonical = false;
+      prev = c;
+    }
+  }
+  return canonical;
+}
+
 interface SellLayout {
   chunks: number;
   chunkPtr: number;
@@ -246,38 +297,38 @@ export class CsrMatrix extends WasmResource {
   ): CsrMatrix {
     const spmv = CsrMatrix.checkOptions(options);
     checkShape(rows, cols);
-    if (!isIndexArray(indptr) || !isIndexArray(indices) || !isIndexArray(data)) {
-      throw new InvalidArgumentError('indptr, indices and data must be arrays');
+    const canonical = checkCompressed(rows, cols, indptr, indices, data, CSR_NAMES);
+    return CsrMatrix.fromChecked(getRuntime(options.runtime), rows, cols, indptr, indices, data, canonical, spmv);
+  }
+
+  /**
+   * From compressed sparse column arrays: SciPy's `csc_matrix` (`indptr`, `indices`, `data`),
+   * mathjs's `SparseMatrix` (`_ptr`, `_index`, `_values`, size `_size`). `colPtr` has cols + 1
+   * entries, column j's entries are `rowIdx[colPtr[j] .. colPtr[j+1])` with `values` alongside.
+   * Validated as fromCsr is; unsorted row indices are sorted and duplicates summed.
+   */
+  static fromCsc(
+    rows: number, cols: number, colPtr: ArrayLike<number>, rowIdx: ArrayLike<number>, values: ArrayLike<number>,
+    options: MatrixOptions = {},
+  ): CsrMatrix {
+    const spmv = CsrMatrix.checkOptions(options);
+    checkShape(rows, cols);
+    const canonical = checkCompressed(cols, rows, colPtr, rowIdx, values, CSC_NAMES);
+    // CSC of A is CSR of A^T: build that, then one counting-sort transpose
+    const T = CsrMatrix.fromChecked(getRuntime(options.runtime), cols, rows, colPtr, rowIdx, values, canonical, spmv);
+    try {
+      return T.transpose();
+    } finally {
+      T.dispose();
     }
-    if (indptr.length !== rows + 1) {
-      throw new DimensionMismatchError(`indptr has length ${indptr.length}, expected rows + 1 = ${rows + 1}`);
-    }
+  }
+
+  /** CSR (major = rows) from arrays checkCompressed accepted. */
+  private static fromChecked(
+    rt: SparseRuntime, rows: number, cols: number, indptr: ArrayLike<number>, indices: ArrayLike<number>, data: ArrayLike<number>,
+    canonical: boolean, spmv: SpmvLayout,
+  ): CsrMatrix {
     const nnz = indices.length;
-    if (data.length !== nnz) throw new DimensionMismatchError(`indices has length ${nnz} but data has length ${data.length}`);
-    if (indptr[0] !== 0) throw new SparseFormatError(`indptr[0] must be 0, got ${indptr[0]}`);
-    if (indptr[rows] !== nnz) throw new SparseFormatError(`indptr[${rows}] = ${indptr[rows]} must equal nnz = ${nnz}`);
-    let canonical = true;
-    for (let i = 0; i < rows; i++) {
-      const s = indptr[i], e = indptr[i + 1];
-      if (!((e | 0) === e && e >= s)) {
-        throw new SparseFormatError(`indptr must be non-decreasing integers: indptr[${i + 1}] = ${e} < indptr[${i}] = ${s}`);
-      }
-      if (e > nnz) throw new SparseFormatError(`indptr[${i + 1}] = ${e} exceeds nnz = ${nnz}`);
-      let prev = -1;
-      for (let p = s; p < e; p++) {
-        const c = indices[p];
-        if (!(c >= 0 && c < cols && (c | 0) === c)) {
-          throw new SparseFormatError(`row ${i}, entry ${p}: column index ${c} is not an integer in [0, ${cols})`);
-        }
-        const v = data[p];
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new NonFiniteValueError(`row ${i}, column ${c} (entry ${p}): value ${v} is not a finite number`);
-        }
-        if (c <= prev) canonical = false;
-        prev = c;
-      }
-    }
-    const rt = getRuntime(options.runtime);
     if (canonical) {
       const ptrs = CsrMatrix.allocate(rt, rows, nnz);
       rt.i32(ptrs[0], rows + 1).set(indptr);
@@ -463,6 +514,21 @@ export class CsrMatrix extends WasmResource {
     const rowIndex = new Int32Array(this.nnz);
     for (let i = 0; i < this.rows; i++) rowIndex.fill(i, rp[i], rp[i + 1]);
     return { rows: this.rows, cols: this.cols, rowIndex, colIndex: this.colIdx.slice(), values: this.values.slice() };
+  }
+
+  /**
+   * Compressed sparse column copies: `indptr` (column pointers, cols + 1), `indices` (row indices,
+   * sorted within each column) and `data`, as SciPy's `csc_matrix((data, indices, indptr),
+   * shape=(rows, cols))` takes them, or mathjs's `SparseMatrix` as `_ptr`, `_index`, `_values`.
+   */
+  toCsc(): { rows: number; cols: number; indptr: Int32Array; indices: Int32Array; data: Float64Array } {
+    this.alive('CsrMatrix');
+    const T = this.transpose();
+    try {
+      return { rows: this.rows, cols: this.cols, indptr: T.rowPtr.slice(), indices: T.colIdx.slice(), data: T.values.slice() };
+    } finally {
+      T.dispose();
+    }
   }
 
   /** CSR copies as SciPy's (indptr, indices, data). */
