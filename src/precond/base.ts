@@ -12,7 +12,7 @@ export abstract class MatrixPreconditioner extends WasmResource implements Preco
   abstract readonly name: PreconditionerName;
   abstract readonly symmetric: boolean;
   readonly n: number;
-  info: Record<string, number | string | boolean> = {};
+  private readonly facts: Record<string, number | string | boolean> = {};
   private patternId: number;
   private valuesVersion: number;
 
@@ -25,6 +25,12 @@ export abstract class MatrixPreconditioner extends WasmResource implements Preco
   }
 
   abstract applyPtr(r: number, z: number): void;
+
+  /** Setup facts (shifts, fill, bounds, times); DisposedError after dispose(). */
+  get info(): Record<string, number | string | boolean> {
+    this.alive();
+    return this.facts;
+  }
 
   isStale(A: CsrMatrix): boolean {
     return A.patternId !== this.patternId || A.valuesVersion !== this.valuesVersion;

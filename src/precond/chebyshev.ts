@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { DisposedError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import type { KrylovKernels } from '../solvers/context.js';
 import { MatrixPreconditioner } from './base.js';
@@ -22,12 +22,14 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
   readonly name = 'chebyshev' as const;
   private readonly degree: number;
   private readonly eigenSteps: number;
-  private readonly A: CsrMatrix;
+  /** the matrix p(B) is applied with (not copied: it must stay alive) */
+  private A: CsrMatrix;
   private readonly invDiag: number; // D^-1 (or ones)
   private readonly invSqrt: number; // D^-1/2 (or ones)
   private readonly res: number;
   private readonly dir: number;
   private readonly tmp: number;
+  private readonly prev: number; // Lanczos work vector, kept so that a refactor allocates nothing
   private lmin = 0;
   private lmax = 0;
   private positive = true;
@@ -42,15 +44,21 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
     this.A = A;
     const n = this.n, rt = this.runtime;
     const vec = () => this.own(rt.alloc(n * 8));
-    this.invDiag = vec();
-    this.invSqrt = vec();
-    this.res = vec();
-    this.dir = vec();
-    this.tmp = vec();
-    A.prepareSpmv();
-    const t0 = performance.now();
-    this.factor(A);
-    this.info.setupMs = performance.now() - t0;
+    try {
+      this.invDiag = vec();
+      this.invSqrt = vec();
+      this.res = vec();
+      this.dir = vec();
+      this.tmp = vec();
+      this.prev = vec();
+      A.prepareSpmv();
+      const t0 = performance.now();
+      this.factor(A);
+      this.info.setupMs = performance.now() - t0;
+    } catch (e) {
+      this.dispose(); // out of memory part-way: free what was allocated
+      throw e;
+    }
   }
 
   get symmetric(): boolean {
@@ -60,6 +68,7 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
   protected factor(A: CsrMatrix): void {
     const n = this.n, rt = this.runtime;
     const d = A.diagonal();
+    this.A = A;
     let scaled = n > 0;
     for (let i = 0; i < n; i++) if (!(d[i] > 0)) { scaled = false; break; }
     const inv = rt.f64(this.invDiag, n), isq = rt.f64(this.invSqrt, n);
@@ -88,34 +97,32 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
     for (let i = 0; i < n; i++) vv[i] = 1 + ((i * 7919) % 17) / 17; // deterministic, not an eigenvector of simple matrices
     k.scal(n, 1 / k.nrm2(n, v), v);
     const alpha: number[] = [], beta: number[] = [];
-    const vPrev = this.runtime.alloc(n * 8);
-    try {
-      k.fill(n, 0, vPrev);
-      let b = 0;
-      const steps = Math.min(this.eigenSteps, n);
-      for (let j = 0; j < steps; j++) {
-        // w = C v - b vPrev, C = D^-1/2 A D^-1/2
-        k.jacobiApply(n, this.invSqrt, v, t);
-        A.multiplyPtr(t, w);
-        k.jacobiApply(n, this.invSqrt, w, w);
-        k.axpy(n, -b, vPrev, w);
-        const a = k.dot(n, v, w);
-        k.axpy(n, -a, v, w);
-        alpha.push(a);
-        b = k.nrm2(n, w);
-        if (!(b > 1e-14 * Math.abs(a)) || j === steps - 1) break;
-        beta.push(b);
-        k.copy(n, v, vPrev);
-        k.copy(n, w, v);
-        k.scal(n, 1 / b, v);
-      }
-    } finally {
-      this.runtime.free(vPrev);
+    const vPrev = this.prev;
+    k.fill(n, 0, vPrev);
+    let b = 0;
+    const steps = Math.min(this.eigenSteps, n);
+    for (let j = 0; j < steps; j++) {
+      // w = C v - b vPrev, C = D^-1/2 A D^-1/2
+      k.jacobiApply(n, this.invSqrt, v, t);
+      A.multiplyPtr(t, w);
+      k.jacobiApply(n, this.invSqrt, w, w);
+      k.axpy(n, -b, vPrev, w);
+      const a = k.dot(n, v, w);
+      k.axpy(n, -a, v, w);
+      alpha.push(a);
+      b = k.nrm2(n, w);
+      if (!(b > 1e-14 * Math.abs(a)) || j === steps - 1) break;
+      beta.push(b);
+      k.copy(n, v, vPrev);
+      k.copy(n, w, v);
+      k.scal(n, 1 / b, v);
     }
     return tridiagonalExtremes(alpha, beta);
   }
 
   applyPtr(r: number, z: number): void {
+    this.alive();
+    if (this.A.disposed) throw new DisposedError('chebyshev: the matrix it applies was disposed');
     const n = this.n, k = this.runtime.exports as ChebKernels;
     const theta = (this.lmax + this.lmin) / 2, delta = (this.lmax - this.lmin) / 2;
     const res = this.res, d = this.dir, t = this.tmp;

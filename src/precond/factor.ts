@@ -14,7 +14,7 @@ export class FactorPreconditioner extends WasmResource implements Preconditioner
   readonly name = 'factor' as const;
   readonly symmetric = true;
   readonly n: number;
-  readonly info: Record<string, number | string | boolean>;
+  private readonly facts: Record<string, number | string | boolean>;
   private readonly lPtr: number;
   private readonly lCol: number;
   private readonly lVal: number;
@@ -70,11 +70,22 @@ export class FactorPreconditioner extends WasmResource implements Preconditioner
     const rt = this.runtime;
     const put32 = (a: Int32Array) => { const p = this.own(rt.alloc(a.length * 4)); rt.i32(p, a.length).set(a); return p; };
     const put64 = (a: Float64Array) => { const p = this.own(rt.alloc(a.length * 8)); rt.f64(p, a.length).set(a); return p; };
-    this.lPtr = put32(lp); this.lCol = put32(lc); this.lVal = put64(lv);
-    this.tPtr = put32(tp); this.tCol = put32(tc); this.tVal = put64(tv);
-    this.d = put64(d);
-    this.tmp = this.own(rt.alloc(n * 8));
-    this.info = { nnz: m + n, setupMs: performance.now() - t0 };
+    try {
+      this.lPtr = put32(lp); this.lCol = put32(lc); this.lVal = put64(lv);
+      this.tPtr = put32(tp); this.tCol = put32(tc); this.tVal = put64(tv);
+      this.d = put64(d);
+      this.tmp = this.own(rt.alloc(n * 8));
+    } catch (e) {
+      this.dispose(); // out of memory part-way: free the copies made so far
+      throw e;
+    }
+    this.facts = { nnz: m + n, setupMs: performance.now() - t0 };
+  }
+
+  /** nnz of L and the setup time; DisposedError after dispose(). */
+  get info(): Record<string, number | string | boolean> {
+    this.alive('FactorPreconditioner');
+    return this.facts;
   }
 
   applyPtr(r: number, z: number): void {
@@ -89,5 +100,7 @@ export class FactorPreconditioner extends WasmResource implements Preconditioner
     return false;
   }
 
-  refactor(): void {}
+  refactor(): void {
+    this.alive('FactorPreconditioner');
+  }
 }

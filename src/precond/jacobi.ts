@@ -22,10 +22,15 @@ export class JacobiPreconditioner extends MatrixPreconditioner {
     super(A);
     this.pivot = options.pivot ?? 'shift';
     this.absolute = options.absolute ?? false;
-    this.invDiag = this.own(this.runtime.alloc(this.n * 8));
-    const t0 = performance.now();
-    this.factor(A);
-    this.info.setupMs = performance.now() - t0;
+    try {
+      this.invDiag = this.own(this.runtime.alloc(this.n * 8));
+      const t0 = performance.now();
+      this.factor(A);
+      this.info.setupMs = performance.now() - t0;
+    } catch (e) {
+      this.dispose(); // a throwing constructor must not leave its block to the GC
+      throw e;
+    }
   }
 
   /** M is SPD when every (used) diagonal entry is positive. */
@@ -34,8 +39,9 @@ export class JacobiPreconditioner extends MatrixPreconditioner {
   }
 
   protected factor(A: CsrMatrix): void {
-    const d = A.diagonal(); // before taking a view: it may allocate
-    const inv = this.runtime.f64(this.invDiag, this.n);
+    const d = A.diagonal();
+    // computed aside and copied in at the end: a refactor that throws keeps the old, complete M
+    const inv = new Float64Array(this.n);
     let zeros = 0, negatives = 0;
     for (let i = 0; i < this.n; i++) {
       let v = this.absolute ? Math.abs(d[i]) : d[i];
@@ -47,11 +53,13 @@ export class JacobiPreconditioner extends MatrixPreconditioner {
       if (v < 0) negatives++;
       inv[i] = 1 / v;
     }
+    this.runtime.f64(this.invDiag, this.n).set(inv);
     this.info.zeroDiagonals = zeros;
     this.info.negativeDiagonals = negatives;
   }
 
   applyPtr(r: number, z: number): void {
+    this.alive();
     (this.runtime.exports as unknown as JacobiKernels).jacobiApply(this.n, this.invDiag, r, z);
   }
 }

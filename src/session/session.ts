@@ -1,4 +1,4 @@
-import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
+import { DimensionMismatchError, DisposedError, InvalidArgumentError, NonFiniteValueError, ReentrancyError } from '../errors.js';
 import { CsrMatrix } from '../matrix/csr.js';
 import { createPreconditioner, checkPreconditionerOptions } from '../precond/factory.js';
 import { FunctionPreconditioner } from '../precond/user.js';
@@ -108,6 +108,7 @@ export class SolverSession extends WasmResource {
           throw new InvalidArgumentError(`precond must be a name, a function or a Preconditioner for n = ${A.rows}`);
         }
         if (spec.runtime !== this.runtime) throw new InvalidArgumentError('the preconditioner belongs to another sparse-wasm runtime');
+        if ((spec as { disposed?: boolean }).disposed === true) throw new DisposedError('the preconditioner given as precond was disposed');
         this.M = spec;
         this.ownsM = false;
       } else {
@@ -144,6 +145,7 @@ export class SolverSession extends WasmResource {
 
   /** Facts about the preconditioner as built (shifts, eigenvalue bounds, fill...). */
   get precondInfo(): Record<string, number | string | boolean> {
+    this.alive('SolverSession');
     return { ...(this.M?.info ?? {}) };
   }
 
@@ -153,6 +155,7 @@ export class SolverSession extends WasmResource {
    */
   update(change: { values: ArrayLike<number> }): void {
     this.alive('SolverSession');
+    this.notSolving('update');
     for (const k of Object.keys(change)) if (k !== 'values') throw new InvalidArgumentError(`unknown update key "${k}"`);
     this.A.setValues(change.values);
     this.refreshPreconditioner();
@@ -174,6 +177,28 @@ export class SolverSession extends WasmResource {
    */
   solve(b: ArrayLike<number> | DenseVector, x0?: ArrayLike<number> | DenseVector | null, options: SolveOptions = {}): SolveResult {
     this.alive('SolverSession');
+    this.notSolving('solve');
+    this.solving = true;
+    try {
+      return this.solveNow(b, x0, options);
+    } finally {
+      this.solving = false;
+    }
+  }
+
+  /** true while solve() runs: user code it calls must not start another solve or update */
+  private solving = false;
+
+  private notSolving(what: string): void {
+    if (this.solving) {
+      throw new ReentrancyError(
+        `SolverSession.${what}() was called from inside its own solve (onIteration or a preconditioner); ` +
+          'it would overwrite the running solve\'s vectors: return false from onIteration to stop, then call it',
+      );
+    }
+  }
+
+  private solveNow(b: ArrayLike<number> | DenseVector, x0: ArrayLike<number> | DenseVector | null | undefined, options: SolveOptions): SolveResult {
     for (const k of Object.keys(options)) if (!SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solve option "${k}"`);
     checkSolveOptions(options, true);
     const o = { ...this.defaults, ...options };
@@ -192,7 +217,7 @@ export class SolverSession extends WasmResource {
     if (start instanceof DenseVector) rt.exports.copy(n, start.ptr, this.x);
     else if (start !== undefined) rt.f64(this.x, n).set(start);
     else rt.exports.fill(n, 0, this.x);
-    const ctx = new KrylovContext(rt, this.A, this.M, this.x, this.b, this.r);
+    const ctx = new KrylovContext(rt, this.A, this.M, this.x, this.b, this.r, this);
     ctx.maxIterations = o.maxIterations ?? 10000;
     ctx.history = o.history === false ? undefined : [];
     ctx.onIteration = o.onIteration;
@@ -214,7 +239,7 @@ export class SolverSession extends WasmResource {
         const rnorm = ctx.residual();
         if (!Number.isFinite(rnorm)) { reason = 'nan-or-inf'; detail = 'the residual b - A x is not finite'; break; }
         if (rnorm <= target) { reason = rnorm <= rtol * bnorm ? 'converged-rtol' : 'converged-atol'; break; }
-        if (ctx.aborted || o.signal?.aborted) { reason = 'aborted'; break; }
+        if (ctx.stopRequested()) { reason = 'aborted'; break; }
         if (ctx.exhausted()) { reason = 'max-iterations'; break; }
         ctx.target = estTarget;
         const res = this.run(ctx);

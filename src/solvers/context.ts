@@ -1,5 +1,7 @@
+import { DisposedError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import type { Preconditioner } from '../precond/types.js';
+import { FunctionPreconditioner } from '../precond/user.js';
 import type { KernelExports, SparseRuntime } from '../runtime/runtime.js';
 import type { IterationState, ResidualKind, StopReason } from './types.js';
 
@@ -51,9 +53,32 @@ export class KrylovContext {
     readonly x: number,
     readonly b: number,
     readonly r: number,
+    /** the object that owns x, b, r and the work vectors (the session); checked after user code ran */
+    readonly owner?: { readonly disposed: boolean },
   ) {
     this.k = rt.exports as KrylovKernels;
     this.n = A.rows;
+  }
+
+  /**
+   * Throws DisposedError if user code run from inside the solve (onIteration, a preconditioner
+   * function or object, an abort listener) disposed the session, A or M. Their memory may be
+   * freed, and TLSF keeps its free lists inside freed blocks: not one more write may happen.
+   */
+  guard(): void {
+    const where = '(from onIteration, a preconditioner or an abort listener); the solve was stopped';
+    if (this.owner?.disposed) throw new DisposedError(`the SolverSession was disposed during its own solve ${where}`);
+    if (this.A.disposed) throw new DisposedError(`the matrix A was disposed during the solve ${where}`);
+    if (this.M && (this.M as { disposed?: boolean }).disposed === true) {
+      throw new DisposedError(`the preconditioner was disposed during the solve ${where}`);
+    }
+  }
+
+  /** true when the solve must stop as 'aborted' (onIteration said so, or the signal fired); throws as guard() does */
+  stopRequested(): boolean {
+    if (this.signal?.aborted) this.aborted = true;
+    this.guard();
+    return this.aborted;
   }
 
   /** y = A x */
@@ -63,8 +88,12 @@ export class KrylovContext {
 
   /** z = M^-1 r (a copy without preconditioner) */
   precond(r: number, z: number): void {
-    if (this.M) this.M.applyPtr(r, z);
-    else if (r !== z) this.k.copy(this.n, r, z);
+    const M = this.M;
+    if (M instanceof FunctionPreconditioner) M.applyGuarded(r, z, this); // checks before it writes z
+    else if (M) {
+      M.applyPtr(r, z);
+      this.guard(); // a user's Preconditioner object may run arbitrary code
+    } else if (r !== z) this.k.copy(this.n, r, z);
   }
 
   dot(x: number, y: number): number {
@@ -95,8 +124,7 @@ export class KrylovContext {
       });
       if (go === false) this.aborted = true;
     }
-    if (this.signal?.aborted) this.aborted = true;
-    return this.aborted;
+    return this.stopRequested();
   }
 
   /** true when the iteration budget is spent */
