@@ -31,14 +31,25 @@ export class WasmMemoryError extends SparseError {}
 /** The runtime lacks a feature the build needs (e.g. WebAssembly SIMD). */
 export class WasmUnsupportedError extends SparseError {}
 
+/**
+ * The wasm module could not be loaded: an HTTP error status, a network failure, a missing file,
+ * or bytes that are not a WebAssembly module (e.g. an HTML error page). Not an engine limitation.
+ */
+export class WasmLoadError extends SparseError {
+  /** the URL (or file URL) that was requested, when there was one */
+  readonly url: string | undefined;
+  /** the HTTP status of the failed response; undefined for network and file errors */
+  readonly status: number | undefined;
+  constructor(message: string, options: { url?: string; status?: number; cause?: unknown } = {}) {
+    super(message);
+    this.url = options.url;
+    this.status = options.status;
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}
+
 /** An object was used after `dispose()`. */
 export class DisposedError extends SparseError {}
-
-/**
- * A call that would interfere with a call in progress on the same object: e.g. `solve()` or
- * `update()` of a SolverSession from inside its own solve (onIteration, a preconditioner function).
- */
-export class ReentrancyError extends SparseError {}
 
 /**
  * A factorization cannot proceed: a zero or non-positive pivot (IC), a zero pivot (ILU) with

@@ -1,4 +1,4 @@
-import { WasmMemoryError, WasmUnsupportedError, InvalidArgumentError } from '../errors.js';
+import { WasmMemoryError, WasmUnsupportedError, WasmLoadError, InvalidArgumentError } from '../errors.js';
 
 /** The functions the wasm module exports (see assembly/index.ts). Pointers are byte offsets. */
 export interface KernelExports {
@@ -135,11 +135,21 @@ function formatBytes(b: number): string {
 /** Where the wasm comes from: bytes, a compiled module, a Response (or its promise), or a URL. */
 export type WasmSource = BufferSource | WebAssembly.Module | Response | PromiseLike<Response> | URL | string;
 
+/** The two wasm builds: with WebAssembly SIMD, and the scalar fallback. */
+export type WasmBuild = 'simd' | 'scalar';
+
+/** Gives the wasm of a build when the caller passed no `source` (each entry point has its own). */
+export type DefaultWasmSource = (build: WasmBuild) => WasmSource;
+
 export interface InitOptions {
-  /** The wasm to load; default: build/sparse.wasm next to the package (read in Node, fetched in a browser). */
+  /**
+   * The wasm to load. Default: the `sparse-wasm` entry loads build/sparse.wasm (or
+   * sparse-scalar.wasm) next to the package (read in Node, fetched in a browser);
+   * the `sparse-wasm/inline` entry uses its inlined bytes.
+   */
   source?: WasmSource;
   /** 'auto' (default) picks SIMD when the engine supports it, else the scalar build. */
-  build?: 'auto' | 'simd' | 'scalar';
+  build?: 'auto' | WasmBuild;
   /**
    * Initial wasm memory in MiB. Every memory.grow makes all JS typed-array code in the process
    * slower (V8 deoptimises after an ArrayBuffer detach), so start large: reserving costs nothing
@@ -167,49 +177,175 @@ export function simdSupported(): boolean {
 
 const isNode = typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
 
-function defaultUrl(build: 'simd' | 'scalar'): URL {
-  const file = build === 'simd' ? 'sparse.wasm' : 'sparse-scalar.wasm';
+// Kept out of the `new URL('literal', import.meta.url)` form on purpose: bundlers treat that form
+// as an asset reference and would emit both .wasm files into every app, including apps that use
+// the inlined bytes. Bundled apps get their URL from runtime/wasm-url.ts (the package's main entry);
+// this fallback serves unbundled use (Node, the CLI, dist/index.js served as is).
+const moduleUrl = import.meta.url;
+function fallbackSource(build: WasmBuild): URL {
   // this file is src/runtime/*.ts or dist/runtime/*.js: the build folder is two levels up
-  return new URL(`../../build/${file}`, import.meta.url);
+  return new URL('../../build/' + (build === 'simd' ? 'sparse.wasm' : 'sparse-scalar.wasm'), moduleUrl);
 }
 
-async function compile(source: WasmSource): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
-  if (typeof source === 'string' || source instanceof URL) {
-    const url = typeof source === 'string' ? new URL(source, isNode ? `file://${process.cwd()}/` : globalThis.location?.href) : source;
-    if (isNode && url.protocol === 'file:') {
-      const fs = await import(/* @vite-ignore */ 'node:fs/promises');
-      return WebAssembly.compile(await fs.readFile(url));
-    }
-    return compile(fetch(url));
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v);
+  if (typeof v === 'object' || typeof v === 'function') {
+    const name = (v as { constructor?: { name?: string } }).constructor?.name;
+    return name ? `a ${name}` : typeof v;
   }
-  const response = await source;
-  if (!response.ok) throw new WasmUnsupportedError(`cannot fetch the wasm module: HTTP ${response.status} ${response.url}`);
-  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type') === 'application/wasm') {
-    return WebAssembly.compileStreaming(response);
-  }
-  return WebAssembly.compile(await response.arrayBuffer());
+  return `${typeof v} ${String(v)}`;
 }
 
-/** Loads and instantiates a new runtime (independent memory). Most users call `init()` instead. */
-export async function createRuntime(options: InitOptions = {}): Promise<SparseRuntime> {
+function isSource(v: unknown): v is WasmSource {
+  return (
+    typeof v === 'string' ||
+    v instanceof URL ||
+    v instanceof ArrayBuffer ||
+    ArrayBuffer.isView(v) ||
+    v instanceof WebAssembly.Module ||
+    (typeof Response !== 'undefined' && v instanceof Response) ||
+    (typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function')
+  );
+}
+
+interface CheckedOptions {
+  source: WasmSource | undefined;
+  build: 'auto' | WasmBuild;
+  initMiB: number;
+  maxMiB: number;
+}
+
+/** Refuses unknown options and values of the wrong kind before anything is loaded. */
+function checkOptions(options: InitOptions): CheckedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`init options must be an object, got ${describe(options)}`);
+  }
   const known = new Set(['source', 'build', 'initialMemoryMiB', 'maximumMemoryMiB']);
   for (const k of Object.keys(options)) {
     if (!known.has(k)) throw new InvalidArgumentError(`unknown init option "${k}"`);
   }
-  const want = options.build ?? 'auto';
+  const { source, build = 'auto', initialMemoryMiB, maximumMemoryMiB } = options;
+  if (build !== 'auto' && build !== 'simd' && build !== 'scalar') {
+    throw new InvalidArgumentError(`init option "build" must be "auto", "simd" or "scalar", got ${describe(build)}`);
+  }
+  if (source !== undefined && !isSource(source)) {
+    throw new InvalidArgumentError(
+      `init option "source" must be wasm bytes (ArrayBuffer or typed array), a WebAssembly.Module, a Response ` +
+        `(or a promise of one), a URL or a URL string, got ${describe(source)}`,
+    );
+  }
+  for (const [name, v] of [['initialMemoryMiB', initialMemoryMiB], ['maximumMemoryMiB', maximumMemoryMiB]] as const) {
+    if (v !== undefined && !(typeof v === 'number' && v > 0 && v <= 4096)) {
+      throw new InvalidArgumentError(`init option "${name}" must be a number of MiB in (0, 4096], got ${describe(v)}`);
+    }
+  }
+  if (initialMemoryMiB !== undefined && maximumMemoryMiB !== undefined && initialMemoryMiB > maximumMemoryMiB) {
+    throw new InvalidArgumentError(
+      `init option "initialMemoryMiB" (${initialMemoryMiB}) is larger than "maximumMemoryMiB" (${maximumMemoryMiB})`,
+    );
+  }
+  const maxMiB = maximumMemoryMiB ?? 4096;
+  // the default initial size yields to an explicit smaller maximum
+  const initMiB = initialMemoryMiB ?? Math.min(isNode ? 512 : 64, maxMiB);
+  return { source, build, initMiB, maxMiB };
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** Compiles bytes, telling apart "this is not wasm" (e.g. an HTML error page) from a compile failure. */
+async function compileBytes(bytes: BufferSource, where: string, url?: string): Promise<WebAssembly.Module> {
+  const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.length < 4 || WASM_MAGIC.some((b, i) => view[i] !== b)) {
+    const head = Array.from(view.subarray(0, 16), (c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : '.')).join('');
+    throw new WasmLoadError(`${where} is not a WebAssembly module (${view.length} bytes, starting "${head}")`, { url });
+  }
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw new WasmLoadError(`cannot compile the WebAssembly module from ${where}: ${(e as Error).message}`, { url, cause: e });
+  }
+}
+
+async function compileResponse(response: Response, url: string | undefined): Promise<WebAssembly.Module> {
+  if (typeof response !== 'object' || response === null || typeof response.arrayBuffer !== 'function') {
+    throw new InvalidArgumentError(`init option "source" resolved to ${describe(response)}, not a Response`);
+  }
+  const where = url || response.url || 'the given Response';
+  if (!response.ok) {
+    const text = `${response.status}${response.statusText ? ' ' + response.statusText : ''}`;
+    throw new WasmLoadError(`cannot fetch the wasm module: HTTP ${text} from ${where}`, { url: where, status: response.status });
+  }
+  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type') === 'application/wasm') {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      throw new WasmLoadError(`cannot compile the WebAssembly module from ${where}: ${(e as Error).message}`, { url: where, cause: e });
+    }
+  }
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await response.arrayBuffer();
+  } catch (e) {
+    throw new WasmLoadError(`cannot read the wasm module from ${where}: ${(e as Error).message}`, { url: where, cause: e });
+  }
+  return compileBytes(bytes, where, where);
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return compileBytes(source as BufferSource, 'the given bytes');
+  if (typeof source === 'string' || source instanceof URL) {
+    let url: URL;
+    try {
+      url = typeof source === 'string' ? new URL(source, isNode ? `file://${process.cwd()}/` : globalThis.location?.href) : source;
+    } catch {
+      throw new InvalidArgumentError(`init option "source" is not a valid URL: ${describe(source)}`);
+    }
+    if (isNode && url.protocol === 'file:') {
+      const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+      let bytes: Uint8Array<ArrayBuffer>;
+      try {
+        bytes = await fs.readFile(url);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        throw new WasmLoadError(`cannot read the wasm module ${url.href}: ${code ?? (e as Error).message}`, { url: url.href, cause: e });
+      }
+      return compileBytes(bytes, url.href, url.href);
+    }
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (e) {
+      // fetch rejects only on network failure (refused connection, DNS, CORS, offline)
+      throw new WasmLoadError(`cannot fetch the wasm module from ${url.href}: network error (${(e as Error).message})`, {
+        url: url.href,
+        cause: e,
+      });
+    }
+    return compileResponse(response, url.href);
+  }
+  let response: Response;
+  try {
+    response = await source;
+  } catch (e) {
+    throw new WasmLoadError(`cannot fetch the wasm module: the Response promise was rejected (${(e as Error)?.message ?? e})`, { cause: e });
+  }
+  return compileResponse(response, undefined);
+}
+
+/**
+ * Loads and instantiates a new runtime, taking the wasm from `defaultSource` when `options.source`
+ * is not given. The entry points (`sparse-wasm`, `sparse-wasm/inline`) wrap this with their default.
+ */
+export async function createRuntimeWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<SparseRuntime> {
+  const { source, build: want, initMiB, maxMiB } = checkOptions(options);
   const hasSimd = simdSupported();
   if (want === 'simd' && !hasSimd) {
     throw new WasmUnsupportedError('this WebAssembly engine does not support SIMD; use build: "scalar" or "auto"');
   }
   const build = want === 'auto' ? (hasSimd ? 'simd' : 'scalar') : want;
-  const module = await compile(options.source ?? defaultUrl(build));
-  const maxMiB = options.maximumMemoryMiB ?? 4096;
-  const initMiB = Math.min(options.initialMemoryMiB ?? (isNode ? 512 : 64), maxMiB);
-  if (!(initMiB > 0) || !(maxMiB > 0) || maxMiB > 4096) {
-    throw new InvalidArgumentError(`memory sizes must be in (0, 4096] MiB, got initial ${initMiB}, maximum ${maxMiB}`);
-  }
+  const module = await compile(source ?? defaultSource(build));
   const memory = new WebAssembly.Memory({
     initial: Math.ceil((initMiB * 2 ** 20) / PAGE),
     maximum: Math.ceil((maxMiB * 2 ** 20) / PAGE),
@@ -225,17 +361,28 @@ export async function createRuntime(options: InitOptions = {}): Promise<SparseRu
   return new SparseRuntime(instance, memory);
 }
 
+/** Loads and instantiates a new runtime (independent memory). Most users call `init()` instead. */
+export function createRuntime(options: InitOptions = {}): Promise<SparseRuntime> {
+  return createRuntimeWith(options, fallbackSource);
+}
+
 let defaultRuntime: SparseRuntime | undefined;
 let pending: Promise<SparseRuntime> | undefined;
 
 /**
  * Loads the wasm module once and makes it the default runtime for every object created without
- * an explicit `runtime` option. Calling it again returns the same runtime.
+ * an explicit `runtime` option. Calling it again returns the same runtime (the options are still
+ * checked, but do not reload it).
  */
-export function init(options: InitOptions = {}): Promise<SparseRuntime> {
+export function initWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<SparseRuntime> {
+  try {
+    checkOptions(options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (defaultRuntime) return Promise.resolve(defaultRuntime);
   if (!pending) {
-    pending = createRuntime(options).then(
+    pending = createRuntimeWith(options, defaultSource).then(
       (rt) => (defaultRuntime = rt),
       (e) => {
         pending = undefined;
@@ -244,6 +391,11 @@ export function init(options: InitOptions = {}): Promise<SparseRuntime> {
     );
   }
   return pending;
+}
+
+/** See initWith; the wasm defaults to build/ next to this file (unbundled use: Node, the CLI). */
+export function init(options: InitOptions = {}): Promise<SparseRuntime> {
+  return initWith(options, fallbackSource);
 }
 
 /** The runtime `init()` loaded; throws if `init()` has not finished. */
