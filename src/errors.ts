@@ -52,6 +52,12 @@ export class WasmLoadError extends SparseError {
 export class DisposedError extends SparseError {}
 
 /**
+ * A call that would interfere with a call in progress on the same object: e.g. `solve()` or
+ * `update()` of a SolverSession from inside its own solve (onIteration, a preconditioner function).
+ */
+export class ReentrancyError extends SparseError {}
+
+/**
  * A factorization cannot proceed: a zero or non-positive pivot (IC), a zero pivot (ILU) with
  * shifting disabled. `row` is the 0-based row where it happened.
  */
