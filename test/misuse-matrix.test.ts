@@ -397,3 +397,23 @@ describe('parseMatrixMarket input kinds and line length', () => {
     expect(thrown(() => parseMatrixMarket(body, { maxLineLength: 45 }))).toBeInstanceOf(SparseFormatError);
   });
 });
+
+describe('duplicates summed past the largest double', () => {
+  it('fromCoo, fromCsr and fromCsc throw NonFiniteValueError naming the entry; nothing leaks', () => {
+    const before = rt.stats().liveAllocations;
+    const cases: [string, () => CsrMatrix][] = [
+      ['fromCoo', () => CsrMatrix.fromCoo(2, 2, [1, 0, 1], [0, 0, 0], [1e308, 1, 1e308])],
+      ['fromCsr', () => CsrMatrix.fromCsr(2, 2, [0, 1, 3], [0, 0, 0], [1, -1e308, -1e308])],
+      ['fromCsc', () => CsrMatrix.fromCsc(2, 2, [0, 3, 3], [1, 0, 1], [1e308, 1, 1e308])],
+    ];
+    for (const [name, f] of cases) {
+      const e = thrown(f);
+      expect(e, name).toBeInstanceOf(NonFiniteValueError);
+      expect(e.message, name).toMatch(/summing duplicate entries overflowed: entry \(row 1, column 0\)/);
+      expect(rt.stats().liveAllocations, name).toBe(before);
+    }
+    const A = CsrMatrix.fromCoo(1, 1, [0, 0], [0, 0], [1e308, -1e308]);
+    expect(Array.from(A.values)).toEqual([0]);
+    A.dispose();
+  });
+});

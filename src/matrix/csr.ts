@@ -62,6 +62,7 @@ function isIndexArray(a: unknown): a is ArrayLike<number> {
  */
 export function checkFiniteResult(
   rt: SparseRuntime, rows: number, nnz: number, rowPtr: number, colIdx: number, values: number, what: string,
+  transposed = false,
 ): void {
   if ((rt.exports as unknown as { allFinite(n: number, x: number): number }).allFinite(nnz, values)) return;
   const v = rt.f64(values, nnz);
@@ -76,8 +77,10 @@ export function checkFiniteResult(
     else hi = mid - 1;
   }
   const col = rt.i32(colIdx, nnz)[k];
+  // transposed: the arrays hold the transpose of the matrix the caller sees (fromCsc)
+  const [r, c] = transposed ? [col, lo] : [lo, col];
   throw new NonFiniteValueError(
-    `${what} overflowed: entry (row ${lo}, column ${col}) is ${v[k]}; the library keeps only finite values (scale the operands down)`,
+    `${what} overflowed: entry (row ${r}, column ${c}) is ${v[k]}; the library keeps only finite values (scale the operands down)`,
   );
 }
 
@@ -238,11 +241,11 @@ export class CsrMatrix extends WasmResource {
     return CsrMatrix.build(rt, rows, cols, rowIndex, colIndex, values, sorted, spmv);
   }
 
-  /** Builds from validated COO. */
+  /** Builds from validated COO (`transposed`: name entries of the transpose in errors, for fromCsc). */
   private static build(
     rt: SparseRuntime, rows: number, cols: number,
     rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>, values: ArrayLike<number>,
-    sorted: boolean, spmv: SpmvLayout,
+    sorted: boolean, spmv: SpmvLayout, transposed = false,
   ): CsrMatrix {
     const nnz = rowIndex.length;
     const ptrs = CsrMatrix.allocate(rt, rows, nnz);
@@ -271,6 +274,8 @@ export class CsrMatrix extends WasmResource {
         const kept = rt.exports.cooToCsr(rows, cols, nnz, ri, ptrs[1], ptrs[2], ptrs[0], tmpPtr, tmpRow, tmpCol, tmpVal, ptrs[1], ptrs[2]);
         for (const p of tmp.splice(0)) rt.free(p);
         if (kept === nnz) return new CsrMatrix(rt, rows, cols, nnz, ptrs, spmv);
+        // finite duplicates can sum past the largest double
+        checkFiniteResult(rt, rows, kept, ptrs[0], ptrs[1], ptrs[2], 'summing duplicate entries', transposed);
         // duplicates were summed: move into exactly sized arrays
         const exact = CsrMatrix.allocate(rt, rows, kept);
         rt.i32(exact[0], rows + 1).set(rt.i32(ptrs[0], rows + 1));
@@ -315,7 +320,7 @@ export class CsrMatrix extends WasmResource {
     checkShape(rows, cols);
     const canonical = checkCompressed(cols, rows, colPtr, rowIdx, values, CSC_NAMES);
     // CSC of A is CSR of A^T: build that, then one counting-sort transpose
-    const T = CsrMatrix.fromChecked(getRuntime(options.runtime), cols, rows, colPtr, rowIdx, values, canonical, spmv);
+    const T = CsrMatrix.fromChecked(getRuntime(options.runtime), cols, rows, colPtr, rowIdx, values, canonical, spmv, true);
     try {
       return T.transpose();
     } finally {
@@ -326,7 +331,7 @@ export class CsrMatrix extends WasmResource {
   /** CSR (major = rows) from arrays checkCompressed accepted. */
   private static fromChecked(
     rt: SparseRuntime, rows: number, cols: number, indptr: ArrayLike<number>, indices: ArrayLike<number>, data: ArrayLike<number>,
-    canonical: boolean, spmv: SpmvLayout,
+    canonical: boolean, spmv: SpmvLayout, transposed = false,
   ): CsrMatrix {
     const nnz = indices.length;
     if (canonical) {
@@ -338,7 +343,7 @@ export class CsrMatrix extends WasmResource {
     }
     const ri = new Int32Array(nnz);
     for (let i = 0; i < rows; i++) ri.fill(i, indptr[i], indptr[i + 1]);
-    return CsrMatrix.build(rt, rows, cols, ri, indices, data, false, spmv);
+    return CsrMatrix.build(rt, rows, cols, ri, indices, data, false, spmv, transposed);
   }
 
   /** From dense rows (all of one length); zeros are not stored. */
