@@ -234,13 +234,18 @@ describe('-o FILE', () => {
     }
   });
 
+  // /dev/full: the Linux device on which every write fails with ENOSPC
   it.runIf(existsSync('/dev/full'))('a full device is "cannot write FILE: no space left on device", exit 1', async () => {
     const r = await run(['solve', 'gen:poisson2d:8', '-o', '/dev/full']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('sparse-wasm: cannot write /dev/full: no space left on device\n');
-    const m = await run(['multiply', 'gen:poisson2d:8', 'gen:poisson2d:8', '--repeat', '1', '-o', '/dev/full']);
+    const m = await run(['multiply', 'gen:poisson2d:8', 'gen:poisson2d:8', '--repeat', '1', '-o', '/dev/full', '--json']);
     expect(m.code).toBe(1);
     expect(m.stderr).toBe('sparse-wasm: cannot write /dev/full: no space left on device\n');
+    // the work is not lost: the result is printed, saying that the file was not written
+    expect(JSON.parse(m.stdout)).toMatchObject({ nnz: 676, output: null, outputError: 'cannot write /dev/full: no space left on device' });
+    const s = await run(['solve', 'gen:poisson2d:8', '-o', '/dev/full', '--json']);
+    expect(JSON.parse(s.stdout)).toMatchObject({ converged: true, output: null, outputError: 'cannot write /dev/full: no space left on device' });
   });
 
   it('a solve ending nan-or-inf prints its JSON, writes no file and keeps the old one (exit 1)', async () => {

@@ -6,9 +6,9 @@ import { SpgemmProduct, spgemmFlops, type Accumulator } from '../matrix/spgemm.j
 import { drop } from '../matrix/ops.js';
 import { writeMatrix } from '../node.js';
 import { DimensionMismatchError } from '../errors.js';
-import { UsageError, choiceOption, numberOption, parseCommandLine, stringOption } from './args.js';
+import { FileError, UsageError, choiceOption, numberOption, parseCommandLine, stringOption } from './args.js';
 import { GENERATOR_HELP, loadMatrix } from './matrices.js';
-import { checkWritable, writeAtomically } from './output.js';
+import { checkWritable, writeAtomically, writeFailure } from './output.js';
 import { runCommand, type Command } from './command.js';
 
 const USAGE = `usage: sparse-wasm multiply A B [-o C.mtx] [--drop-zeros] [--repeat N]
@@ -106,8 +106,17 @@ async function run(args: string[]): Promise<number> {
       ms, minMs: Math.min(...total), symbolicMs: median(symbolic), numericMs: median(numeric), recomputeMs: median(recompute),
       samples: total.length, flops, gflops: ms > 0 ? (2 * flops) / (ms * 1e6) : 0,
       accumulator: o.accumulator, simd: rt.simd, readMs, output: o.out ?? null,
+      outputError: undefined as string | undefined,
     };
-    if (o.out !== undefined) await writeAtomically(o.out, (path) => writeMatrix(path, C));
+    // a failed write still prints the result (with output null), then exits 1
+    if (o.out !== undefined) {
+      try {
+        await writeAtomically(o.out, (path) => writeMatrix(path, C));
+      } catch (e) {
+        result.output = null;
+        result.outputError = writeFailure(o.out, e).message;
+      }
+    }
     if (o.json) {
       process.stdout.write(JSON.stringify(result) + '\n');
     } else {
@@ -118,9 +127,10 @@ async function run(args: string[]): Promise<number> {
         `C = A B: ${result.rows} x ${result.cols}, nnz ${result.nnz} (${flops} multiply-adds${zeroNote})\n` +
           `  product      ${ms.toFixed(2)} ms median of ${result.samples} (min ${result.minMs.toFixed(2)}), ${result.gflops.toFixed(2)} GFLOP/s\n` +
           `  phases       symbolic ${result.symbolicMs.toFixed(2)} ms, numeric ${result.numericMs.toFixed(2)} ms; recompute (numeric only) ${result.recomputeMs.toFixed(2)} ms\n` +
-          (o.out !== undefined ? `  wrote        ${o.out}\n` : ''),
+          (result.output !== null ? `  wrote        ${result.output}\n` : ''),
       );
     }
+    if (result.outputError) throw new FileError(result.outputError);
     return 0;
   } finally {
     dropped?.dispose();

@@ -6,7 +6,7 @@ import { formatMatrixMarketArray } from '../io/matrix-market.js';
 import { writeFile } from 'node:fs/promises';
 import { FileError, UsageError, choiceOption, numberOption, parseCommandLine, stringOption } from './args.js';
 import { GENERATOR_HELP, loadMatrix, readVector } from './matrices.js';
-import { checkWritable, writeAtomically } from './output.js';
+import { checkWritable, writeAtomically, writeFailure } from './output.js';
 import type { Command } from './command.js';
 
 const METHODS = ['auto', 'cg', 'bicgstab', 'gmres', 'minres'] as const;
@@ -120,10 +120,20 @@ async function run(args: string[]): Promise<number> {
     bar.done();
     const finite = r.x.every(Number.isFinite);
     // A non-finite x is not written: the writer refuses it, and a stale or partial file could be
-    // taken for the answer. The result is still printed, and the exit code says the file is missing.
-    const outputError = out !== undefined && !finite
-      ? `cannot write ${out}: the solution has non-finite entries (${r.reason})`
-      : undefined;
+    // taken for the answer. Whatever stops the write, the result is still printed (a long solve
+    // is not lost to a full disk) and the exit code (1) says the file is missing.
+    let outputError: string | undefined;
+    if (out !== undefined) {
+      if (!finite) outputError = `cannot write ${out}: the solution has non-finite entries (${r.reason})`;
+      else {
+        const text = formatMatrixMarketArray(A.rows, 1, r.x, { comment: ` solution of ${l.source} by sparse-wasm (${r.method} + ${r.precond}, ${r.reason})` });
+        try {
+          await writeAtomically(out, (path) => writeFile(path, text));
+        } catch (e) {
+          outputError = writeFailure(out, e).message;
+        }
+      }
+    }
     const o = {
       file: l.source, rows: A.rows, nnz: A.nnz,
       rhs: rhsFile ?? 'A * ones', x0: x0File ?? 'zero',
@@ -133,10 +143,6 @@ async function run(args: string[]): Promise<number> {
       output: out !== undefined && !outputError ? out : null,
       ...(outputError ? { outputError } : {}),
     };
-    if (o.output !== null) {
-      const text = formatMatrixMarketArray(A.rows, 1, r.x, { comment: ` solution of ${l.source} by sparse-wasm (${r.method} + ${r.precond}, ${r.reason})` });
-      await writeAtomically(o.output, (path) => writeFile(path, text));
-    }
     if (json) process.stdout.write(JSON.stringify(o) + '\n');
     else {
       process.stdout.write(`${l.source}: ${A.rows} x ${A.cols}, nnz ${A.nnz}; b = ${o.rhs}\n`);
