@@ -71,3 +71,17 @@ export class FactorizationError extends SparseError {
 
 /** A preconditioner was built for other matrix values (or pattern) than the ones it is applied with. */
 export class StalePreconditionerError extends SparseError {}
+
+/**
+ * The matrix is structurally singular (a row or a column has no stored entry) where the method
+ * needs a nonsingular one. `kind` and `index` (0-based) name the first empty row or column.
+ */
+export class SingularMatrixError extends SparseError {
+  readonly kind: 'row' | 'column';
+  readonly index: number;
+  constructor(message: string, kind: 'row' | 'column', index: number) {
+    super(message);
+    this.kind = kind;
+    this.index = index;
+  }
+}

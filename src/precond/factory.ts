@@ -11,8 +11,16 @@ import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '
 const OPTION_KEYS = new Set(['omega', 'dropTolerance', 'maxFill', 'degree', 'eigenSteps', 'pivot']);
 
 export function checkPreconditionerOptions(o: PreconditionerOptions): void {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    throw new InvalidArgumentError(`preconditioner options must be an object, got ${o === null ? 'null' : typeof o}`);
+  }
   for (const k of Object.keys(o)) {
     if (!OPTION_KEYS.has(k)) throw new InvalidArgumentError(`unknown preconditioner option "${k}"`);
+    // the numeric options: a string such as '1.2' must not pass for a number
+    const v = (o as Record<string, unknown>)[k];
+    if (k !== 'pivot' && v !== undefined && typeof v !== 'number') {
+      throw new InvalidArgumentError(`preconditioner option ${k} must be a number, got ${typeof v === 'string' ? `"${v}" (a string)` : String(v)}`);
+    }
   }
   if (o.pivot !== undefined && o.pivot !== 'shift' && o.pivot !== 'error') {
     throw new InvalidArgumentError(`pivot must be 'shift' or 'error', got ${String(o.pivot)}`);

@@ -26,7 +26,7 @@ const OPTIONS = ['pivot'] as const;
  * (-1 if none) names the first. pivot: 'error' throws FactorizationError with the row. A factor
  * entry that overflows to Inf/NaN always throws FactorizationError.
  *
- * info: shiftedPivots, firstShiftedRow, missingDiagonals, nnz (entries of L and U, diagonal
+ * info: shiftedPivots, firstShiftedRow, negativePivots, firstNegativePivotRow, missingDiagonals, nnz (entries of L and U, diagonal
  * included), growth = max over entries of |l_ij| and |u_ij| / max_k |a_ik| (about 1 for a stable
  * factorization; 1e8 and more flags a useless one, typical of shifted zero pivots), analysisMs,
  * factorMs, setupMs.
@@ -93,6 +93,7 @@ export class Ilu0Preconditioner extends LuPreconditioner {
     this.info.shiftedPivots = shifted;
     this.info.firstShiftedRow = rt.i32(this.out + 16, 1)[0];
     this.info.growth = rt.f64(this.out + 24, 1)[0];
+    this.countNegativePivots();
     this.info.factorMs = performance.now() - t0;
   }
 }

@@ -32,8 +32,8 @@ const MAX_ENTRIES = Math.floor(((1 << 30) - 64) / 8);
  * are allocated for the duration of each factorization).
  *
  * info: dropTolerance, maxFill, nnz (entries of L and U, diagonal included), fillRatio
- * (nnz / nnz(A)), shiftedPivots, firstShiftedRow, growth (as for ILU(0)), regrowths (times the
- * factor storage grew),
+ * (nnz / nnz(A)), shiftedPivots, firstShiftedRow, negativePivots, firstNegativePivotRow, growth
+ * (as for ILU(0)), regrowths (times the factor storage grew),
  * factorMs, setupMs.
  */
 export class IlutPreconditioner extends LuPreconditioner {
@@ -163,6 +163,7 @@ export class IlutPreconditioner extends LuPreconditioner {
     this.info.firstShiftedRow = o[4];
     const g = rt.f64(this.out + 24, 2);
     this.info.growth = Math.max(g[0], g[1]);
+    this.countNegativePivots();
     this.info.factorMs = performance.now() - t0;
   }
 }

@@ -19,6 +19,23 @@ export abstract class LuPreconditioner extends MatrixPreconditioner {
   /** set when the last factorization threw: applying stale factors is refused */
   protected failed = false;
 
+  /**
+   * Records info.negativePivots and info.firstNegativePivotRow (-1 if none): for a symmetric A,
+   * M = L U is L D L^T, SPD exactly when no pivot is negative (why CG may reject it).
+   */
+  protected countNegativePivots(): void {
+    const d = this.runtime.f64(this.d, this.n); // 1/u_ii: same sign as the pivot
+    let count = 0, first = -1;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] < 0) {
+        count++;
+        if (first < 0) first = i;
+      }
+    }
+    this.info.negativePivots = count;
+    this.info.firstNegativePivotRow = first;
+  }
+
   applyPtr(r: number, z: number): void {
     this.alive();
     if (this.failed) throw new StalePreconditionerError(`${this.name}: the last factorization failed; refactor or build a new preconditioner`);

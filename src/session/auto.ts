@@ -6,43 +6,80 @@ import type { MethodName } from '../solvers/types.js';
 export interface AutoChoice {
   method: MethodName;
   precond: PreconditionerName;
-  /** why: the facts of the matrix that decided */
+  /** why: the facts of the matrix that decided (or that the caller gave the choice) */
   because: string;
 }
 
 /**
- * Default method and preconditioner from the matrix: numerically symmetric with a positive
- * diagonal → CG + IC(0); other symmetric → MINRES (+ |diag| Jacobi when no diagonal entry is
- * zero); nonsymmetric → GMRES(m) + ILU(0). `precond` is the choice for 'auto' only.
+ * Default method and preconditioner from the matrix. Method ('auto'): numerically symmetric with a
+ * positive diagonal → CG; other symmetric → MINRES; nonsymmetric → GMRES(m).
+ * Preconditioner ('auto'), from the matrix as well as the method:
+ * - MINRES needs an SPD preconditioner: Jacobi on |diag(A)| when no diagonal entry is zero, else none;
+ * - a symmetric matrix with a positive diagonal (whatever the method) → IC(0), with its diagonal
+ *   shift when the incomplete factorization breaks down (ILU(0) of such a matrix can get negative
+ *   pivots where IC(0) shifts: on bcsstk13 GMRES/BiCGSTAB + ILU(0) stall, + IC(0) converge);
+ * - CG on anything else: Jacobi if the diagonal is positive (SPD), else none;
+ * - GMRES/BiCGSTAB on anything else → ILU(0).
  */
 export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precond: 'auto' | PreconditionerName): AutoChoice {
   if (method !== 'auto' && precond !== 'auto') return { method, precond, because: 'method and preconditioner given' };
   const p = matrixProperties(A);
+  const spdLike = p.numericallySymmetric && p.diagonalSign === 'positive';
   let m: MethodName;
-  let because: string;
+  let why: string;
   if (method !== 'auto') {
     m = method;
-    because = `method ${method} given`;
-  } else if (p.numericallySymmetric && p.diagonalSign === 'positive') {
+    why = `method ${method} given`;
+  } else if (spdLike) {
     m = 'cg';
-    because = 'symmetric with a positive diagonal';
+    why = 'symmetric with a positive diagonal';
   } else if (p.numericallySymmetric) {
     m = 'minres';
-    because = `symmetric, diagonal ${p.missingDiagonal > 0 ? 'with zero entries' : 'of mixed or negative sign'}`;
+    why = `symmetric, diagonal ${p.missingDiagonal > 0 || zeroDiagonals(A) > 0 ? 'with zero entries' : 'of mixed or negative sign'}`;
   } else {
     m = 'gmres';
-    because = 'nonsymmetric';
+    why = 'nonsymmetric';
   }
+  if (precond !== 'auto') return { method: m, precond, because: `${why}; preconditioner given` };
   let pc: PreconditionerName;
-  if (precond !== 'auto') pc = precond;
-  else if (m === 'cg') pc = 'ic0';
-  else if (m === 'minres') pc = p.missingDiagonal === 0 && zeroDiagonals(A) === 0 ? 'jacobi' : 'none';
-  else pc = 'ilu0';
-  return { method: m, precond: pc, because };
+  let pcWhy: string;
+  if (m === 'minres') {
+    const zero = p.missingDiagonal > 0 || zeroDiagonals(A) > 0;
+    pc = zero ? 'none' : 'jacobi';
+    pcWhy = zero
+      ? 'no preconditioner: MINRES needs an SPD one and a zero diagonal entry rules out Jacobi'
+      : 'Jacobi on |diag(A)|, SPD as MINRES needs';
+  } else if (spdLike) {
+    pc = 'ic0';
+    pcWhy = method === 'auto'
+      ? 'IC(0), diagonally shifted if the incomplete factorization breaks down'
+      : 'IC(0) because the matrix is symmetric with a positive diagonal (diagonally shifted if the incomplete factorization breaks down)';
+  } else if (m === 'cg') {
+    const pos = p.diagonalSign === 'positive';
+    pc = pos ? 'jacobi' : 'none';
+    pcWhy = `${pos ? 'Jacobi' : 'no preconditioner'}: CG needs an SPD preconditioner and the matrix is not symmetric with a positive diagonal, so IC(0) does not apply`;
+  } else {
+    pc = 'ilu0';
+    pcWhy = `ILU(0) because the matrix is ${p.numericallySymmetric ? 'symmetric without a positive diagonal' : 'nonsymmetric'}`;
+  }
+  return { method: m, precond: pc, because: `${why}; ${pcWhy}` };
 }
 
 function zeroDiagonals(A: CsrMatrix): number {
   let z = 0;
   for (const d of A.diagonal()) if (d === 0) z++;
   return z;
+}
+
+/**
+ * The first row, else the first column, of A with no stored entry (a structurally singular
+ * matrix), or null. Only the pattern is read, so the answer holds for every value update.
+ */
+export function structuralSingularity(A: CsrMatrix): { kind: 'row' | 'column'; index: number } | null {
+  const n = A.rows, rp = A.rowPtr, ci = A.colIdx;
+  for (let i = 0; i < n; i++) if (rp[i] === rp[i + 1]) return { kind: 'row', index: i };
+  const seen = new Uint8Array(A.cols);
+  for (let p = 0; p < A.nnz; p++) seen[ci[p]] = 1;
+  const j = seen.indexOf(0);
+  return j >= 0 ? { kind: 'column', index: j } : null;
 }

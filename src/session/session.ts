@@ -1,4 +1,4 @@
-import { DimensionMismatchError, DisposedError, InvalidArgumentError, NonFiniteValueError, ReentrancyError } from '../errors.js';
+import { DimensionMismatchError, DisposedError, InvalidArgumentError, NonFiniteValueError, ReentrancyError, SingularMatrixError } from '../errors.js';
 import { CsrMatrix } from '../matrix/csr.js';
 import { createPreconditioner, checkPreconditionerOptions } from '../precond/factory.js';
 import { FunctionPreconditioner } from '../precond/user.js';
@@ -12,7 +12,7 @@ import { runBicgstab, BICGSTAB_VECTORS } from '../solvers/bicgstab.js';
 import { runGmres, GmresState } from '../solvers/gmres.js';
 import { runMinres, MINRES_VECTORS } from '../solvers/minres.js';
 import type { MethodName, ResidualKind, SetupOptions, SolveOptions, SolveResult, StopReason } from '../solvers/types.js';
-import { chooseDefaults } from './auto.js';
+import { chooseDefaults, structuralSingularity } from './auto.js';
 
 export interface SessionOptions extends SetupOptions, Omit<SolveOptions, 'x0'> {}
 
@@ -30,12 +30,23 @@ const RESIDUAL_KIND: Record<MethodName, ResidualKind> = {
   minres: 'minres-estimate',
 };
 
+/** `what` for messages: the value and, when not a number, its type ('42' and 42 read alike). */
+function shown(v: unknown): string {
+  return typeof v === 'string' ? `"${v}" (a string)` : typeof v === 'number' ? String(v) : `${String(v)} (${v === null ? 'null' : typeof v})`;
+}
+
+function checkOptionsObject(o: unknown, what: string): void {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new InvalidArgumentError(`${what} must be an object, got ${shown(o)}`);
+}
+
 function checkSolveOptions(o: SolveOptions, allowX0: boolean): void {
-  if (o.rtol !== undefined && !(o.rtol >= 0 && o.rtol < Infinity)) throw new InvalidArgumentError(`rtol must be a finite number >= 0, got ${o.rtol}`);
-  if (o.atol !== undefined && !(o.atol >= 0 && o.atol < Infinity)) throw new InvalidArgumentError(`atol must be a finite number >= 0, got ${o.atol}`);
+  // typeof first: '1e-8' >= 0 is true in JavaScript, a string must not pass for a number
+  if (o.rtol !== undefined && !(typeof o.rtol === 'number' && o.rtol >= 0 && o.rtol < Infinity)) throw new InvalidArgumentError(`rtol must be a finite number >= 0, got ${shown(o.rtol)}`);
+  if (o.atol !== undefined && !(typeof o.atol === 'number' && o.atol >= 0 && o.atol < Infinity)) throw new InvalidArgumentError(`atol must be a finite number >= 0, got ${shown(o.atol)}`);
   if (o.maxIterations !== undefined && !(Number.isInteger(o.maxIterations) && o.maxIterations >= 0)) {
-    throw new InvalidArgumentError(`maxIterations must be an integer >= 0, got ${o.maxIterations}`);
+    throw new InvalidArgumentError(`maxIterations must be an integer >= 0, got ${shown(o.maxIterations)}`);
   }
+  if (o.history !== undefined && typeof o.history !== 'boolean') throw new InvalidArgumentError(`history must be true or false, got ${shown(o.history)}`);
   if (o.onIteration !== undefined && typeof o.onIteration !== 'function') throw new InvalidArgumentError('onIteration must be a function');
   if (o.signal !== undefined && (o.signal === null || typeof o.signal.aborted !== 'boolean')) throw new InvalidArgumentError('signal must be an AbortSignal');
   if (!allowX0 && o.x0 !== undefined) throw new InvalidArgumentError('x0 is given per solve, not when the session is made');
@@ -74,16 +85,20 @@ export class SolverSession extends WasmResource {
     if (!(A instanceof CsrMatrix)) throw new InvalidArgumentError('SolverSession needs a CsrMatrix');
     super(A.runtime);
     const t0 = performance.now();
+    checkOptionsObject(options, 'solver options');
     for (const k of Object.keys(options)) {
       if (!SETUP_KEYS.includes(k) && !SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solver option "${k}"`);
     }
     checkSolveOptions(options, false);
     if (A.rows !== A.cols) throw new DimensionMismatchError(`the matrix must be square to solve A x = b, got ${A.rows} x ${A.cols}`);
     const method = options.method ?? 'auto';
-    if (method !== 'auto' && !METHODS.includes(method)) throw new InvalidArgumentError(`unknown method "${String(method)}"`);
+    if (method !== 'auto' && !METHODS.includes(method)) {
+      throw new InvalidArgumentError(`unknown method ${shown(method)}: expected 'auto', ${METHODS.map((m) => `'${m}'`).join(', ')}`);
+    }
     const restart = options.restart ?? 30;
-    if (!Number.isInteger(restart) || restart < 1) throw new InvalidArgumentError(`restart must be an integer >= 1, got ${restart}`);
+    if (!Number.isInteger(restart) || restart < 1) throw new InvalidArgumentError(`restart must be an integer >= 1, got ${shown(restart)}`);
     const pcOpts: PreconditionerOptions = options.precondOptions ?? {};
+    checkOptionsObject(pcOpts, 'precondOptions');
     checkPreconditionerOptions(pcOpts);
     this.A = A;
     this.restart = Math.min(restart, Math.max(1, A.rows));
@@ -93,11 +108,35 @@ export class SolverSession extends WasmResource {
     const spec = options.precond ?? 'auto';
     let pcName: 'auto' | PreconditionerName = 'auto';
     if (typeof spec === 'string') {
-      if (spec !== 'auto' && !PRECONDS.includes(spec)) throw new InvalidArgumentError(`unknown preconditioner "${spec}"`);
+      if (spec !== 'auto' && !PRECONDS.includes(spec)) {
+        throw new InvalidArgumentError(`unknown preconditioner "${spec}": expected 'auto', ${PRECONDS.map((m) => `'${m}'`).join(', ')}`);
+      }
       pcName = spec;
+    } else if (typeof spec !== 'function' && (typeof spec !== 'object' || spec === null)) {
+      // a number, boolean, null...: never read as 'none'
+      throw new InvalidArgumentError(`precond must be a preconditioner name, a function or a Preconditioner, got ${shown(spec)}`);
     }
     const choice = chooseDefaults(A, method, typeof spec === 'string' ? pcName : 'none');
     this.method = choice.method;
+    // Structural singularity (an empty row or column) is checked before any work: CG and BiCGSTAB
+    // need a nonsingular matrix and would only run out of iterations. GMRES and MINRES minimise
+    // the residual and give a least-squares answer on singular systems, so they are allowed when
+    // asked for by name; 'auto' never picks a method for a singular matrix silently.
+    const empty = structuralSingularity(A);
+    if (empty && (method === 'auto' || this.method === 'cg' || this.method === 'bicgstab')) {
+      throw new SingularMatrixError(
+        `the matrix is structurally singular: ${empty.kind} ${empty.index} has no stored entry, so A x = b has no unique solution` +
+          (method === 'auto' ? '' : ` and ${this.method} cannot solve it`) +
+          "; method 'gmres' or 'minres' (symmetric A) gives a minimum-residual (least-squares) answer",
+        empty.kind, empty.index,
+      );
+    }
+    if (this.method === 'minres' && (pcName === 'ilu0' || pcName === 'ilut')) {
+      throw new InvalidArgumentError(
+        `minres needs a symmetric positive definite preconditioner, and ${pcName} (incomplete LU) is not symmetric: ` +
+          `use 'jacobi' (|diag(A)|), 'ic0' (A positive definite), 'chebyshev' or 'none', or method 'gmres' with ${pcName}`,
+      );
+    }
     A.prepareSpmv();
     try {
       if (typeof spec === 'function') {
@@ -114,6 +153,15 @@ export class SolverSession extends WasmResource {
       } else {
         this.M = createPreconditioner(A, choice.precond, pcOpts, this.method === 'minres');
         this.ownsM = true;
+      }
+      // MINRES's Lanczos process needs M SPD: refuse one known not to be (SSOR of a matrix that
+      // is not symmetric with a positive diagonal, Chebyshev with bad bounds, a declared one)
+      if (this.method === 'minres' && this.M && !this.M.symmetric) {
+        throw new InvalidArgumentError(
+          `minres needs a symmetric positive definite preconditioner, and this ${this.M.name} preconditioner is not one` +
+            (this.M.name === 'ssor' ? ' (SSOR is SPD only for a symmetric matrix with a positive diagonal)' : '') +
+            ": use 'jacobi' (|diag(A)|) or 'none', or method 'gmres'",
+        );
       }
       this.precond = this.M ? this.M.name : 'none';
       this.choice = `${this.method} + ${this.precond}: ${choice.because}`;
@@ -199,6 +247,7 @@ export class SolverSession extends WasmResource {
   }
 
   private solveNow(b: ArrayLike<number> | DenseVector, x0: ArrayLike<number> | DenseVector | null | undefined, options: SolveOptions): SolveResult {
+    checkOptionsObject(options, 'solve options');
     for (const k of Object.keys(options)) if (!SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solve option "${k}"`);
     checkSolveOptions(options, true);
     const o = { ...this.defaults, ...options };
@@ -251,7 +300,9 @@ export class SolverSession extends WasmResource {
           // with a tighter estimate target
           if (++replacements > MAX_REPLACEMENTS) {
             reason = 'breakdown';
-            detail = `the true residual stalls at ${(trueNorm / bnorm).toExponential(3)} (relative) above the tolerance: accuracy is lost`;
+            detail = target === 0
+              ? `rtol = 0 and atol = 0 ask for a residual of exactly 0; the true residual stalls at ${(trueNorm / bnorm).toExponential(3)} (relative), the rounding level of this solve`
+              : `the true residual stalls at ${(trueNorm / bnorm).toExponential(3)} (relative) above the tolerance: accuracy is lost`;
             break;
           }
           estTarget = Math.max(estTarget * Math.max(1e-3, (0.5 * target) / trueNorm), 1e-300);
@@ -263,13 +314,20 @@ export class SolverSession extends WasmResource {
       }
     }
     const residualNorm = ctx.residual();
+    if (!Number.isFinite(residualNorm) && reason !== 'nan-or-inf') {
+      // a NaN or Inf in x that the recurrence did not see: never report it as anything else
+      reason = 'nan-or-inf';
+      detail = `the iterate x has a NaN or infinite entry (after ${ctx.iterations} iterations)`;
+    }
     const solveMs = performance.now() - t0;
     const converged = reason === 'converged-rtol' || reason === 'converged-atol';
     if (!converged && reason !== 'aborted') {
-      const why = reason === 'max-iterations'
-        ? `no convergence in ${ctx.iterations} iterations (relative residual ${(residualNorm / ctx.bnorm).toExponential(2)})`
-        : detail;
-      detail = [why, ...this.diagnose()].filter(Boolean).join('; ');
+      const why = reason !== 'max-iterations'
+        ? detail
+        : ctx.iterations === 0
+          ? `maxIterations is 0: no iteration was done (relative residual ${(residualNorm / ctx.bnorm).toExponential(2)})`
+          : `no convergence in ${ctx.iterations} iterations (relative residual ${(residualNorm / ctx.bnorm).toExponential(2)})`;
+      detail = [why, ...this.diagnose(reason, ctx.iterations)].filter(Boolean).join('; ');
     }
     return {
       x: rt.f64(this.x, n).slice(),
@@ -290,20 +348,16 @@ export class SolverSession extends WasmResource {
     };
   }
 
-  private diagnosis: string[] | undefined;
-
-  /** Structural facts that explain a failure: empty rows or columns, zero diagonals, unstable factors. */
-  private diagnose(): string[] {
-    if (this.diagnosis) return this.diagnosis;
+  /**
+   * Facts that explain a failure: empty rows or columns, zero diagonals, unstable or indefinite
+   * factors, diagonal shifts. Computed per failed solve: the values may have changed since the last.
+   */
+  private diagnose(reason: StopReason, iterations: number): string[] {
     const A = this.A, n = A.rows, out: string[] = [];
-    const rp = A.rowPtr, ci = A.colIdx;
-    let emptyRow = -1;
-    for (let i = 0; i < n && emptyRow < 0; i++) if (rp[i] === rp[i + 1]) emptyRow = i;
-    const colSeen = new Uint8Array(n);
-    for (let p = 0; p < A.nnz; p++) colSeen[ci[p]] = 1;
-    const emptyCol = colSeen.indexOf(0);
-    if (emptyRow >= 0) out.push(`the matrix is structurally singular: row ${emptyRow} is empty`);
-    else if (emptyCol >= 0) out.push(`the matrix is structurally singular: column ${emptyCol} is empty`);
+    const empty = structuralSingularity(A);
+    if (empty) out.push(`the matrix is structurally singular: ${empty.kind} ${empty.index} is empty`);
+    // with no iteration allowed, nothing about the preconditioner can explain the result
+    if (reason === 'max-iterations' && iterations === 0) return out;
     let zeroDiag = 0;
     for (const d of A.diagonal()) if (d === 0) zeroDiag++;
     const info = this.M?.info ?? {};
@@ -317,8 +371,28 @@ export class SolverSession extends WasmResource {
     }
     const growth = info.growth;
     if (typeof growth === 'number' && growth > 1e6) out.push(`the incomplete factors grew by ${growth.toExponential(1)}: the preconditioner is unstable`);
-    if (typeof info.shift === 'number' && info.shift > 0) out.push(`IC(0) needed a diagonal shift of ${info.shift} (the matrix may not be positive definite)`);
-    return (this.diagnosis = out);
+    const neg = info.negativePivots;
+    if (reason === 'indefinite-preconditioner' && (this.precond === 'ilu0' || this.precond === 'ilut')) {
+      // why ILU fails under CG: for a symmetric A, ILU without pivot changes is M = L D L^T, SPD
+      // exactly when every pivot is positive; an incomplete factorization of a positive definite
+      // matrix can still produce negative pivots (the breakdown IC(0) meets and shifts away)
+      out.push(
+        typeof neg === 'number' && neg > 0
+          ? `${this.precond} has ${neg} negative pivot${neg > 1 ? 's' : ''} (first in row ${info.firstNegativePivotRow}), so M = L U is indefinite: ` +
+            'incomplete factorizations can break down this way even on positive definite matrices; ' +
+            `${this.method} needs a symmetric positive definite preconditioner: use 'ic0', which shifts the diagonal until its pivots are positive`
+          : `${this.precond} of a nonsymmetric matrix is not a symmetric operator, and ${this.method} needs a symmetric positive definite preconditioner`,
+      );
+    }
+    if (typeof info.shift === 'number' && info.shift > 0) {
+      const row = typeof info.firstBadPivotRow === 'number' && info.firstBadPivotRow >= 0 ? ` (first bad pivot in row ${info.firstBadPivotRow})` : '';
+      out.push(
+        reason === 'indefinite-matrix'
+          ? `IC(0) needed a diagonal shift of ${info.shift}${row}, and p.Ap <= 0 shows that A is not positive definite`
+          : `IC(0) needed a diagonal shift of ${info.shift}${row}: incomplete Cholesky can break down on positive definite matrices too, so this alone does not mean A is indefinite`,
+      );
+    }
+    return out;
   }
 
   private run(ctx: KrylovContext): InnerResult {
@@ -357,6 +431,7 @@ function checkVector(v: ArrayLike<number> | DenseVector, n: number, what: string
 
 /** One-shot solve: builds a session, solves, frees it. Reports the method and preconditioner used. */
 export function solve(A: CsrMatrix, b: ArrayLike<number> | DenseVector, options: SessionOptions & { x0?: ArrayLike<number> } = {}): SolveResult & { choice: string } {
+  checkOptionsObject(options, 'solver options');
   const { x0, ...rest } = options;
   const s = new SolverSession(A, rest);
   try {

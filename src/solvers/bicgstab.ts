@@ -21,7 +21,10 @@ export function runBicgstab(ctx: KrylovContext, work: number[]): InnerResult {
   k.fill(n, 0, v);
   let rho = 1, alpha = 1, omega = 1;
   let steps = 0;
-  const broke = (detail: string): InnerResult => (steps > 0 ? { status: 'restart' } : { status: 'breakdown', detail });
+  // a residual at or below the rounding level (rtol = 0 gets there, often by underflow) makes rho
+  // and omega vanish too: that is convergence, not a breakdown
+  const broke = (detail: string): InnerResult =>
+    rnorm <= Number.EPSILON * ctx.bnorm ? { status: 'converged' } : steps > 0 ? { status: 'restart' } : { status: 'breakdown', detail };
   for (;;) {
     if (ctx.exhausted()) return { status: 'max-iterations' };
     const rhoNew = ctx.dot(rhat, r);
@@ -61,6 +64,7 @@ export function runBicgstab(ctx: KrylovContext, work: number[]): InnerResult {
     steps++;
     if (ctx.tick(rnorm)) return { status: 'aborted' };
     if (!Number.isFinite(rr)) return { status: 'nan-or-inf', detail: 'the residual is not finite' };
-    if (rnorm <= ctx.target) return { status: 'converged' };
+    // below the rounding level the recurrence is noise: stop and let the caller judge the true residual
+    if (rnorm <= ctx.target || rnorm <= Number.EPSILON * ctx.bnorm) return { status: 'converged' };
   }
 }

@@ -3,9 +3,14 @@ import type { InnerResult, KrylovContext } from './context.js';
 /** Work vectors CG needs besides x, b, r: z (only with a preconditioner), p, q. */
 export const CG_VECTORS = 3;
 
+/** Below this relative size the recurrence residual is rounding noise (and may underflow). */
+const NEGLIGIBLE = Number.EPSILON;
+
 /**
  * Preconditioned conjugate gradients from the residual already in ctx.r. Detects a matrix
- * (p.Ap <= 0) or preconditioner (r.z <= 0) that is not positive definite.
+ * (p.Ap <= 0) or preconditioner (r.z <= 0) that is not positive definite, unless the residual
+ * has vanished: when r (hence p) is 0 or below the rounding level (rtol = 0 runs into that,
+ * often through underflow), p.Ap = 0 and r.z = 0 mean convergence, not indefiniteness.
  */
 export function runCg(ctx: KrylovContext, work: number[]): InnerResult {
   const { k, n, x, r } = ctx;
@@ -15,7 +20,7 @@ export function runCg(ctx: KrylovContext, work: number[]): InnerResult {
   if (Math.sqrt(rr) <= ctx.target) return { status: 'converged' };
   ctx.precond(r, z);
   let rz = ctx.M ? ctx.dot(r, z) : rr;
-  if (!(rz > 0)) return badPrecond(rz);
+  if (!(rz > 0)) return badPrecond(ctx, rz, rr);
   k.copy(n, z, p);
   for (;;) {
     if (ctx.exhausted()) return { status: 'max-iterations' };
@@ -23,6 +28,7 @@ export function runCg(ctx: KrylovContext, work: number[]): InnerResult {
     const pq = ctx.dot(p, q);
     if (!Number.isFinite(pq)) return { status: 'nan-or-inf', detail: 'p.Ap is not finite' };
     if (pq <= 0) {
+      if (vanished(ctx, rr)) return { status: 'converged' };
       return { status: 'indefinite-matrix', detail: `p.Ap = ${pq.toExponential(3)} <= 0: the matrix is not positive definite` };
     }
     const alpha = rz / pq;
@@ -30,11 +36,13 @@ export function runCg(ctx: KrylovContext, work: number[]): InnerResult {
     const rnorm = Math.sqrt(rr);
     if (ctx.tick(rnorm)) return { status: 'aborted' };
     if (!Number.isFinite(rr)) return { status: 'nan-or-inf', detail: 'the residual is not finite' };
-    if (rnorm <= ctx.target) return { status: 'converged' };
+    // below the rounding level the recurrence is noise and can even grow back (rtol = 0):
+    // stop, and let the caller judge the true residual
+    if (rnorm <= ctx.target || vanished(ctx, rr)) return { status: 'converged' };
     if (ctx.M) {
       ctx.precond(r, z);
       const rzNew = ctx.dot(r, z);
-      if (!(rzNew > 0)) return badPrecond(rzNew);
+      if (!(rzNew > 0)) return badPrecond(ctx, rzNew, rr);
       k.xpby(n, z, rzNew / rz, p);
       rz = rzNew;
     } else {
@@ -44,8 +52,14 @@ export function runCg(ctx: KrylovContext, work: number[]): InnerResult {
   }
 }
 
-function badPrecond(rz: number): InnerResult {
+/** ||r|| = sqrt(rr) is 0 or below the rounding level of ||b||: nothing is left to reduce. */
+function vanished(ctx: KrylovContext, rr: number): boolean {
+  return Math.sqrt(rr) <= NEGLIGIBLE * ctx.bnorm;
+}
+
+function badPrecond(ctx: KrylovContext, rz: number, rr: number): InnerResult {
   if (!Number.isFinite(rz)) return { status: 'nan-or-inf', detail: 'r.M^-1 r is not finite (preconditioner output)' };
+  if (vanished(ctx, rr)) return { status: 'converged' };
   return {
     status: 'indefinite-preconditioner',
     detail: `r.M^-1 r = ${rz.toExponential(3)} <= 0: the preconditioner is not positive definite`,

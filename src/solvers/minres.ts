@@ -4,9 +4,19 @@ import type { InnerResult, KrylovContext } from './context.js';
 export const MINRES_VECTORS = 7;
 
 /**
- * MINRES (Paige-Saunders) for symmetric, possibly indefinite A with a symmetric positive definite
- * preconditioner M, from the residual in ctx.r. The estimate phibar is ||r||_{M^-1}.
+ * MINRES (Paige-Saunders) for symmetric, possibly indefinite or singular A with a symmetric
+ * positive definite preconditioner M, from the residual in ctx.r. The estimate phibar is
+ * ||r||_{M^-1}.
+ *
+ * Singular systems: when the residual r of x is (to rounding) orthogonal to the range of A, i.e.
+ * ||A r|| <= tol ||A|| ||r|| with ||A r|| / ||r|| = hypot(gbar, dbar) and ||A|| ~ ||T_k||_F (Paige and
+ * Saunders' least-squares test), no step can lower the residual: x is a minimum-residual
+ * (least-squares) solution and the run stops there with status 'breakdown', before the recurrence
+ * divides by gamma ~ 0 (the exact case: beta = 0, the Krylov space is invariant, and T_k is
+ * singular on it) or drifts on rounding noise.
  */
+/** the least-squares test's tolerance: never looser than 1e-10, never below the rounding level */
+const LSQ_MAX = 1e-10, LSQ_MIN = 8 * Number.EPSILON;
 export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
   const { k, n, x, r } = ctx;
   let [r1, r2, yv, v, w, w1, w2] = work;
@@ -14,14 +24,18 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
   ctx.precond(r1, yv);
   const ry = ctx.dot(r1, yv);
   if (!Number.isFinite(ry)) return { status: 'nan-or-inf', detail: 'r.M^-1 r is not finite' };
-  if (ry < 0) return { status: 'indefinite-preconditioner', detail: `r.M^-1 r = ${ry.toExponential(3)} < 0: MINRES needs an SPD preconditioner` };
+  if (ry < 0) {
+    // a residual that vanished below the rounding level makes the sign of r.M^-1 r noise
+    if (ctx.norm(r1) <= Number.EPSILON * ctx.bnorm) return { status: 'converged' };
+    return { status: 'indefinite-preconditioner', detail: `r.M^-1 r = ${ry.toExponential(3)} < 0: MINRES needs an SPD preconditioner` };
+  }
   let beta = Math.sqrt(ry);
   if (beta <= ctx.target && !ctx.M) return { status: 'converged' };
   if (beta === 0) return { status: 'converged' };
   k.copy(n, r1, r2);
   k.fill(n, 0, w);
   k.fill(n, 0, w2);
-  let oldb = 0, dbar = 0, epsln = 0, phibar = beta, cs = -1, sn = 0;
+  let oldb = 0, dbar = 0, epsln = 0, phibar = beta, cs = -1, sn = 0, tnorm2 = 0;
   let itn = 0;
   for (;;) {
     if (ctx.exhausted()) return { status: 'max-iterations' };
@@ -37,17 +51,39 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
     const t = r1; r1 = r2; r2 = yv; yv = t;
     ctx.precond(r2, yv);
     oldb = beta;
-    const b2 = ctx.dot(r2, yv);
+    let b2 = ctx.dot(r2, yv);
     if (!Number.isFinite(b2) || !Number.isFinite(alfa)) return { status: 'nan-or-inf', detail: 'the Lanczos recurrence is not finite' };
-    if (b2 < 0) return { status: 'indefinite-preconditioner', detail: `r.M^-1 r = ${b2.toExponential(3)} < 0: MINRES needs an SPD preconditioner` };
+    tnorm2 += alfa * alfa + oldb * oldb + Math.max(b2, 0);
+    const small = Number.EPSILON * Math.sqrt(tnorm2); // rounding level of T_k
+    if (b2 < 0) {
+      if (-b2 > small * small) {
+        return { status: 'indefinite-preconditioner', detail: `r.M^-1 r = ${b2.toExponential(3)} < 0: MINRES needs an SPD preconditioner` };
+      }
+      b2 = 0; // rounding noise of a vanished Lanczos vector
+    }
     beta = Math.sqrt(b2);
+    const exhausted = beta <= small; // the Krylov space is invariant (to rounding)
+    if (exhausted) beta = 0;
     const oldeps = epsln;
     const delta = cs * dbar + sn * alfa;
     const gbar = sn * dbar - cs * alfa;
+    const gamma = Math.hypot(gbar, beta);
+    const dbarNext = -cs * beta;
+    // ||A r|| / ||r|| for the residual r of the current x, relative to ||A||
+    const test2 = Math.hypot(gbar, dbarNext) / Math.sqrt(tnorm2);
+    const lsqTol = Math.min(Math.max(ctx.target / ctx.bnorm, LSQ_MIN), LSQ_MAX);
+    if (gamma <= small || test2 <= lsqTol) {
+      // T_k is singular on the Krylov space (exactly: beta = 0 and gbar = 0): the residual
+      // cannot go below phibar; x (the iterate of step k-1) is the minimum-residual solution
+      if (ctx.tick(Math.abs(phibar))) return { status: 'aborted' };
+      return {
+        status: 'breakdown',
+        detail: (exhausted ? 'MINRES exhausted the Krylov space (beta = 0) and A is singular on it' : 'MINRES found A r ~ 0 for the residual r (A is singular)') +
+          `: x is the minimum-residual (least-squares) solution, residual estimate ${Math.abs(phibar).toExponential(3)}; b has a part outside the range of A`,
+      };
+    }
     epsln = sn * beta;
-    dbar = -cs * beta;
-    let gamma = Math.hypot(gbar, beta);
-    if (gamma === 0) gamma = Number.EPSILON;
+    dbar = dbarNext;
     cs = gbar / gamma;
     sn = beta / gamma;
     const phi = cs * phibar;
@@ -61,7 +97,9 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
     k.axpy(n, phi, w, x);
     const est = Math.abs(phibar);
     if (ctx.tick(est)) return { status: 'aborted' };
+    if (!Number.isFinite(est) || !Number.isFinite(phi)) return { status: 'nan-or-inf', detail: 'the MINRES rotation is not finite' };
     if (est <= ctx.target) return { status: 'converged' };
-    if (beta === 0) return { status: 'converged' }; // Lanczos found an invariant subspace
+    // Lanczos found an invariant subspace and T_k is nonsingular on it: x is exact in it
+    if (exhausted) return { status: 'converged' };
   }
 }
