@@ -231,6 +231,9 @@ describe('-o FILE', () => {
       const noDir = await run([...args, '--output', missing]);
       expect(noDir.code).toBe(1);
       expect(noDir.stderr).toBe(`sparse-wasm: cannot write ${missing}: no such directory ${path.join(tmp, 'no-such-dir')}\n`);
+      const slash = await run([...args, '-o', `${d}/`]);
+      expect(slash.code).toBe(1);
+      expect(slash.stderr).toBe(`sparse-wasm: cannot write "${d}/": a file name is needed\n`);
     }
   });
 

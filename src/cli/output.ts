@@ -50,7 +50,7 @@ async function resolveTarget(file: string): Promise<string> {
  */
 export async function checkWritable(file: string): Promise<void> {
   try {
-    if (file === '' || file.endsWith('/') || file.endsWith(path.sep)) throw Object.assign(new Error(), { code: 'EISDIR' });
+    if (file === '' || file.endsWith('/') || file.endsWith(path.sep)) throw new FileError(`cannot write "${file}": a file name is needed`);
     const target = await resolveTarget(file);
     let st;
     try {
