@@ -260,6 +260,16 @@ describe('a structurally singular matrix is reported before iterating', () => {
     A.dispose();
   });
 
+  it('Ragusa16 (a real matrix with an empty column): auto refuses at once (GMRES by name: real-solve.test.ts)', async () => {
+    const A = await load('Ragusa16');
+    const cols = new Uint8Array(A.cols);
+    for (const j of A.colIdx) cols[j] = 1;
+    const empty = cols.indexOf(0);
+    expect(empty).toBeGreaterThanOrEqual(0);
+    expect(() => solve(A, ones(A))).toThrow(new RegExp(`structurally singular: (row \\d+|column ${empty}) has no stored entry`));
+    A.dispose();
+  });
+
   it('the module stays usable afterwards', () => {
     const A = poisson2d(4);
     expect(solve(A, ones(A)).converged).toBe(true);

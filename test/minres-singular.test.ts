@@ -81,6 +81,19 @@ describe('MINRES on a singular symmetric matrix returns the minimum-residual sol
   });
 });
 
+describe('MINRES: the singularity tests are relative to A, not to b', () => {
+  it('a huge or tiny right-hand side on a nonsingular indefinite matrix converges as usual', () => {
+    const A = CsrMatrix.fromDense([[2, 1, 0, 0], [1, -3, 1, 0], [0, 1, 4, 1], [0, 0, 1, -5]]);
+    for (const scale of [1e-150, 1, 1e15, 1e150]) {
+      const b = [1, 2, 3, 4].map((v) => v * scale);
+      const r = solve(A, b, { method: 'minres', precond: 'none' });
+      expect(r.reason, `scale ${scale}`).toBe('converged-rtol');
+      expect(r.iterations).toBeGreaterThanOrEqual(3);
+    }
+    A.dispose();
+  });
+});
+
 describe('a NaN or Inf ends every method at once with reason nan-or-inf', () => {
   const methods: MethodName[] = ['cg', 'minres', 'bicgstab', 'gmres'];
   for (const method of methods) {

@@ -53,7 +53,9 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
     oldb = beta;
     let b2 = ctx.dot(r2, yv);
     if (!Number.isFinite(b2) || !Number.isFinite(alfa)) return { status: 'nan-or-inf', detail: 'the Lanczos recurrence is not finite' };
-    tnorm2 += alfa * alfa + oldb * oldb + Math.max(b2, 0);
+    // ||T_k||_F^2: beta_1 = ||r0|| is not an entry of T (counting it, as SciPy does, makes the
+    // estimate scale with b and the tests below fire at once for a large b)
+    tnorm2 += alfa * alfa + (itn > 1 ? oldb * oldb : 0) + Math.max(b2, 0);
     const small = Number.EPSILON * Math.sqrt(tnorm2); // rounding level of T_k
     if (b2 < 0) {
       if (-b2 > small * small) {
