@@ -31,6 +31,8 @@ export function checkFiniteEntries(v: ArrayLike<number>, what: string): void {
 /**
  * A float64 vector stored in wasm memory, so kernels use it without copying. `data` is a typed
  * view that is re-derived whenever wasm memory has grown; do not keep it across allocations.
+ * `from()` accepts finite numbers only, as every copied vector input is checked; what is written
+ * through `data` is used as it is (kernels take DenseVectors in place, without a check pass).
  */
 export class DenseVector extends WasmResource {
   readonly length: number;

@@ -210,6 +210,8 @@ function transposeOf(M: CsrMatrix): CsrMatrix {
  * in accumulation order, which a CsrMatrix must not hold (its invariant is sorted columns), so
  * `matrix` throws and the result is read through `rowPtr` / `colIdx` / `values` (live views) or
  * turned canonical with `sortRows()`. The product owns C: `dispose()` frees it with the rest.
+ * C's pattern is structural: entries whose products cancel to exactly 0 are stored (see
+ * SpgemmOptions.dropZeros). A value that overflows to infinity is a NonFiniteValueError.
  */
 export class SpgemmProduct extends WasmResource {
   readonly rows: number;
