@@ -171,6 +171,14 @@ describe('IC(0) diagonal shifts are not reported as indefiniteness', () => {
     A.dispose();
   });
 
+  it("IC(0) with pivot: 'error' on SPD bcsstk13: the breakdown is not called indefiniteness", async () => {
+    const A = await load('bcsstk13');
+    expect(() => solve(A, ones(A), { precondOptions: { pivot: 'error' } })).toThrow(
+      /^ic0: non-positive pivot in row 95 \(value [-0-9.e]+\): the incomplete factorization broke down \(a_ii = [0-9.e+]+ > 0: A may still be positive definite/,
+    );
+    A.dispose();
+  });
+
   it('where CG finds p.Ap <= 0, the shift note says A is not positive definite', () => {
     // symmetric, positive diagonal, indefinite: IC(0) shifts and CG meets negative curvature
     const D = [[1, 2, 0], [2, 1, 0], [0, 0, 1]];

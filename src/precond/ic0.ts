@@ -88,7 +88,16 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
         ? `non-finite factor entry in row ${row}`
         : `${v <= 0 ? 'non-positive' : 'tiny'} pivot in row ${row} (value ${fmt(v)})`;
       if (this.pivot === 'error') {
-        throw new FactorizationError(`ic0: ${what}: the matrix is not positive definite`, row);
+        // a_ii <= 0 proves A indefinite; otherwise the dropped fill may be the cause, as
+        // incomplete Cholesky can break down on positive definite matrices too
+        const aii = diagonalEntry(A, row);
+        throw new FactorizationError(
+          `ic0: ${what}: ` + (aii > 0
+            ? `the incomplete factorization broke down (a_ii = ${fmt(aii)} > 0: A may still be positive definite, ` +
+              "incomplete Cholesky can fail on SPD matrices; pivot: 'shift' shifts the diagonal)"
+            : 'the matrix is not positive definite'),
+          row,
+        );
       }
       if (restarts >= MAX_RESTARTS) {
         throw new FactorizationError(
@@ -120,4 +129,11 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
     this.alive();
     return readTriangle(this.runtime, this.n, this.lPtr, this.lCol, this.lVal, this.d, { scaled: true, diagonal: 'last' });
   }
+}
+
+/** a_ii from the CSR arrays (0 when not stored), without the runtime's scratch memory. */
+function diagonalEntry(A: CsrMatrix, i: number): number {
+  const rp = A.rowPtr, ci = A.colIdx, v = A.values;
+  for (let p = rp[i]; p < rp[i + 1]; p++) if (ci[p] === i) return v[p];
+  return 0;
 }
