@@ -7,9 +7,10 @@
 // tsconfig.json, the wasm files it inlines, TypeScript or this script changed. `--force` rebuilds
 // everything; naming steps (`node scripts/build.mjs wasm`, `... ts`) limits the run to them.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, statSync, readdirSync, existsSync, closeSync, openSync, utimesSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { upToDate, withoutAscNoise, writeStamp } from './build-steps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -18,15 +19,10 @@ const force = args.includes('--force');
 const only = args.filter((a) => a !== '--force');
 const want = (step) => only.length === 0 || only.includes(step);
 
-// asc's `converge` option (asconfig.json) re-runs the optimizer until the binary stops shrinking.
-// When the last round comes out larger than the round before, asc stops there and prints "Last
-// converge was suboptimal." to stderr: a note, not a warning (the module is valid and correct; it
-// is the last round's output, a few bytes larger than the best one). asc has no option to silence
-// it, so this one line is dropped from its output; everything else is passed through.
-const NOISE = /^Last converge was suboptimal\.\r?$/;
+// stderr is piped to drop asc's "Last converge was suboptimal." note (why: build-steps.mjs).
 function run(cmd, cmdArgs) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
-  const err = (r.stderr ?? '').split('\n').filter((l) => !NOISE.test(l)).join('\n');
+  const err = withoutAscNoise(r.stderr ?? '');
   if (err.trim() !== '') process.stderr.write(err.endsWith('\n') ? err : `${err}\n`);
   if (r.error) throw r.error;
   if (r.status !== 0) {
@@ -40,33 +36,16 @@ const skipped = [];
 process.on('exit', (code) => {
   if (code === 0 && skipped.length > 0) console.error(`build: up to date: ${skipped.join(', ')} (--force rebuilds)`);
 });
-/** Newest modification time (ms) of the given files and directories (walked, their own time included). */
-function newest(paths) {
-  let t = 0;
-  for (const p of paths) {
-    if (!existsSync(p)) continue;
-    const st = statSync(p);
-    t = Math.max(t, st.mtimeMs);
-    if (st.isDirectory()) t = Math.max(t, newest(readdirSync(p).map((f) => path.join(p, f))));
-  }
-  return t;
-}
-/**
- * Runs `build` unless every output exists and the step's stamp is at least as new as every input.
- * The stamp gets the time the step STARTED, so an input edited while it ran triggers the next build.
- */
-function step(label, { inputs, outputs, stamp }, build) {
-  const done = existsSync(stamp) && outputs.every((o) => existsSync(o));
-  if (!force && done && newest(inputs) <= statSync(stamp).mtimeMs) {
+/** Runs `build` unless the step is up to date (every output there, no input newer than its stamp). */
+function step(label, spec, build) {
+  if (!force && upToDate(spec)) {
     skipped.push(label);
     return;
   }
   console.error(`build: ${label}`);
   const started = new Date();
   build();
-  mkdirSync(path.dirname(stamp), { recursive: true });
-  closeSync(openSync(stamp, 'w'));
-  utimesSync(stamp, started, started);
+  writeStamp(spec.stamp, started);
 }
 
 const wasmInputs = [rel('assembly'), rel('asconfig.json'), rel('node_modules', 'assemblyscript', 'package.json')];
