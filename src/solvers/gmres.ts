@@ -17,9 +17,26 @@ export class GmresState {
 }
 
 /**
+ * A new Arnoldi vector w = A M^-1 v_j whose part outside the Krylov space (h_{j+1,j}) is below
+ * this fraction of ||w|| lies in the space to rounding: the space is invariant. Likewise a column
+ * of the triangular factor whose diagonal is below it depends on the previous columns.
+ */
+const DEPENDENT = 1e-12;
+
+/**
  * One cycle of GMRES(m) with right preconditioning, from the residual in ctx.r: Arnoldi with
  * two-pass modified Gram-Schmidt, Givens rotations on the Hessenberg matrix, then
  * x += M^-1 V y. V holds m+1 basis vectors contiguously; h and yw are m+1 float64s in wasm.
+ *
+ * Breakdown (the Krylov space becomes invariant, h_{j+1,j} ~ 0): if the new column of the
+ * triangular factor R is independent of the previous ones, the least-squares solution is exact in
+ * the space (a happy breakdown) and the cycle ends there. If it depends on them (A M^-1 is
+ * singular on the space), that column is dropped and y is the least-squares solution on the
+ * independent columns (the leading columns of an unreduced Hessenberg matrix are independent, so
+ * only the last one can be dependent): the best iterate of the cycle, which is what SciPy returns
+ * on singular systems. A cycle that drops its first column cannot reduce the residual: 'breakdown'.
+ * Finally the update is checked against the true residual and refused if it would raise it, so an
+ * ill-conditioned small problem never returns an x worse than the cycle's start.
  */
 export function runGmres(
   ctx: KrylovContext, st: GmresState, V: number, z: number, u: number, h: number, yw: number,
@@ -45,21 +62,47 @@ export function runGmres(
     k.orthogonalize(n, j + 1, V, w, h);
     const hv = rt.f64(h, j + 1);
     const col = j * (m + 1);
-    for (let i = 0; i <= j; i++) H[col + i] = hv[i];
     const hn = ctx.norm(w);
     H[col + j + 1] = hn;
-    if (!Number.isFinite(hn)) { status = 'nan-or-inf'; detail = 'the Arnoldi vector is not finite'; break; }
-    if (hn > 0) scaleBy(ctx, w, hn);
+    let big = hn;
+    for (let i = 0; i <= j; i++) {
+      H[col + i] = hv[i];
+      big = Math.max(big, Math.abs(hv[i]));
+    }
+    if (!Number.isFinite(big)) { status = 'nan-or-inf'; detail = 'the Arnoldi vector is not finite'; break; }
+    // ||w|| before the orthogonalization, by Pythagoras (scaled: the squares must not overflow)
+    let sq = (hn / (big || 1)) ** 2;
+    for (let i = 0; i <= j; i++) sq += (hv[i] / (big || 1)) ** 2;
+    const tiny = DEPENDENT * big * Math.sqrt(sq);
+    const invariant = !(hn > tiny); // also when A M^-1 v_j = 0
+    if (!invariant) scaleBy(ctx, w, hn); // else w is rounding noise: never a basis vector
     // previous rotations, then a new one that zeroes H[j+1, j]
     for (let i = 0; i < j; i++) {
       const a = H[col + i], b = H[col + i + 1];
       H[col + i] = cs[i] * a + sn[i] * b;
       H[col + i + 1] = -sn[i] * a + cs[i] * b;
     }
-    const a = H[col + j], b = H[col + j + 1];
-    const d = Math.hypot(a, b);
-    cs[j] = d === 0 ? 1 : a / d;
-    sn[j] = d === 0 ? 0 : b / d;
+    const a = H[col + j];
+    const d = Math.hypot(a, hn);
+    if (invariant && !(d > tiny)) {
+      // A M^-1 v_j depends on A M^-1 v_0..v_{j-1}: A M^-1 is singular on the Krylov space. Drop
+      // the column; g (not rotated) keeps the least-squares residual |g_j| of the first j columns.
+      const res = Math.abs(g[j]);
+      if (ctx.tick(res)) { status = 'aborted'; break; } // the product was computed: it counts
+      if (res <= ctx.target) status = 'converged';
+      else if (j > 0 && res < beta) status = 'restart'; // progress: go on from the new residual
+      else {
+        status = 'breakdown';
+        detail = j === 0
+          ? 'GMRES breakdown: A M^-1 maps the residual to zero (to rounding): A M^-1 is singular and no Krylov step ' +
+            'can reduce the residual further; x is the best iterate found'
+          : `GMRES breakdown: A M^-1 is singular on the Krylov space (step ${ctx.iterations} depends on the previous ones) ` +
+            'and the residual did not decrease; x is the best iterate found';
+      }
+      break;
+    }
+    cs[j] = a / d;
+    sn[j] = hn / d;
     H[col + j] = d;
     H[col + j + 1] = 0;
     g[j + 1] = -sn[j] * g[j];
@@ -68,24 +111,38 @@ export function runGmres(
     const res = Math.abs(g[j]);
     if (ctx.tick(res)) { status = 'aborted'; break; }
     if (res <= ctx.target) { status = 'converged'; break; }
-    if (hn === 0) { status = 'converged'; break; } // invariant subspace: exact in it
+    // invariant space and R nonsingular: the solution is exact in it up to rounding, which a
+    // restart from the true residual takes care of
+    if (invariant) { status = 'restart'; break; }
   }
   if (j === 0) return { status, detail };
-  // back substitution R y = g, R upper triangular j x j
+  // back substitution R y = g, R upper triangular j x j with every diagonal entry > tiny
   for (let i = j - 1; i >= 0; i--) {
     let s = g[i];
     for (let l = i + 1; l < j; l++) s -= H[l * (m + 1) + i] * y[l];
-    const rii = H[i * (m + 1) + i];
-    if (rii === 0) {
-      return { status: 'breakdown', detail: `GMRES: the Hessenberg matrix is singular at column ${i} (A or M^-1 singular on the Krylov space)` };
-    }
-    y[i] = s / rii;
+    y[i] = s / H[i * (m + 1) + i];
   }
   rt.f64(yw, j).set(y.subarray(0, j));
   k.fill(n, 0, u);
   k.combine(n, j, V, yw, u);
   ctx.precond(u, z);
-  k.axpy(n, 1, z, x);
+  // the basis is no longer needed: V_0 = A z and V_1 = r - A z, the residual after the update
+  const t = V, rNew = V + stride;
+  ctx.spmv(z, t);
+  k.sub(n, r, t, rNew);
+  const after = ctx.norm(rNew);
+  if (after < beta) {
+    k.axpy(n, 1, z, x);
+  } else if (status === 'restart' || status === 'converged') {
+    // no decrease: x is kept, the residual is the same, and a restart would repeat this very cycle
+    status = 'breakdown';
+    detail = after <= beta * (1 + 1e-6)
+      ? `GMRES(${m}) stagnated: a whole cycle could not reduce the residual, and a restart would repeat it exactly; ` +
+        'a larger restart, a better preconditioner or another method may help'
+      : `GMRES breakdown: the least-squares update would raise the residual by a factor ${(after / beta).toPrecision(3)}: ` +
+        'the Arnoldi relation A M^-1 V = V H has lost its accuracy (an unstable preconditioner or a very ill-conditioned ' +
+        'matrix); x is kept';
+  }
   return { status, detail };
 }
 

@@ -7,6 +7,11 @@ export type StopReason =
   | 'converged-rtol'
   | 'converged-atol'
   | 'max-iterations'
+  /**
+   * the method cannot go on: a Krylov breakdown (BiCGSTAB), A M^-1 singular on the Krylov space
+   * (GMRES: x is then the best iterate, a least-squares answer), a GMRES(m) cycle that cannot
+   * reduce the residual (stagnation: restarting would repeat it), or a true residual that stalls
+   */
   | 'breakdown'
   | 'indefinite-matrix'
   | 'indefinite-preconditioner'
@@ -54,7 +59,11 @@ export interface SolveOptions {
   maxIterations?: number;
   /** initial guess (default 0) */
   x0?: ArrayLike<number>;
-  /** called after every iteration; return false to stop (reason 'aborted') */
+  /**
+   * called after every iteration; return false to stop (reason 'aborted'). It may not call the
+   * session's solve() or update() (ReentrancyError); disposing the session, A or the
+   * preconditioner from it stops the solve with DisposedError.
+   */
   onIteration?: (state: IterationState) => boolean | void;
   signal?: AbortSignal;
   /** record the residual history (default true) */
