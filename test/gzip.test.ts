@@ -135,8 +135,8 @@ describe('CLI reads .mtx.gz and reports a corrupt one in one line', () => {
     const p = file('cli-truncated.mtx.gz', truncated);
     const bad = await run(['info', p]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain(p);
     expect(bad.stderr).toMatch(/not valid gzip data/);
+    expect(bad.stderr.split(p).length - 1, 'the file is named once').toBe(1);
     expect(bad.stderr.trim().split('\n').length).toBe(1);
   });
 });

@@ -86,7 +86,8 @@ export async function readVector(file: string, n: number, role: string): Promise
 
 /** The CLI's error for a failed read of `file`: format errors keep their line number in the message. */
 export function readFailure(file: string, e: unknown): Error {
-  if (e instanceof SparseFormatError) return new FileError(`${file}: ${e.message}`);
+  // (a gzip error already names the file)
+  if (e instanceof SparseFormatError) return new FileError(e.message.startsWith(`${file}: `) ? e.message : `${file}: ${e.message}`);
   if (e instanceof SparseError) return e;
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return new FileError(`${file}: no such file`);
