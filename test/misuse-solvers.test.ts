@@ -91,6 +91,24 @@ describe('4.1: disposal and re-entrant calls from inside a solve', () => {
     A.dispose();
   });
 
+  it('a Preconditioner object of the user whose applyPtr disposes the session: DisposedError', () => {
+    start();
+    const A = CsrMatrix.fromDense(D);
+    let applies = 0;
+    const M: Preconditioner = {
+      name: 'user', n: 40, runtime: rt, symmetric: true, info: {},
+      applyPtr(r: number, z: number) {
+        rt.exports.copy(40, r, z);
+        if (++applies === 3) s.dispose(); // after its own write: z was still the session's
+      },
+      isStale: () => false, refactor: () => {}, dispose: () => {},
+    };
+    const s: SolverSession = new SolverSession(A, { method: 'bicgstab', precond: M });
+    thrown(DisposedError, () => s.solve(b));
+    expect(applies).toBe(3);
+    A.dispose();
+  });
+
   it('a FunctionPreconditioner that disposes A: DisposedError naming the matrix', () => {
     start();
     const A = CsrMatrix.fromDense(D);
@@ -119,6 +137,18 @@ describe('4.1: disposal and re-entrant calls from inside a solve', () => {
     const s = new SolverSession(A, { method: 'cg', precond: P });
     const e = thrown(DisposedError, () => s.solve(b, null, { onIteration: (st) => { if (st.iteration === 2) P.dispose(); } }));
     expect(e.message).toMatch(/preconditioner was disposed/);
+    s.dispose();
+    A.dispose();
+  });
+
+  it('a preconditioner object disposed between two solves: the next solve throws DisposedError', () => {
+    start();
+    const A = CsrMatrix.fromDense(D);
+    const P = new ChebyshevPreconditioner(A);
+    const s = new SolverSession(A, { method: 'cg', precond: P });
+    expect(s.solve(b).reason).toBe('converged-rtol');
+    P.dispose();
+    thrown(DisposedError, () => s.solve(b));
     s.dispose();
     A.dispose();
   });
@@ -235,6 +265,8 @@ describe('4.2 and 4.10: a disposed preconditioner or session is refused, getters
       expect(live()).toBe(before);
       expect(() => applyJs(P, r)).toThrow(DisposedError);
       expect(() => P.info).toThrow(DisposedError);
+      expect(() => P.isStale(A)).toThrow(DisposedError);
+      expect(() => P.refactor(A)).toThrow(DisposedError);
       A.dispose();
     });
   }

@@ -33,6 +33,7 @@ export abstract class MatrixPreconditioner extends WasmResource implements Preco
   }
 
   isStale(A: CsrMatrix): boolean {
+    this.alive();
     return A.patternId !== this.patternId || A.valuesVersion !== this.valuesVersion;
   }
 

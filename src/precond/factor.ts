@@ -97,6 +97,7 @@ export class FactorPreconditioner extends WasmResource implements Preconditioner
 
   /** The factor is fixed: it never goes stale with A's values. */
   isStale(): boolean {
+    this.alive('FactorPreconditioner');
     return false;
   }
 

@@ -60,6 +60,7 @@ export class FunctionPreconditioner implements Preconditioner {
   }
 
   isStale(): boolean {
+    this.alive();
     return false; // the function owns its own state
   }
 
