@@ -66,16 +66,16 @@ const work = mkdtempSync(path.join(root, 'test', '.readme-run-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 writeFileSync(path.join(work, 'prelude.mjs'), PRELUDE);
 
+/** Runs `code` as work/NAME (an ES module); its first line, added here, loads the prelude first. */
 function runModule(name: string, code: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = path.join(work, name);
-  writeFileSync(file, code);
+  writeFileSync(file, `import './prelude.mjs';\n${code}`);
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', pathToImport(path.join(work, 'prelude.mjs')), file], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [file], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
 }
-const pathToImport = (p: string) => new URL(`file://${p.split(path.sep).join('/')}`).href;
 
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const blocks = runnableBlocks(readme);
@@ -89,7 +89,7 @@ describe('README code blocks run as written', () => {
   for (const b of blocks) {
     it(`${b.section}: the block at README line ${b.line}`, async () => {
       const r = await runModule(`block-${b.line}.mjs`, b.code);
-      expect(r.code, `README line ${b.line} failed:\n${r.stderr}`).toBe(0);
+      expect(r.code, `README line ${b.line} failed (line k of the block is line k + 1 below):\n${r.stderr}`).toBe(0);
       expect(r.stderr).toBe('');
     });
   }
