@@ -8,7 +8,7 @@ export { cooToCsr, sumDuplicates, csrTranspose, csrDiagonal } from './convert';
 export { jacobiApply } from './precond_jacobi';
 export { xpby, axpby, sub, cgStep, bicgDirection, bicgHalf, bicgUpdate, orthogonalize, combine, allFinite } from './krylov';
 export { spgemmFlops, spgemmSymbolic, spgemmNumeric, spgemmRecompute } from './spgemm';
-export { csrUnionCount, csrAddFill, csrIntersectCount, csrHadamardFill, csrDropCount, csrDropFill, csrPermute, csrRenumber, permInverse, csrBandwidth, csrSortRows } from './ops';
+export { csrUnionCount, csrAddFill, csrIntersectCount, csrHadamardFill, csrDropCount, csrDropFill, csrPermute, csrRenumber, permInverse, csrBandwidth, csrSortRows, allFiniteScaled } from './ops';
 export { rcmOrder } from './rcm';
 export { csrDiagonalSplit, csrTriangleRowPtr, csrTriangleCols, csrTransposePattern, trsvLowerUnit, trsvLowerScaled, trsvUpperScaled } from './trsv';
 export { ic0Factor } from './ic0';

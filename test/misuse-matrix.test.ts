@@ -2,7 +2,7 @@
 // non-finite values, vector input, use after dispose; and SpGEMM's dropZeros option.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  init, CsrMatrix, DenseVector, SpgemmProduct, TripleProduct, spgemm, tripleProduct, multiplyAtB, multiplyABt, add, subtract,
+  init, createRuntime, CsrMatrix, DenseVector, SpgemmProduct, TripleProduct, spgemm, tripleProduct, multiplyAtB, multiplyABt, add, subtract,
   elementwiseMultiply, drop, permute, symmetricPermute, permuteRows, permuteColumns, inversePermutation, parseMatrixMarket,
   dot, axpy, scale, copy, norm2, InvalidArgumentError, NonFiniteValueError, DisposedError, DimensionMismatchError,
   SparseFormatError, MatrixMarketParser, parseMatrixMarketStream, DEFAULT_MAX_LINE_LENGTH, type SparseRuntime,
@@ -126,6 +126,30 @@ describe('overflow to non-finite values is reported', () => {
     const C = spgemm(I, I);
     expect(C.nnz).toBe(3);
     for (const M of [A, I, C]) M.dispose();
+  });
+
+  it('the finite check finds one bad value at every position and length, SIMD and scalar builds', async () => {
+    const scalar = await createRuntime({ build: 'scalar', initialMemoryMiB: 16 });
+    for (const runtime of [rt, scalar]) {
+      for (const n of [1, 2, 3, 7, 8, 9, 15, 16, 17, 33]) {
+        for (let k = 0; k < n; k++) {
+          // a 1 x n matrix whose entry k alone overflows when scaled by 1e10
+          const v = Array.from({ length: n }, (_, i) => (i === k ? 1e300 : 1 + i));
+          const A = CsrMatrix.fromCoo(1, n, new Array<number>(n).fill(0), v.map((_, i) => i), v, { runtime });
+          const e = thrown(() => A.scale(-1e10));
+          expect(e, `n ${n} k ${k}`).toBeInstanceOf(NonFiniteValueError);
+          expect(e.message, `n ${n} k ${k}`).toContain(`(row 0, column ${k})`);
+          expect(A.values[k]).toBe(1e300);
+          // x with one non-finite entry at k, copied into this runtime and checked there
+          for (const bad of [Infinity, -Infinity, NaN]) {
+            const x = Float64Array.from({ length: n }, (_, i) => (i === k ? bad : 1));
+            expect(thrown(() => A.multiply(x)).message, `n ${n} k ${k}`).toMatch(`x[${k}] = ${bad}`);
+          }
+          A.scale(1e-10);
+          A.dispose();
+        }
+      }
+    }
   });
 
   it('SpgemmProduct.recompute reports overflow from new values', () => {

@@ -54,6 +54,12 @@ function isIndexArray(a: unknown): a is ArrayLike<number> {
   return a != null && typeof (a as ArrayLike<number>).length === 'number';
 }
 
+/** The pass that checks values for NaN / Inf (assembly/ops.ts). @internal */
+export interface FiniteKernel {
+  /** 1 when every alpha * x[i] is finite */
+  allFiniteScaled(n: number, alpha: number, x: number): number;
+}
+
 /**
  * Throws NonFiniteValueError naming the first NaN or infinite value of a CSR result in wasm memory
  * (e.g. a product that overflowed). One wasm pass; the JS scan that locates the entry runs only
@@ -64,7 +70,7 @@ export function checkFiniteResult(
   rt: SparseRuntime, rows: number, nnz: number, rowPtr: number, colIdx: number, values: number, what: string,
   transposed = false,
 ): void {
-  if ((rt.exports as unknown as { allFinite(n: number, x: number): number }).allFinite(nnz, values)) return;
+  if ((rt.exports as unknown as FiniteKernel).allFiniteScaled(nnz, 1, values)) return;
   const v = rt.f64(values, nnz);
   let k = 0;
   while (k < nnz && Number.isFinite(v[k])) k++;
@@ -452,11 +458,9 @@ export class CsrMatrix extends WasmResource {
   scale(alpha: number): this {
     this.alive('CsrMatrix');
     if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new NonFiniteValueError(`scale factor ${alpha} is not finite`);
-    // checked before writing: rounding is monotone, so when max|a_ij| * |alpha| is finite every
-    // product is (one pass over the values)
+    // checked before writing (one wasm pass at memory speed), so a refused scale changes nothing
     const e = this.runtime.exports;
-    const big = e.amax(this.nnz, this.valuesPtr);
-    if (!Number.isFinite(big * Math.abs(alpha))) {
+    if (!(e as unknown as FiniteKernel).allFiniteScaled(this.nnz, alpha, this.valuesPtr)) {
       const v = this.values, rp = this.rowPtr;
       let k = 0;
       while (Number.isFinite(v[k] * alpha)) k++;
