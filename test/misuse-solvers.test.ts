@@ -214,6 +214,25 @@ describe('4.1: disposal and re-entrant calls from inside a solve', () => {
     });
   }
 
+  it('another session may solve from inside onIteration (only the same session is refused)', () => {
+    start();
+    const A = CsrMatrix.fromDense(D);
+    const outer = new SolverSession(A, { method: 'cg', precond: 'ic0' });
+    const inner = new SolverSession(A, { method: 'gmres', precond: 'ilu0' });
+    const innerX: Float64Array[] = [];
+    const r = outer.solve(b, null, {
+      rtol: 1e-11,
+      onIteration: (st) => { if (st.iteration <= 2) innerX.push(inner.solve(b, null, { rtol: 1e-11 }).x); },
+    });
+    expect(r.reason).toBe('converged-rtol');
+    expect(diffNorm(r.x, xTrue)).toBeLessThan(1e-8);
+    expect(innerX).toHaveLength(2);
+    for (const x of innerX) expect(diffNorm(x, xTrue)).toBeLessThan(1e-8);
+    outer.dispose();
+    inner.dispose();
+    A.dispose();
+  });
+
   it('an error thrown by onIteration propagates and leaves the session usable', () => {
     start();
     const A = CsrMatrix.fromDense(D);
