@@ -15,7 +15,7 @@ export async function readMatrix(path: string, options: MatrixOptions = {}): Pro
   return { matrix: csrFromMatrixMarket(data, options), header: data.header };
 }
 
-/** Writes A as a Matrix Market coordinate file (streamed). */
+/** Writes A as a Matrix Market coordinate file (streamed; gzip-compressed when the name ends in `.gz`). */
 export async function writeMatrix(path: string, A: CsrMatrix, options: WriteOptions = {}): Promise<void> {
   const e = matrixMarketEntries(A, options.symmetry);
   await writeMatrixMarketFile(path, e.rows, e.cols, e.rowIndex, e.colIndex, options.field === 'pattern' ? null : e.values, options);

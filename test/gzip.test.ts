@@ -5,12 +5,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, readMatrixMarket, gunzipIfGzip, isGzip, csrFromMatrixMarket, InvalidArgumentError, SparseFormatError } from '../src/index.js';
 import { parseMatrixMarket, type MatrixMarketData } from '../src/io/matrix-market.js';
-import { readMatrix, readMatrixMarketFile } from '../src/node.js';
+import { readMatrix, readMatrixMarketFile, writeMatrix } from '../src/node.js';
 import { matrixBytes, matrixPath, matrixText } from './matrices.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,6 +104,23 @@ describe('Node: readMatrixMarketFile / readMatrix read gzip transparently', () =
     await expect(readMatrixMarketFile(file('empty.mtx.gz', ''))).rejects.toThrow(/empty input/);
     await expect(readMatrixMarketFile(path.join(tmp, 'missing.mtx.gz'))).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(readMatrixMarketFile(tmp)).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+
+  it('writeMatrix / writeMatrixMarketFile compress a NAME.gz file, and it reads back the same', async () => {
+    const { matrix: A } = await readMatrix(matrixPath('west0479.mtx'));
+    const p = path.join(tmp, 'written.mtx.gz');
+    await writeMatrix(p, A);
+    const bytes = new Uint8Array(readFileSync(p));
+    expect(isGzip(bytes)).toBe(true);
+    expect(new TextDecoder().decode(gunzipSync(bytes)).startsWith('%%MatrixMarket matrix coordinate real general')).toBe(true);
+    const { matrix: B } = await readMatrix(p);
+    expect([B.rows, B.cols, B.nnz]).toEqual([A.rows, A.cols, A.nnz]);
+    expect(B.values).toEqual(A.values);
+    expect(B.colIdx).toEqual(A.colIdx);
+    const plain = path.join(tmp, 'written.mtx');
+    await writeMatrix(plain, A);
+    expect(isGzip(new Uint8Array(readFileSync(plain)))).toBe(false);
+    A.dispose(); B.dispose();
   });
 
   it.runIf(existsSync('/proc/self/fd'))('failed and successful reads leave no file descriptor open', async () => {

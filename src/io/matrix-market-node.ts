@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 import { SparseFormatError } from '../errors.js';
 import { isGzip } from './decompress.js';
 import {
@@ -70,8 +70,9 @@ async function* zlibErrorsAsFormatErrors(source: AsyncIterable<Uint8Array>, path
 
 /**
  * Write COO data as a Matrix Market coordinate file (same arguments and rules as
- * `formatMatrixMarketCoordinate`), streaming ~64 KiB chunks. Arguments are validated before the
- * file is opened, so invalid input does not leave a partial file behind.
+ * `formatMatrixMarketCoordinate`), streaming ~64 KiB chunks; a name ending in `.gz` is written
+ * gzip-compressed (writing has no content to sniff, so the name decides). Arguments are validated
+ * before the file is opened, so invalid input does not leave a partial file behind.
  */
 export async function writeMatrixMarketFile(
   path: string,
@@ -88,5 +89,7 @@ export async function writeMatrixMarketFile(
     if (!first.done) yield first.value;
     yield* chunks;
   }
-  await pipeline(Readable.from(all(), { objectMode: false }), createWriteStream(path));
+  const text = Readable.from(all(), { objectMode: false });
+  if (/\.gz$/i.test(path)) await pipeline(text, createGzip(), createWriteStream(path));
+  else await pipeline(text, createWriteStream(path));
 }
