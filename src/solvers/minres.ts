@@ -3,20 +3,22 @@ import type { InnerResult, KrylovContext } from './context.js';
 /** Work vectors: r1, r2, y, v, w, w1, w2. */
 export const MINRES_VECTORS = 7;
 
+/** the least-squares test's tolerance: never looser than 1e-10, never below the rounding level */
+const LSQ_MAX = 1e-10, LSQ_MIN = 8 * Number.EPSILON;
+
 /**
  * MINRES (Paige-Saunders) for symmetric, possibly indefinite or singular A with a symmetric
  * positive definite preconditioner M, from the residual in ctx.r. The estimate phibar is
  * ||r||_{M^-1}.
  *
- * Singular systems: when the residual r of x is (to rounding) orthogonal to the range of A, i.e.
- * ||A r|| <= tol ||A|| ||r|| with ||A r|| / ||r|| = hypot(gbar, dbar) and ||A|| ~ ||T_k||_F (Paige and
- * Saunders' least-squares test), no step can lower the residual: x is a minimum-residual
- * (least-squares) solution and the run stops there with status 'breakdown', before the recurrence
- * divides by gamma ~ 0 (the exact case: beta = 0, the Krylov space is invariant, and T_k is
- * singular on it) or drifts on rounding noise.
+ * Singular systems: when the residual r of x is (to rounding) orthogonal to the range of A,
+ * ||A r|| <= tol ||A|| ||r|| with ||A r|| / ||r|| = hypot(gbar, dbar) and ||A|| ~ ||T_k||_F (Paige
+ * and Saunders' least-squares test; tol = rtol kept within [LSQ_MIN, LSQ_MAX], so a consistent
+ * but ill-conditioned system is not cut short below cond ~ 1e10), no step can lower the residual:
+ * x is a minimum-residual (least-squares) solution and the run stops there with status
+ * 'breakdown', before the recurrence divides by gamma ~ 0 (the exact case: beta = 0, the Krylov
+ * space is invariant, and T_k is singular on it) or drifts on rounding noise.
  */
-/** the least-squares test's tolerance: never looser than 1e-10, never below the rounding level */
-const LSQ_MAX = 1e-10, LSQ_MIN = 8 * Number.EPSILON;
 export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
   const { k, n, x, r } = ctx;
   let [r1, r2, yv, v, w, w1, w2] = work;
@@ -80,8 +82,11 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
       if (ctx.tick(Math.abs(phibar))) return { status: 'aborted' };
       return {
         status: 'breakdown',
-        detail: (exhausted ? 'MINRES exhausted the Krylov space (beta = 0) and A is singular on it' : 'MINRES found A r ~ 0 for the residual r (A is singular)') +
-          `: x is the minimum-residual (least-squares) solution, residual estimate ${Math.abs(phibar).toExponential(3)}; b has a part outside the range of A`,
+        detail: (exhausted
+          ? 'MINRES exhausted the Krylov space (beta = 0) and A is singular on it'
+          : `MINRES found ||A r|| <= ${lsqTol.toExponential(0)} ||A|| ||r|| for the residual r: A is singular or nearly so`) +
+          `: x is the minimum-residual (least-squares) solution, residual estimate ${Math.abs(phibar).toExponential(3)}; ` +
+          'b has a part outside the range of A',
       };
     }
     epsln = sn * beta;
