@@ -58,13 +58,19 @@ function checkSolveOptions(o: SolveOptions, allowX0: boolean): void {
  * here once; `solve` allocates no wasm memory. If A's values change (A.setValues, A.scale or
  * `update`), the next solve refactors the preconditioner: a stale factorization is never used.
  * The session uses A, it does not own it: dispose A after the session.
+ *
+ * Refused when the session is made, before any work: a structurally singular A (an empty row or
+ * column: SingularMatrixError with kind and index) for 'auto', CG and BiCGSTAB (GMRES and MINRES
+ * by name return a minimum-residual answer instead); MINRES with a preconditioner that is not
+ * SPD (ILU(0), ILUT, SSOR of a matrix that is not symmetric with a positive diagonal, any
+ * Preconditioner whose `symmetric` is false: InvalidArgumentError); options of the wrong type.
  */
 export class SolverSession extends WasmResource {
   readonly A: CsrMatrix;
   readonly method: MethodName;
   /** the preconditioner's name ('none', 'ic0', ..., 'user') */
   readonly precond: string;
-  /** why 'auto' chose this method and preconditioner */
+  /** "method + precond: reason": the matrix facts behind each automatic choice, or that it was given */
   readonly choice: string;
   /** time of the setup in ms (preconditioner and workspace) */
   readonly setupMs: number;
