@@ -94,6 +94,21 @@ describe('MINRES: the singularity tests are relative to A, not to b', () => {
   });
 });
 
+describe('MINRES with a preconditioner stops on the relative reduction of its M^-1-norm estimate', () => {
+  it('Jacobi on a matrix scaled by 1e300 (the two norms differ by 1e150): converged, checked here', () => {
+    const A = poisson2d(5).scale(1e300);
+    const b = new Float64Array(25).fill(1e300);
+    const r = solve(A, b, { method: 'minres', precond: 'jacobi' });
+    expect(r.reason, r.detail).toBe('converged-rtol');
+    // ||b - A x|| / ||b|| with everything divided by 1e300 first (no overflow here)
+    const D = poisson2d(5);
+    const ax = D.multiply(r.x);
+    D.dispose();
+    expect(norm(Array.from(ax, (v) => 1 - v)) / norm(new Float64Array(25).fill(1))).toBeLessThanOrEqual(1e-8);
+    A.dispose();
+  });
+});
+
 describe('a NaN or Inf ends every method at once with reason nan-or-inf', () => {
   const methods: MethodName[] = ['cg', 'minres', 'bicgstab', 'gmres'];
   for (const method of methods) {

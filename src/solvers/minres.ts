@@ -26,18 +26,22 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
   ctx.precond(r1, yv);
   const ry = ctx.dot(r1, yv);
   if (!Number.isFinite(ry)) return { status: 'nan-or-inf', detail: 'r.M^-1 r is not finite' };
+  const r0 = ctx.norm(r1);
+  if (r0 <= ctx.target) return { status: 'converged' };
   if (ry < 0) {
     // a residual that vanished below the rounding level makes the sign of r.M^-1 r noise
-    if (ctx.norm(r1) <= Number.EPSILON * ctx.bnorm) return { status: 'converged' };
+    if (r0 <= Number.EPSILON * ctx.bnorm) return { status: 'converged' };
     return { status: 'indefinite-preconditioner', detail: `r.M^-1 r = ${ry.toExponential(3)} < 0: MINRES needs an SPD preconditioner` };
   }
   let beta = Math.sqrt(ry);
-  if (beta <= ctx.target && !ctx.M) return { status: 'converged' };
   if (beta === 0) return { status: 'converged' };
+  // phibar is ||r||_{M^-1}, the target a 2-norm: compare relative reductions (a Jacobi M of a
+  // matrix scaled by 1e300 makes the two norms differ by 1e150)
+  const toTwoNorm = r0 / beta;
   k.copy(n, r1, r2);
   k.fill(n, 0, w);
   k.fill(n, 0, w2);
-  let oldb = 0, dbar = 0, epsln = 0, phibar = beta, cs = -1, sn = 0, tnorm2 = 0;
+  let oldb = 0, dbar = 0, epsln = 0, phibar = beta, cs = -1, sn = 0, tnorm = 0;
   let itn = 0;
   for (;;) {
     if (ctx.exhausted()) return { status: 'max-iterations' };
@@ -55,12 +59,13 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
     oldb = beta;
     let b2 = ctx.dot(r2, yv);
     if (!Number.isFinite(b2) || !Number.isFinite(alfa)) return { status: 'nan-or-inf', detail: 'the Lanczos recurrence is not finite' };
-    // ||T_k||_F^2: beta_1 = ||r0|| is not an entry of T (counting it, as SciPy does, makes the
-    // estimate scale with b and the tests below fire at once for a large b)
-    tnorm2 += alfa * alfa + (itn > 1 ? oldb * oldb : 0) + Math.max(b2, 0);
-    const small = Number.EPSILON * Math.sqrt(tnorm2); // rounding level of T_k
+    // ||T_k||_F, by hypot so that entries above 1e154 do not overflow it; beta_1 = ||r0|| is not
+    // an entry of T (counting it, as SciPy does, makes the estimate scale with b and the tests
+    // below fire at once for a large b)
+    tnorm = Math.hypot(tnorm, alfa, itn > 1 ? oldb : 0, Math.sqrt(Math.max(b2, 0)));
+    const small = Number.EPSILON * tnorm; // rounding level of T_k
     if (b2 < 0) {
-      if (-b2 > small * small) {
+      if (Math.sqrt(-b2) > small) {
         return { status: 'indefinite-preconditioner', detail: `r.M^-1 r = ${b2.toExponential(3)} < 0: MINRES needs an SPD preconditioner` };
       }
       b2 = 0; // rounding noise of a vanished Lanczos vector
@@ -74,7 +79,7 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
     const gamma = Math.hypot(gbar, beta);
     const dbarNext = -cs * beta;
     // ||A r|| / ||r|| for the residual r of the current x, relative to ||A||
-    const test2 = Math.hypot(gbar, dbarNext) / Math.sqrt(tnorm2);
+    const test2 = Math.hypot(gbar, dbarNext) / tnorm;
     const lsqTol = Math.min(Math.max(ctx.target / ctx.bnorm, LSQ_MIN), LSQ_MAX);
     if (gamma <= small || test2 <= lsqTol) {
       // T_k is singular on the Krylov space (exactly: beta = 0 and gbar = 0): the residual
@@ -105,7 +110,7 @@ export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
     const est = Math.abs(phibar);
     if (ctx.tick(est)) return { status: 'aborted' };
     if (!Number.isFinite(est) || !Number.isFinite(phi)) return { status: 'nan-or-inf', detail: 'the MINRES rotation is not finite' };
-    if (est <= ctx.target) return { status: 'converged' };
+    if (est * toTwoNorm <= ctx.target) return { status: 'converged' };
     // Lanczos found an invariant subspace and T_k is nonsingular on it: x is exact in it
     if (exhausted) return { status: 'converged' };
   }
