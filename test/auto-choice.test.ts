@@ -75,6 +75,22 @@ describe("precond: 'auto' follows the matrix, not only the method", () => {
     A.dispose();
   });
 
+  it('symmetric, positive diagonal, far from positive definite: GMRES falls back to ILU(0) and says why', () => {
+    const D = [[1, 1e7, 0], [1e7, 1, 0], [0, 0, 1]];
+    const A = CsrMatrix.fromDense(D);
+    const before = rt.stats().liveAllocations;
+    const r = solve(A, [1, 2, 3], { method: 'gmres' });
+    expect(rt.stats().liveAllocations).toBe(before); // the failed IC(0) freed what it had
+    expect(r.precond).toBe('ilu0');
+    expect(r.choice).toMatch(/IC\(0\) failed even with diagonal shifts \(A is far from positive definite\)/);
+    expect(r.converged).toBe(true);
+    // asked for: the factorization error itself
+    expect(() => solve(A, [1, 2, 3], { method: 'gmres', precondOptions: { pivot: 'error' } })).toThrow(/^ic0: /);
+    // CG cannot use ILU(0) instead: the IC(0) failure is the answer
+    expect(() => solve(A, [1, 2, 3], { method: 'cg' })).toThrow(/even after 30 diagonal shifts/);
+    A.dispose();
+  });
+
   it('fully automatic on SPD: CG + IC(0), the reason names the matrix facts', () => {
     const A = poisson2d(6);
     const s = new SolverSession(A);

@@ -8,6 +8,8 @@ export interface AutoChoice {
   precond: PreconditionerName;
   /** why: the facts of the matrix that decided (or that the caller gave the choice) */
   because: string;
+  /** what to build instead if the automatic preconditioner's factorization fails */
+  fallback?: { precond: PreconditionerName; because: string };
 }
 
 /**
@@ -43,6 +45,7 @@ export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precon
   if (precond !== 'auto') return { method: m, precond, because: `${why}; preconditioner given` };
   let pc: PreconditionerName;
   let pcWhy: string;
+  let fallback: AutoChoice['fallback'];
   if (m === 'minres') {
     const zero = p.missingDiagonal > 0 || zeroDiagonals(A) > 0;
     pc = zero ? 'none' : 'jacobi';
@@ -51,6 +54,14 @@ export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precon
       : 'Jacobi on |diag(A)|, SPD as MINRES needs';
   } else if (spdLike) {
     pc = 'ic0';
+    if (m === 'gmres' || m === 'bicgstab') {
+      // IC(0) throws only when even A + 0.5e6 diag(|A|) has a bad pivot: A is far from positive
+      // definite, and these methods do not need an SPD preconditioner
+      fallback = {
+        precond: 'ilu0',
+        because: `${why}; ILU(0): the matrix is symmetric with a positive diagonal, but IC(0) failed even with diagonal shifts (A is far from positive definite)`,
+      };
+    }
     pcWhy = method === 'auto'
       ? 'IC(0), diagonally shifted if the incomplete factorization breaks down'
       : 'IC(0) because the matrix is symmetric with a positive diagonal (diagonally shifted if the incomplete factorization breaks down)';
@@ -62,7 +73,7 @@ export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precon
     pc = 'ilu0';
     pcWhy = `ILU(0) because the matrix is ${p.numericallySymmetric ? 'symmetric without a positive diagonal' : 'nonsymmetric'}`;
   }
-  return { method: m, precond: pc, because: `${why}; ${pcWhy}` };
+  return { method: m, precond: pc, because: `${why}; ${pcWhy}`, ...(fallback ? { fallback } : {}) };
 }
 
 function zeroDiagonals(A: CsrMatrix): number {

@@ -1,4 +1,4 @@
-import { DimensionMismatchError, DisposedError, InvalidArgumentError, NonFiniteValueError, ReentrancyError, SingularMatrixError } from '../errors.js';
+import { DimensionMismatchError, DisposedError, FactorizationError, InvalidArgumentError, NonFiniteValueError, ReentrancyError, SingularMatrixError } from '../errors.js';
 import { CsrMatrix } from '../matrix/csr.js';
 import { createPreconditioner, checkPreconditionerOptions } from '../precond/factory.js';
 import { FunctionPreconditioner } from '../precond/user.js';
@@ -157,7 +157,14 @@ export class SolverSession extends WasmResource {
         this.M = spec;
         this.ownsM = false;
       } else {
-        this.M = createPreconditioner(A, choice.precond, pcOpts, this.method === 'minres');
+        try {
+          this.M = createPreconditioner(A, choice.precond, pcOpts, this.method === 'minres');
+        } catch (e) {
+          // with pivot: 'error' the caller asked for the failure itself
+          if (!(e instanceof FactorizationError && choice.fallback && pcOpts.pivot !== 'error')) throw e;
+          this.M = createPreconditioner(A, choice.fallback.precond, pcOpts, this.method === 'minres');
+          choice.because = choice.fallback.because;
+        }
         this.ownsM = true;
       }
       // MINRES's Lanczos process needs M SPD: refuse one known not to be (SSOR of a matrix that
