@@ -1,8 +1,9 @@
 // Gzip-compressed Matrix Market input: Node files (readMatrixMarketFile / readMatrix / the CLI, via
 // node:zlib) and the browser-safe readMatrixMarket (Response / Blob / stream / bytes, via the
 // DecompressionStream that Node 20 also has). Gzip is recognised by its magic bytes, not its name.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -121,6 +122,19 @@ describe('Node: readMatrixMarketFile / readMatrix read gzip transparently', () =
     await writeMatrix(plain, A);
     expect(isGzip(new Uint8Array(readFileSync(plain)))).toBe(false);
     A.dispose(); B.dispose();
+  });
+
+  it.runIf(process.platform !== 'win32')('a pipe (a FIFO, /dev/stdin) reads too, gzip or not: the first bytes are sniffed from the stream', async () => {
+    const viaFifo = async (name: string, bytes: Uint8Array) => {
+      const p = path.join(tmp, name);
+      execFileSync('mkfifo', [p]);
+      // both opens wait for the other side; a positioned read of a pipe would fail with ESPIPE
+      const [data] = await Promise.all([readMatrixMarketFile(p), writeFile(p, bytes)]);
+      return data;
+    };
+    expectSame(await viaFifo('fifo-gz', gz));
+    expectSame(await viaFifo('fifo-text', new TextEncoder().encode(text)));
+    expect(await rejection(viaFifo('fifo-truncated', truncated))).toBeInstanceOf(SparseFormatError);
   });
 
   it.runIf(existsSync('/proc/self/fd'))('failed and successful reads leave no file descriptor open', async () => {

@@ -3,8 +3,7 @@
  * `readMatrixMarket(response)` (gzip-aware, `decompress.ts`) or `parseMatrixMarketStream` /
  * `formatMatrixMarketCoordinate` from `matrix-market.ts` instead.
  */
-import { createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -28,30 +27,44 @@ const READ_CHUNK_BYTES = 1 << 20;
  * (ENOENT, ...) when the file cannot be read.
  */
 export async function readMatrixMarketFile(path: string): Promise<MatrixMarketData> {
-  const fh = await open(path, 'r');
+  // The first bytes are sniffed from the stream itself, not by a positioned read, so that pipes and
+  // devices (/dev/stdin, a FIFO) read as before.
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+  const chunks = file[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   try {
-    const magic = new Uint8Array(2);
-    const { bytesRead } = await fh.read(magic, 0, 2, 0);
-    const file = fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK_BYTES, autoClose: false });
-    if (!isGzip(magic.subarray(0, bytesRead))) {
-      try {
-        return await parseMatrixMarketStream(file as AsyncIterable<Uint8Array>);
-      } finally {
-        file.destroy();
+    const head: Uint8Array[] = [];
+    let have = 0;
+    while (have < 2) {
+      const next = await chunks.next(); // fs errors (ENOENT, EISDIR, ...) surface here
+      if (next.done) break;
+      head.push(next.value);
+      have += next.value.length;
+    }
+    async function* all(): AsyncGenerator<Uint8Array> {
+      yield* head;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return;
+        yield next.value;
       }
     }
+    const magic = new Uint8Array(Math.min(have, 2));
+    let k = 0;
+    for (const h of head) for (let i = 0; i < h.length && k < magic.length; i++) magic[k++] = h[i]!;
+    if (!isGzip(magic)) return await parseMatrixMarketStream(all());
+    const source = Readable.from(all(), { objectMode: false });
     const gunzip = createGunzip({ chunkSize: 1 << 16 });
     // pipe() does not forward errors: a read error of the file ends the gunzip stream with it.
-    file.on('error', (e) => gunzip.destroy(e));
-    file.pipe(gunzip);
+    source.on('error', (e) => gunzip.destroy(e));
+    source.pipe(gunzip);
     try {
       return await parseMatrixMarketStream(zlibErrorsAsFormatErrors(gunzip, path));
     } finally {
-      file.destroy();
+      source.destroy();
       gunzip.destroy();
     }
   } finally {
-    await fh.close();
+    file.destroy();
   }
 }
 
