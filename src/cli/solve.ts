@@ -2,6 +2,7 @@
 import { init } from '../runtime/runtime.js';
 import { SolverSession } from '../session/session.js';
 import type { SolveResult } from '../solvers/types.js';
+import { METHOD_NAMES } from '../solvers/registry.js';
 import { formatMatrixMarketArray } from '../io/matrix-market.js';
 import { writeFile } from 'node:fs/promises';
 import { FileError, UsageError, choiceOption, numberOption, parseCommandLine, stringOption } from './args.js';
@@ -9,7 +10,7 @@ import { GENERATOR_HELP, loadMatrix, readVector } from './matrices.js';
 import { checkWritable, writeAtomically, writeFailure } from './output.js';
 import type { Command } from './command.js';
 
-const METHODS = ['auto', 'cg', 'bicgstab', 'gmres', 'minres'] as const;
+const METHODS = ['auto', ...METHOD_NAMES] as const;
 const PRECONDS = ['auto', 'none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'] as const;
 
 const USAGE = `usage: sparse-wasm solve A [--rhs b.mtx] [--x0 x0.mtx] [--method M] [--precond P]
@@ -20,7 +21,7 @@ converging is a result (exit 0, see "converged" and "reason"), not an error.
 
   --rhs FILE          b: an n x 1 (or 1 x n) Matrix Market vector, array or coordinate
   --x0 FILE           the initial guess, same format (default 0)
-  --method M          auto (default: chosen from the matrix), cg, bicgstab, gmres, minres
+  --method M          auto (default: chosen from the matrix), ${METHOD_NAMES.join(', ')}
   --precond P         auto (default: chosen from the matrix and method), none, jacobi, ssor,
                       ic0, ilu0, ilut, chebyshev
   --rtol R            stop when ||b - A x|| <= max(R ||b||, atol) (default 1e-8); --tol is an alias

@@ -1,7 +1,18 @@
 import type { InnerResult, KrylovContext } from './context.js';
+import { defineMethod } from './method.js';
 
 /** Work vectors: rhat, p, v, ph, s, sh, t. */
 export const BICGSTAB_VECTORS = 7;
+
+export const bicgstab = defineMethod({
+  name: 'bicgstab',
+  summary: 'BiCGSTAB, right-preconditioned (any nonsingular A)',
+  residualKind: 'recursive-2-norm',
+  requires: { matrix: 'any', preconditioner: 'any', nonsingular: true },
+  options: {},
+  workspace: () => ({ vectors: BICGSTAB_VECTORS }),
+  run: (ctx, ws) => runBicgstab(ctx, ws.vectors),
+});
 
 /**
  * BiCGSTAB with right preconditioning (so ctx.r stays the true residual of the recurrence).
@@ -9,7 +20,7 @@ export const BICGSTAB_VECTORS = 7;
  * breakdown after at least one step of this run restarts the method from the true residual
  * with a new shadow vector rhat = r (status 'restart'); only a breakdown on a fresh start is final.
  */
-export function runBicgstab(ctx: KrylovContext, work: number[]): InnerResult {
+export function runBicgstab(ctx: KrylovContext, work: readonly number[]): InnerResult {
   const { k, n, x, r } = ctx;
   const [rhat, p, v, ph, s, sh, t] = work;
   const eps = 1e-300;

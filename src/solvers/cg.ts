@@ -1,7 +1,18 @@
 import type { InnerResult, KrylovContext } from './context.js';
+import { defineMethod } from './method.js';
 
 /** Work vectors CG needs besides x, b, r: z (only with a preconditioner), p, q. */
 export const CG_VECTORS = 3;
+
+export const cg = defineMethod({
+  name: 'cg',
+  summary: 'preconditioned conjugate gradients (A and M symmetric positive definite)',
+  residualKind: 'recursive-2-norm',
+  requires: { matrix: 'spd', preconditioner: 'spd', nonsingular: true },
+  options: {},
+  workspace: () => ({ vectors: CG_VECTORS }),
+  run: (ctx, ws) => runCg(ctx, ws.vectors),
+});
 
 /** Below this relative size the recurrence residual is rounding noise (and may underflow). */
 const NEGLIGIBLE = Number.EPSILON;
@@ -12,7 +23,7 @@ const NEGLIGIBLE = Number.EPSILON;
  * has vanished: when r (hence p) is 0 or below the rounding level (rtol = 0 runs into that,
  * often through underflow), p.Ap = 0 and r.z = 0 mean convergence, not indefiniteness.
  */
-export function runCg(ctx: KrylovContext, work: number[]): InnerResult {
+export function runCg(ctx: KrylovContext, work: readonly number[]): InnerResult {
   const { k, n, x, r } = ctx;
   const [zBuf, p, q] = work;
   const z = ctx.M ? zBuf : r; // unpreconditioned: z is r itself

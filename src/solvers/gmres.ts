@@ -1,4 +1,5 @@
 import type { InnerResult, KrylovContext } from './context.js';
+import { defineMethod, integerOption, type MethodWorkspace } from './method.js';
 
 /** Small dense state of one GMRES cycle, kept between solves so a solve allocates nothing. */
 export class GmresState {
@@ -15,6 +16,27 @@ export class GmresState {
     this.y = new Float64Array(m);
   }
 }
+
+/** the restart length used: at most n (a larger Krylov space cannot exist) */
+const cycleLength = (n: number, restart: number) => Math.min(restart, Math.max(1, n));
+
+export const gmres = defineMethod({
+  name: 'gmres',
+  summary: 'restarted GMRES(m), right-preconditioned (any A; a least-squares answer on singular ones)',
+  residualKind: 'gmres-estimate',
+  requires: { matrix: 'any', preconditioner: 'any', nonsingular: false },
+  options: { restart: integerOption(30, 1, 'GMRES restart length m (the basis holds m + 1 vectors)') },
+  // z, u; the basis V (m + 1 columns); h and y (m + 1 float64s each)
+  workspace: (n, o) => {
+    const m = cycleLength(n, o.restart);
+    return { vectors: 2, blocks: [m + 1], scratch: 2 * (m + 1) };
+  },
+  state: (n, o) => new GmresState(cycleLength(n, o.restart)),
+  run: (ctx, ws: MethodWorkspace<GmresState>) => {
+    const m = ws.state.m;
+    return runGmres(ctx, ws.state, ws.blocks[0], ws.vectors[0], ws.vectors[1], ws.scratch, ws.scratch + (m + 1) * 8);
+  },
+});
 
 /**
  * A new Arnoldi vector w = A M^-1 v_j whose part outside the Krylov space (h_{j+1,j}) is below

@@ -1,7 +1,18 @@
 import type { InnerResult, KrylovContext } from './context.js';
+import { defineMethod } from './method.js';
 
 /** Work vectors: r1, r2, y, v, w, w1, w2. */
 export const MINRES_VECTORS = 7;
+
+export const minres = defineMethod({
+  name: 'minres',
+  summary: 'MINRES (symmetric A, possibly indefinite or singular; SPD preconditioner)',
+  residualKind: 'minres-estimate',
+  requires: { matrix: 'symmetric', preconditioner: 'spd-strict', nonsingular: false },
+  options: {},
+  workspace: () => ({ vectors: MINRES_VECTORS }),
+  run: (ctx, ws) => runMinres(ctx, ws.vectors),
+});
 
 /** the least-squares test's tolerance: never looser than 1e-10, never below the rounding level */
 const LSQ_MAX = 1e-10, LSQ_MIN = 8 * Number.EPSILON;
@@ -19,7 +30,7 @@ const LSQ_MAX = 1e-10, LSQ_MIN = 8 * Number.EPSILON;
  * 'breakdown', before the recurrence divides by gamma ~ 0 (the exact case: beta = 0, the Krylov
  * space is invariant, and T_k is singular on it) or drifts on rounding noise.
  */
-export function runMinres(ctx: KrylovContext, work: number[]): InnerResult {
+export function runMinres(ctx: KrylovContext, work: readonly number[]): InnerResult {
   const { k, n, x, r } = ctx;
   let [r1, r2, yv, v, w, w1, w2] = work;
   k.copy(n, r, r1);

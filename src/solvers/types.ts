@@ -1,6 +1,8 @@
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
+import type { MethodName, MethodOptions } from './registry.js';
 
-export type MethodName = 'cg' | 'bicgstab' | 'gmres' | 'minres';
+/** The methods of registry.ts ('cg' | 'bicgstab' | 'gmres' | 'minres' | ...). */
+export type { MethodName, MethodOptions };
 
 /** Why a solve ended: a closed set. */
 export type StopReason =
@@ -41,13 +43,14 @@ export type PreconditionerSpec =
   | Preconditioner
   | PreconditionerFunction;
 
-/** Options fixed when a session is made (setup). */
-export interface SetupOptions {
+/**
+ * Options fixed when a session is made (setup). The method-specific keys (GMRES's `restart`,
+ * default 30, ...) come from the method descriptors of registry.ts.
+ */
+export interface SetupOptions extends MethodOptions {
   method?: 'auto' | MethodName;
   precond?: PreconditionerSpec;
   precondOptions?: PreconditionerOptions;
-  /** GMRES restart length (default 30) */
-  restart?: number;
 }
 
 /** Options of one solve (also accepted when a session is made, as its defaults). */
