@@ -73,28 +73,6 @@ export function csrTriangleCols(
   }
 }
 
-/**
- * Pattern of T = L^T for a strictly lower L (n x n): tPtr i32[n+1], tCol i32[nnz(L)], and
- * tPos[p] = position in T of entry p of L. next: i32[n] workspace. Rows of T come out sorted.
- */
-export function csrTransposePattern(n: i32, lPtr: usize, lCol: usize, tPtr: usize, tCol: usize, tPos: usize, next: usize): void {
-  memory.fill(tPtr, 0, <usize>(n + 1) << 2);
-  const nnz = ldi(lPtr, n);
-  for (let p = 0; p < nnz; p++) { const j = ldi(lCol, p) + 1; sti(tPtr, j, ldi(tPtr, j) + 1); }
-  for (let j = 0; j < n; j++) sti(tPtr, j + 1, ldi(tPtr, j + 1) + ldi(tPtr, j));
-  memory.copy(next, tPtr, <usize>n << 2);
-  for (let i = 0; i < n; i++) {
-    const e = ldi(lPtr, i + 1);
-    for (let p = ldi(lPtr, i); p < e; p++) {
-      const j = ldi(lCol, p);
-      const q = ldi(next, j);
-      sti(next, j, q + 1);
-      sti(tCol, q, i);
-      sti(tPos, p, q);
-    }
-  }
-}
-
 // The solves keep the previous solution entry in a register: in a sorted row the term of the
 // neighbouring column (i-1 forward, i+1 backward) comes last, and when it is that neighbour the
 // value is taken from the register instead of being reloaded right after its store. The critical

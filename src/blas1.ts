@@ -1,7 +1,6 @@
 import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from './errors.js';
 import { getRuntime, type SparseRuntime } from './runtime/runtime.js';
 import { checkFiniteEntries, checkVectorArray, DenseVector, type VectorLike } from './vector.js';
-import type { FiniteKernel } from './matrix/csr.js';
 
 // BLAS-1 on wasm-resident vectors. DenseVector arguments are used in place; plain arrays are
 // copied into scratch wasm memory (correct, but the copies cost more than the kernels: keep hot
@@ -29,7 +28,7 @@ export function vectorIn(rt: SparseRuntime, v: VectorLike, n: number, slot: numb
   if (!typed) checkFiniteEntries(v, what);
   const ptr = rt.scratchPtr(slot, n * 8);
   rt.f64(ptr, n).set(v);
-  if (typed && !(rt.exports as unknown as FiniteKernel).allFiniteScaled(n, 1, ptr)) checkFiniteEntries(v, what);
+  if (typed && !rt.kernels.allFiniteScaled(n, 1, ptr)) checkFiniteEntries(v, what);
   return ptr;
 }
 

@@ -274,7 +274,7 @@ describe('IC(0)', () => {
     // dense back substitution with L^T
     const zRef = new Float64Array(n);
     for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * zRef[k]; zRef[i] = s / L[i][i]; }
-    const k = rt.exports as unknown as { trsvLowerTransposedScaled(...a: number[]): void };
+    const k = rt.kernels;
     const pp = rt.alloc(4 * (n + 1)), pc = rt.alloc(4 * col.length + 4), pv = rt.alloc(8 * val.length + 8);
     const pd = rt.alloc(8 * n), py = rt.alloc(8 * n), pz = rt.alloc(8 * n);
     rt.i32(pp, n + 1).set(ptr); rt.i32(pc, col.length).set(col); rt.f64(pv, val.length).set(val); rt.f64(pd, n).set(d);

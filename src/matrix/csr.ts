@@ -54,12 +54,6 @@ function isIndexArray(a: unknown): a is ArrayLike<number> {
   return a != null && typeof (a as ArrayLike<number>).length === 'number';
 }
 
-/** The pass that checks values for NaN / Inf (assembly/ops.ts). @internal */
-export interface FiniteKernel {
-  /** 1 when every alpha * x[i] is finite */
-  allFiniteScaled(n: number, alpha: number, x: number): number;
-}
-
 /**
  * Throws NonFiniteValueError naming the first NaN or infinite value of a CSR result in wasm memory
  * (e.g. a product that overflowed). One wasm pass; the JS scan that locates the entry runs only
@@ -70,7 +64,7 @@ export function checkFiniteResult(
   rt: SparseRuntime, rows: number, nnz: number, rowPtr: number, colIdx: number, values: number, what: string,
   transposed = false,
 ): void {
-  if ((rt.exports as unknown as FiniteKernel).allFiniteScaled(nnz, 1, values)) return;
+  if (rt.kernels.allFiniteScaled(nnz, 1, values)) return;
   const v = rt.f64(values, nnz);
   let k = 0;
   while (k < nnz && Number.isFinite(v[k])) k++;
@@ -459,8 +453,8 @@ export class CsrMatrix extends WasmResource {
     this.alive('CsrMatrix');
     if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new NonFiniteValueError(`scale factor ${alpha} is not finite`);
     // checked before writing (one wasm pass at memory speed), so a refused scale changes nothing
-    const e = this.runtime.exports;
-    if (!(e as unknown as FiniteKernel).allFiniteScaled(this.nnz, alpha, this.valuesPtr)) {
+    const e = this.runtime.kernels;
+    if (!e.allFiniteScaled(this.nnz, alpha, this.valuesPtr)) {
       const v = this.values, rp = this.rowPtr;
       let k = 0;
       while (Number.isFinite(v[k] * alpha)) k++;
@@ -665,7 +659,7 @@ export class CsrMatrix extends WasmResource {
    */
   multiplyPtr(x: number, y: number): void {
     this.alive('CsrMatrix'); // a field test: the solvers' loops call this every iteration
-    const e = this.runtime.exports;
+    const e = this.runtime.kernels;
     const s = this.sell;
     if (s) e.sellSpmv(this.rows, s.chunks, s.chunkPtr, s.cols, s.vals, s.perm, x, y, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr);
     else e.csrSpmv(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, x, y);

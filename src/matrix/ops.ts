@@ -7,29 +7,7 @@ import type { SparseRuntime } from '../runtime/runtime.js';
 import { checkFiniteResult, CsrMatrix } from './csr.js';
 import { checkOperand, dropExactZeros, IndexOverflowError, scratch, splitDropZeros, SpgemmProduct, type SpgemmOptions } from './spgemm.js';
 
-/** Kernels of assembly/ops.ts (pointers are byte offsets). */
-export interface OpsKernels {
-  csrUnionCount(m: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number): number;
-  csrAddFill(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
-    cRp: number, cCi: number, cVal: number, alpha: number, beta: number): void;
-  csrIntersectCount(m: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number): number;
-  csrHadamardFill(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
-    cRp: number, cCi: number, cVal: number): void;
-  csrDropCount(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cRp: number): number;
-  csrDropFill(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cCi: number, cVal: number): void;
-  csrPermute(m: number, aRp: number, aCi: number, aVal: number, rowPerm: number, resort: number, cRp: number, cCi: number, cVal: number,
-    tmpKeys: number, tmpVals: number): void;
-  csrRenumber(nnz: number, ci: number, map: number, out: number): void;
-  permInverse(n: number, p: number, inv: number): number;
-  csrTranspose(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, outPtr: number, outCol: number, outVal: number): void;
-  csrBandwidth(m: number, aRp: number, aCi: number, out: number): void;
-}
-
 const MAX_I32 = 0x7fffffff;
-
-function kernels(rt: SparseRuntime): OpsKernels {
-  return rt.exports as unknown as OpsKernels;
-}
 
 function sameShape(A: CsrMatrix, B: CsrMatrix, what: string): void {
   if (A.rows !== B.rows || A.cols !== B.cols) {
@@ -90,7 +68,7 @@ export function add(A: CsrMatrix, B: CsrMatrix, options: AddOptions = {}): CsrMa
   const rt = checkOperand(A, 'A');
   checkOperand(B, 'B', rt);
   sameShape(A, B, 'add');
-  const a = A.pointers(), b = B.pointers(), k = kernels(rt);
+  const a = A.pointers(), b = B.pointers(), k = rt.kernels;
   return twoPhase(rt, A.rows, A.cols,
     (cRp) => k.csrUnionCount(A.rows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRp),
     (cRp, cCi, cVal) => k.csrAddFill(A.rows, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal, alpha, beta),
@@ -107,7 +85,7 @@ export function elementwiseMultiply(A: CsrMatrix, B: CsrMatrix): CsrMatrix {
   const rt = checkOperand(A, 'A');
   checkOperand(B, 'B', rt);
   sameShape(A, B, 'elementwiseMultiply');
-  const a = A.pointers(), b = B.pointers(), k = kernels(rt);
+  const a = A.pointers(), b = B.pointers(), k = rt.kernels;
   return twoPhase(rt, A.rows, A.cols,
     (cRp) => k.csrIntersectCount(A.rows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRp),
     (cRp, cCi, cVal) => k.csrHadamardFill(A.rows, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal),
@@ -151,7 +129,7 @@ export function drop(A: CsrMatrix, tol: number, options: DropOptions = {}): CsrM
   const rt = checkOperand(A, 'A');
   if (typeof tol !== 'number' || !(tol >= 0) || tol === Infinity) throw new InvalidArgumentError(`drop tolerance must be a finite number >= 0, got ${String(tol)}`);
   const keepDiag = options.keepDiagonal ? 1 : 0;
-  const a = A.pointers(), k = kernels(rt);
+  const a = A.pointers(), k = rt.kernels;
   return twoPhase(rt, A.rows, A.cols,
     (cRp) => k.csrDropCount(A.rows, a.rowPtr, a.colIdx, a.values, tol, keepDiag, cRp),
     (_cRp, cCi, cVal) => k.csrDropFill(A.rows, a.rowPtr, a.colIdx, a.values, tol, keepDiag, cCi, cVal),
@@ -194,7 +172,7 @@ function wasmPermutation(rt: SparseRuntime, p: ArrayLike<number>, n: number, nam
   const inv = rt.alloc(n * 4);
   owned.push(inv);
   rt.i32(ptr, n).set(p);
-  const r = kernels(rt).permInverse(n, ptr, inv);
+  const r = rt.kernels.permInverse(n, ptr, inv);
   if (r >= 0) throw repeated(name, r, p[r], rt.i32(inv, n)[p[r]]);
   if (r < -1) throw notAnIndex(name, -r - 2, p[-r - 2], n);
   return { ptr, inv };
@@ -226,7 +204,7 @@ export function permute(A: CsrMatrix, rowPerm?: ArrayLike<number> | null, colPer
   try {
     const rp = rowPerm == null ? undefined : wasmPermutation(rt, rowPerm, A.rows, 'rowPerm', tmp);
     const cp = colPerm == null ? undefined : wasmPermutation(rt, colPerm, A.cols, 'colPerm', tmp);
-    const a = A.pointers(), k = kernels(rt);
+    const a = A.pointers(), k = rt.kernels;
     let ci = a.colIdx, tk = 0, tv = 0;
     if (cp) {
       // renumber every column first (independent random reads, sequential writes), then gather
@@ -269,7 +247,7 @@ export function bandwidth(A: CsrMatrix): { lower: number; upper: number; bandwid
   const rt = checkOperand(A, 'A');
   const out = scratch(rt, 10, 8);
   const a = A.pointers();
-  kernels(rt).csrBandwidth(A.rows, a.rowPtr, a.colIdx, out);
+  rt.kernels.csrBandwidth(A.rows, a.rowPtr, a.colIdx, out);
   const v = rt.i32(out, 2);
   return { lower: v[0], upper: v[1], bandwidth: Math.max(v[0], v[1]) };
 }

@@ -5,11 +5,6 @@ import { CsrMatrix } from './csr.js';
 import { add, bandwidth, symmetricPermute } from './ops.js';
 import { checkOperand } from './spgemm.js';
 
-interface RcmKernels {
-  rcmOrder(n: number, rp: number, ci: number, perm: number, deg: number, byDeg: number, mark: number,
-    queue: number, buckets: number, keys: number, out: number): number;
-}
-
 export interface RcmOptions {
   /**
    * The ordering works on a symmetric pattern. 'auto' (default) uses A's pattern when it is
@@ -71,7 +66,7 @@ function order(rt: SparseRuntime, M: CsrMatrix, n: number): Int32Array {
     got.push(keys);
     const out = i32(2);
     const m = M.pointers();
-    (rt.exports as unknown as RcmKernels).rcmOrder(n, m.rowPtr, m.colIdx, perm, deg, byDeg, mark, queue, buckets, keys, out);
+    rt.kernels.rcmOrder(n, m.rowPtr, m.colIdx, perm, deg, byDeg, mark, queue, buckets, keys, out);
     return rt.i32(perm, n).slice();
   } finally {
     for (const p of got) rt.free(p);

@@ -6,23 +6,6 @@ import { WasmResource } from '../runtime/resource.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 import { checkFiniteResult, CsrMatrix, type SpmvLayout } from './csr.js';
 
-/** The kernels of assembly/spgemm.ts and assembly/ops.ts this module calls (pointers are byte offsets). */
-export interface SpgemmKernels {
-  spgemmFlops(m: number, aRp: number, aCi: number, bRp: number, hashMax: number, limit: number, stats: number): void;
-  spgemmSymbolic(m: number, n: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number,
-    marker: number, table: number, hashMax: number, stats: number): number;
-  spgemmNumeric(m: number, n: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
-    cRp: number, cCi: number, cVal: number, pos: number, keys: number, tvals: number, tmpKeys: number, tmpVals: number,
-    hashMax: number, sorted: number, deferSort: number): void;
-  csrBandwidth(m: number, aRp: number, aCi: number, out: number): void;
-  spgemmRecompute(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
-    cRp: number, cCi: number, cVal: number, pos: number): number;
-  csrSortRows(m: number, rp: number, ci: number, val: number, keys: number, tmpVal: number): void;
-  csrTranspose(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, outPtr: number, outCol: number, outVal: number): void;
-  csrDropCount(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cRp: number): number;
-  csrDropFill(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cCi: number, cVal: number): void;
-}
-
 /**
  * A result would have more nonzeros than int32 indices can address (2^31 - 1). Thrown before
  * anything is written; the module stays usable.
@@ -118,10 +101,6 @@ export function scratch(rt: SparseRuntime, slot: number, bytes: number): number 
   }
 }
 
-function kernels(rt: SparseRuntime): SpgemmKernels {
-  return rt.exports as unknown as SpgemmKernels;
-}
-
 /** Throws unless `m` is a live CsrMatrix; returns its runtime. */
 export function checkOperand(m: unknown, name: string, rt?: SparseRuntime): SparseRuntime {
   if (!(m instanceof CsrMatrix)) throw new InvalidArgumentError(`${name} must be a CsrMatrix`);
@@ -163,7 +142,7 @@ export function spgemmFlops(A: CsrMatrix, B: CsrMatrix, hashThreshold = DEFAULT_
   if (A.cols !== B.rows) throw new DimensionMismatchError(`cannot multiply ${A.rows} x ${A.cols} by ${B.rows} x ${B.cols}: A.cols != B.rows`);
   const s = scratch(rt, 16, 24);
   const a = A.pointers(), b = B.pointers();
-  kernels(rt).spgemmFlops(A.rows, a.rowPtr, a.colIdx, b.rowPtr, hashThreshold, limit, s);
+  rt.kernels.spgemmFlops(A.rows, a.rowPtr, a.colIdx, b.rowPtr, hashThreshold, limit, s);
   const v = rt.f64(s, 3);
   return { total: v[0], maxRow: v[1], denseRows: v[2] };
 }
@@ -185,7 +164,7 @@ function bRowsMissCache(rt: SparseRuntime, A: CsrMatrix, B: CsrMatrix): boolean 
   if (B.rows === 0 || A.nnz === 0) return false;
   const out = scratch(rt, 14, 16);
   const a = A.pointers();
-  kernels(rt).csrBandwidth(A.rows, a.rowPtr, a.colIdx, out);
+  rt.kernels.csrBandwidth(A.rows, a.rowPtr, a.colIdx, out);
   const [lower, upper] = rt.i32(out, 2);
   const window = Math.min(B.rows, lower + upper + 1) * (B.nnz / B.rows) * 12;
   return window > 4 * 2 ** 20;
@@ -294,7 +273,7 @@ export class SpgemmProduct extends WasmResource {
   }
 
   private static run(rt: SparseRuntime, A: CsrMatrix, B: CsrMatrix, opts: ReturnType<typeof parseOptions>, transposeMs: number): SpgemmProduct {
-    const k = kernels(rt);
+    const k = rt.kernels;
     const m = A.rows, n = B.cols;
     const t0 = performance.now();
     let hashMax = 0;
@@ -415,7 +394,7 @@ export class SpgemmProduct extends WasmResource {
     const keys = scratch(rt, 11, Math.max(longest, 1) * 8);
     const tmp = scratch(rt, 12, Math.max(longest, 1) * 8);
     const [r, c, v] = this.cPtrs;
-    kernels(rt).csrSortRows(this.rows, r, c, v, keys, tmp);
+    rt.kernels.csrSortRows(this.rows, r, c, v, keys, tmp);
     // ownership moves from this product's raw list to the matrix
     rawRegistry?.unregister(this.raw!);
     this.raw = undefined;
@@ -458,7 +437,7 @@ export class SpgemmProduct extends WasmResource {
     const pos = scratch(rt, 10, Math.max(this.cols, 1) * 4);
     const a = L.pointers(), b = R.pointers();
     const [cRp, cCi, cVal] = this.cPtrs;
-    const bad = kernels(rt).spgemmRecompute(this.rows, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal, pos);
+    const bad = rt.kernels.spgemmRecompute(this.rows, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal, pos);
     if (this.result) this.result.markValuesChanged();
     const t2 = performance.now();
     this.timings.transposeMs = t1 - t0;
@@ -495,7 +474,7 @@ export class SpgemmProduct extends WasmResource {
 /** Writes M^T's values (and pattern) into T, which has M^T's shape and nnz. */
 function transposeInto(rt: SparseRuntime, M: CsrMatrix, T: CsrMatrix): void {
   const m = M.pointers(), t = T.pointers();
-  kernels(rt).csrTranspose(M.rows, M.cols, m.rowPtr, m.colIdx, m.values, t.rowPtr, t.colIdx, t.values);
+  rt.kernels.csrTranspose(M.rows, M.cols, m.rowPtr, m.colIdx, m.values, t.rowPtr, t.colIdx, t.values);
   T.markValuesChanged();
 }
 
@@ -517,7 +496,7 @@ export function splitDropZeros<T extends { dropZeros?: boolean }>(options: T): [
  * @internal
  */
 export function dropExactZeros(C: CsrMatrix, spmv?: SpmvLayout): CsrMatrix {
-  const rt = C.runtime, k = kernels(rt);
+  const rt = C.runtime, k = rt.kernels;
   const c = C.pointers();
   const rp = rt.alloc((C.rows + 1) * 4);
   let ci = 0, val = 0;

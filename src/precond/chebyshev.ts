@@ -1,11 +1,6 @@
 import { DisposedError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import type { KrylovKernels } from '../solvers/context.js';
 import { MatrixPreconditioner } from './base.js';
-
-interface ChebKernels extends KrylovKernels {
-  jacobiApply(n: number, invDiag: number, r: number, z: number): void;
-}
 
 /**
  * Chebyshev polynomial preconditioning: z = p(B) D^-1 r with B = D^-1 A (D = diag(A) when it is
@@ -90,7 +85,7 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
 
   /** extreme Ritz values of D^-1/2 A D^-1/2 after eigenSteps Lanczos steps */
   private lanczosBounds(A: CsrMatrix): [number, number] {
-    const n = this.n, k = this.runtime.exports as ChebKernels;
+    const n = this.n, k = this.runtime.kernels;
     if (n === 0) return [1, 1];
     const v = this.res, w = this.dir, t = this.tmp;
     const vv = this.runtime.f64(v, n);
@@ -123,7 +118,7 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
   applyPtr(r: number, z: number): void {
     this.alive();
     if (this.A.disposed) throw new DisposedError('chebyshev: the matrix it applies was disposed');
-    const n = this.n, k = this.runtime.exports as ChebKernels;
+    const n = this.n, k = this.runtime.kernels;
     const theta = (this.lmax + this.lmin) / 2, delta = (this.lmax - this.lmin) / 2;
     const res = this.res, d = this.dir, t = this.tmp;
     // res = D^-1 r; d = res / theta; z = d

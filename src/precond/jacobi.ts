@@ -3,10 +3,6 @@ import type { CsrMatrix } from '../matrix/csr.js';
 import { MatrixPreconditioner } from './base.js';
 import type { PivotPolicy } from './types.js';
 
-interface JacobiKernels {
-  jacobiApply(n: number, invDiag: number, r: number, z: number): void;
-}
-
 /**
  * Jacobi (diagonal) preconditioning, M = diag(A). A zero diagonal entry is replaced by 1 (no
  * scaling of that row; counted in info.zeroDiagonals) or, with pivot: 'error', is an error.
@@ -60,6 +56,6 @@ export class JacobiPreconditioner extends MatrixPreconditioner {
 
   applyPtr(r: number, z: number): void {
     this.alive();
-    (this.runtime.exports as unknown as JacobiKernels).jacobiApply(this.n, this.invDiag, r, z);
+    this.runtime.kernels.jacobiApply(this.n, this.invDiag, r, z);
   }
 }

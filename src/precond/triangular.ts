@@ -2,40 +2,12 @@
 // they call (assembly/trsv.ts, ic0.ts, ilu0.ts, ilut.ts, ssor.ts), option checks and read-back
 // of factors.
 import { InvalidArgumentError } from '../errors.js';
+import type { Kernels } from '../runtime/kernels.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 import type { PivotPolicy } from './types.js';
 
-/** Kernels of assembly/trsv.ts, ic0.ts, ilu0.ts, ilut.ts, ssor.ts (pointers are byte offsets). */
-export interface TriangularKernels {
-  csrDiagonalSplit(n: number, rowPtr: number, colIdx: number, diagPos: number): number;
-  csrTriangleRowPtr(n: number, rowPtr: number, diagPos: number, lowerPtr: number, upperPtr: number): number;
-  csrTriangleCols(n: number, rowPtr: number, colIdx: number, diagPos: number, lowerPtr: number, lowerCol: number, upperPtr: number, upperCol: number): void;
-  csrTransposePattern(n: number, lPtr: number, lCol: number, tPtr: number, tCol: number, tPos: number, next: number): void;
-  trsvLowerUnit(n: number, ptr: number, col: number, val: number, r: number, y: number): void;
-  trsvLowerScaled(n: number, ptr: number, col: number, val: number, d: number, r: number, y: number): void;
-  trsvUpperScaled(n: number, ptr: number, col: number, val: number, d: number, y: number, z: number): void;
-  ic0Factor(
-    n: number, rowPtr: number, vals: number, diagPos: number,
-    lPtr: number, lCol: number, lVal: number, d: number, alpha: number, out: number,
-  ): number;
-  trsvLowerTransposedScaled(n: number, ptr: number, col: number, val: number, d: number, y: number, z: number): void;
-  ilu0Factor(
-    n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number,
-    lPtr: number, lCol: number, lVal: number, uPtr: number, uCol: number, uVal: number, d: number, iw: number,
-    stopOnBad: number, shift: number, out: number,
-  ): number;
-  ilutFactor(
-    n: number, rowPtr: number, colIdx: number, vals: number, tau: number, fill: number,
-    lPtr: number, lCol: number, lVal: number, capL: number, uPtr: number, uCol: number, uVal: number, capU: number, d: number,
-    w: number, marks: number, heap: number, lst: number, ulst: number, start: number, stopOnBad: number, shift: number, out: number,
-  ): number;
-  ssorDiagonal(n: number, vals: number, diagPos: number, invD: number, replaceZero: number, out: number): number;
-  csrIsSymmetric(n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number): number;
-  ssorApply(n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number, invD: number, omega: number, r: number, z: number): void;
-}
-
-export function kernels(rt: SparseRuntime): TriangularKernels {
-  return rt.exports as unknown as TriangularKernels;
+export function kernels(rt: SparseRuntime): Kernels {
+  return rt.kernels;
 }
 
 /** A sparse triangle copied out of wasm memory (SciPy-style CSR arrays). */

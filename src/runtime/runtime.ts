@@ -1,27 +1,5 @@
 import { WasmMemoryError, WasmUnsupportedError, WasmLoadError, InvalidArgumentError } from '../errors.js';
-
-/** The functions the wasm module exports (see assembly/index.ts). Pointers are byte offsets. */
-export interface KernelExports {
-  alloc(size: number): number;
-  free(ptr: number): void;
-  simdEnabled(): number;
-  dot(n: number, x: number, y: number): number;
-  axpy(n: number, alpha: number, x: number, y: number): void;
-  scal(n: number, alpha: number, x: number): void;
-  copy(n: number, x: number, y: number): void;
-  fill(n: number, value: number, x: number): void;
-  amax(n: number, x: number): number;
-  nrm2(n: number, x: number): number;
-  csrSpmv(rows: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number): void;
-  csrSpmvScaled(rows: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number, alpha: number, beta: number): void;
-  csrSpmvTransposed(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number, alpha: number, beta: number): void;
-  sellSpmv(rows: number, chunks: number, chunkPtr: number, cols: number, vals: number, perm: number, x: number, y: number, rowPtr: number, colIdx: number, csrVals: number): void;
-  sellFill(rows: number, chunks: number, rowPtr: number, colIdx: number, vals: number, perm: number, chunkPtr: number, outCols: number, outVals: number): void;
-  cooToCsr(rows: number, cols: number, nnz: number, ri: number, ci: number, v: number, rowPtr: number, tmpPtr: number, tmpRow: number, tmpCol: number, tmpVal: number, outCol: number, outVal: number): number;
-  sumDuplicates(rows: number, rowPtr: number, colIdx: number, vals: number): number;
-  csrTranspose(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, outPtr: number, outCol: number, outVal: number): void;
-  csrDiagonal(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, diag: number): void;
-}
+import type { Kernels } from './kernels.js';
 
 const PAGE = 65536;
 /** TLSF's largest block is just under 1 GiB; larger requests are refused up front. */
@@ -41,7 +19,10 @@ export interface RuntimeStats {
  * re-made after any call that may allocate (memory.grow detaches the old buffer).
  */
 export class SparseRuntime {
-  readonly exports: KernelExports;
+  /** The wasm kernels (declared in runtime/kernels.ts). */
+  readonly kernels: Kernels;
+  /** @deprecated the same object as `kernels` */
+  readonly exports: Kernels;
   readonly memory: WebAssembly.Memory;
   /** true when the SIMD build is loaded, false for the scalar fallback */
   readonly simd: boolean;
@@ -51,9 +32,9 @@ export class SparseRuntime {
   private readonly scratch: ({ ptr: number; bytes: number } | undefined)[] = [];
 
   constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
-    this.exports = instance.exports as unknown as KernelExports;
+    this.kernels = this.exports = instance.exports as unknown as Kernels;
     this.memory = memory;
-    this.simd = this.exports.simdEnabled() === 1;
+    this.simd = this.kernels.simdEnabled() === 1;
   }
 
   /** Allocates `bytes` (16-byte aligned). Throws WasmMemoryError if memory cannot hold it. */
@@ -66,7 +47,7 @@ export class SparseRuntime {
     }
     let ptr: number;
     try {
-      ptr = this.exports.alloc(Math.max(16, bytes)) >>> 0;
+      ptr = this.kernels.alloc(Math.max(16, bytes)) >>> 0;
     } catch (e) {
       // TLSF traps only after memory.grow failed, before it changed any state: the heap is intact.
       throw new WasmMemoryError(
@@ -84,7 +65,7 @@ export class SparseRuntime {
     if (bytes === undefined) return; // double free is a no-op: dispose() is idempotent
     this.live.delete(ptr);
     this.liveBytes -= bytes;
-    this.exports.free(ptr);
+    this.kernels.free(ptr);
   }
 
   stats(): RuntimeStats {

@@ -2,22 +2,9 @@ import { DisposedError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import type { Preconditioner } from '../precond/types.js';
 import { FunctionPreconditioner } from '../precond/user.js';
-import type { KernelExports, SparseRuntime } from '../runtime/runtime.js';
+import type { Kernels } from '../runtime/kernels.js';
+import type { SparseRuntime } from '../runtime/runtime.js';
 import type { IterationState, ResidualKind, StopReason } from './types.js';
-
-/** The fused kernels of assembly/krylov.ts. */
-export interface KrylovKernels extends KernelExports {
-  xpby(n: number, x: number, beta: number, y: number): void;
-  axpby(n: number, a: number, x: number, b: number, y: number): void;
-  sub(n: number, x: number, y: number, z: number): void;
-  cgStep(n: number, alpha: number, p: number, q: number, x: number, r: number): number;
-  bicgDirection(n: number, beta: number, omega: number, r: number, v: number, p: number): void;
-  bicgHalf(n: number, alpha: number, r: number, v: number, s: number): number;
-  bicgUpdate(n: number, alpha: number, omega: number, ph: number, sh: number, s: number, t: number, x: number, r: number): number;
-  orthogonalize(n: number, k: number, V: number, w: number, h: number): void;
-  combine(n: number, k: number, V: number, y: number, x: number): void;
-  allFinite(n: number, x: number): number;
-}
 
 /** How one run of a method's recurrence ended. */
 export interface InnerResult {
@@ -31,7 +18,7 @@ export interface InnerResult {
  * Methods read `x`, `r` and work vectors as pointers and never allocate.
  */
 export class KrylovContext {
-  readonly k: KrylovKernels;
+  readonly k: Kernels;
   readonly n: number;
   /** the estimate target for this run: ||r|| <= target ends it as 'converged' */
   target = 0;
@@ -56,7 +43,7 @@ export class KrylovContext {
     /** the object that owns x, b, r and the work vectors (the session); checked after user code ran */
     readonly owner?: { readonly disposed: boolean },
   ) {
-    this.k = rt.exports as KrylovKernels;
+    this.k = rt.kernels;
     this.n = A.rows;
   }
 

@@ -1,0 +1,174 @@
+// Every function the wasm module exports (assembly/index.ts), declared once, grouped by the
+// assembly file that defines it, each with its one-line math statement (the full contract is the
+// comment above the kernel in assembly/). Pointers are byte offsets into the wasm memory; i32
+// arguments are passed as numbers, flags as 0/1. test/kernels.test.ts checks that this table and
+// the instance's exports are the same set with the same arities, for both builds.
+
+/** The wasm kernels, reached typed as `runtime.kernels`. */
+export interface Kernels {
+  // ---- assembly/memory.ts
+  /** allocates `size` bytes (16-byte aligned); traps only when memory cannot grow */
+  alloc(size: number): number;
+  /** frees a block from alloc */
+  free(ptr: number): void;
+  /** 1 in the SIMD build, 0 in the scalar one */
+  simdEnabled(): number;
+
+  // ---- assembly/blas1.ts
+  /** returns x . y */
+  dot(n: number, x: number, y: number): number;
+  /** y = alpha x + y */
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  /** x = alpha x */
+  scal(n: number, alpha: number, x: number): void;
+  /** y = x (regions do not overlap) */
+  copy(n: number, x: number, y: number): void;
+  /** x_i = value */
+  fill(n: number, value: number, x: number): void;
+  /** returns ||x||_2 without overflow or harmful underflow */
+  nrm2(n: number, x: number): number;
+
+  // ---- assembly/spmv_csr.ts
+  /** y = A x */
+  csrSpmv(rows: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number): void;
+  /** y = alpha A x + beta y (beta = 0: y only written) */
+  csrSpmvScaled(rows: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number, alpha: number, beta: number): void;
+  /** y = alpha A^T x + beta y, A rows x cols */
+  csrSpmvTransposed(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, x: number, y: number, alpha: number, beta: number): void;
+
+  // ---- assembly/spmv_sell.ts
+  /** y = A x for A in SELL-8 layout (CSR arrays for the rows past the last full chunk) */
+  sellSpmv(rows: number, chunks: number, chunkPtr: number, cols: number, vals: number, perm: number, x: number, y: number,
+    rowPtr: number, colIdx: number, csrVals: number): void;
+  /** SELL-8 arrays from CSR (chunkPtr already holds the chunk offsets; perm 0 = identity) */
+  sellFill(rows: number, chunks: number, rowPtr: number, colIdx: number, vals: number, perm: number, chunkPtr: number,
+    outCols: number, outVals: number): void;
+
+  // ---- assembly/convert.ts
+  /** COO to canonical CSR (sorted rows, duplicates summed); returns the nnz after summing */
+  cooToCsr(rows: number, cols: number, nnz: number, ri: number, ci: number, v: number, rowPtr: number, tmpPtr: number,
+    tmpRow: number, tmpCol: number, tmpVal: number, outCol: number, outVal: number): number;
+  /** B = A^T (outVal 0: pattern only) */
+  csrTranspose(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, outPtr: number, outCol: number, outVal: number): void;
+  /** diag_i = a_ii (0 where absent) */
+  csrDiagonal(rows: number, cols: number, rowPtr: number, colIdx: number, vals: number, diag: number): void;
+
+  // ---- assembly/jacobi.ts
+  /** z_i = invDiag_i r_i */
+  jacobiApply(n: number, invDiag: number, r: number, z: number): void;
+
+  // ---- assembly/krylov.ts
+  /** y = x + beta y */
+  xpby(n: number, x: number, beta: number, y: number): void;
+  /** y = a x + b y */
+  axpby(n: number, a: number, x: number, b: number, y: number): void;
+  /** z = x - y */
+  sub(n: number, x: number, y: number, z: number): void;
+  /** x += alpha p; r -= alpha q; returns r . r */
+  cgStep(n: number, alpha: number, p: number, q: number, x: number, r: number): number;
+  /** p = r + beta (p - omega v) */
+  bicgDirection(n: number, beta: number, omega: number, r: number, v: number, p: number): void;
+  /** s = r - alpha v; returns s . s */
+  bicgHalf(n: number, alpha: number, r: number, v: number, s: number): number;
+  /** x += alpha ph + omega sh; r = s - omega t; returns r . r */
+  bicgUpdate(n: number, alpha: number, omega: number, ph: number, sh: number, s: number, t: number, x: number, r: number): number;
+  /** h_j = V_j . w, w -= h_j V_j over k contiguous vectors, twice (MGS with reorthogonalization) */
+  orthogonalize(n: number, k: number, V: number, w: number, h: number): void;
+  /** x += sum_j y_j V_j over k contiguous vectors */
+  combine(n: number, k: number, V: number, y: number, x: number): void;
+  /** 1 if every x_i is finite, else 0 */
+  allFinite(n: number, x: number): number;
+
+  // ---- assembly/spgemm.ts
+  /** stats f64[3] = total flops of A B, largest row flops, rows above hashMax (stops past limit) */
+  spgemmFlops(m: number, aRp: number, aCi: number, bRp: number, hashMax: number, limit: number, stats: number): void;
+  /** cRp = row pointers of A B; returns nnz(C) (a count > 2^31 - 1 on overflow) */
+  spgemmSymbolic(m: number, n: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number,
+    marker: number, table: number, hashMax: number, stats: number): number;
+  /** C = A B into the pattern sized by spgemmSymbolic */
+  spgemmNumeric(m: number, n: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
+    cRp: number, cCi: number, cVal: number, pos: number, keys: number, tvals: number, tmpKeys: number, tmpVals: number,
+    hashMax: number, sorted: number, deferSort: number): void;
+  /** C = A B values on C's known pattern; returns the contributions outside it (0 unless patterns changed) */
+  spgemmRecompute(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
+    cRp: number, cCi: number, cVal: number, pos: number): number;
+
+  // ---- assembly/ops.ts
+  /** cRp = row pointers of pattern(A) | pattern(B); returns nnz (> 2^31 - 1 on overflow) */
+  csrUnionCount(m: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number): number;
+  /** C = alpha A + beta B on the union pattern */
+  csrAddFill(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
+    cRp: number, cCi: number, cVal: number, alpha: number, beta: number): void;
+  /** cRp = row pointers of pattern(A) & pattern(B); returns nnz */
+  csrIntersectCount(m: number, aRp: number, aCi: number, bRp: number, bCi: number, cRp: number): number;
+  /** C = A .* B on the intersection pattern */
+  csrHadamardFill(m: number, aRp: number, aCi: number, aVal: number, bRp: number, bCi: number, bVal: number,
+    cRp: number, cCi: number, cVal: number): void;
+  /** cRp = row pointers of A without |a_ij| <= tol (diagonal kept when keepDiag); returns nnz */
+  csrDropCount(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cRp: number): number;
+  /** C = A without |a_ij| <= tol, into cRp from csrDropCount */
+  csrDropFill(m: number, aRp: number, aCi: number, aVal: number, tol: number, keepDiag: number, cCi: number, cVal: number): void;
+  /** out_p = map[ci_p] for p < nnz */
+  csrRenumber(nnz: number, ci: number, map: number, out: number): void;
+  /** B = A(rowPerm, :), rows re-sorted when resort */
+  csrPermute(m: number, aRp: number, aCi: number, aVal: number, rowPerm: number, resort: number, cRp: number, cCi: number, cVal: number,
+    tmpKeys: number, tmpVals: number): void;
+  /** inv[p_i] = i; returns -1 for a permutation, else i (p_i repeats) or -(i + 2) (p_i out of range) */
+  permInverse(n: number, p: number, inv: number): number;
+  /** out i32[2] = max (i - j) over j <= i, max (j - i) over j >= i */
+  csrBandwidth(m: number, aRp: number, aCi: number, out: number): void;
+  /** sorts every row by column in place */
+  csrSortRows(m: number, rp: number, ci: number, val: number, keys: number, tmpVal: number): void;
+  /** 1 if every alpha x_i is finite, else 0 */
+  allFiniteScaled(n: number, alpha: number, x: number): number;
+
+  // ---- assembly/rcm.ts
+  /** perm = reverse Cuthill-McKee order of a symmetric pattern; returns the number of components */
+  rcmOrder(n: number, rp: number, ci: number, perm: number, deg: number, byDeg: number, mark: number,
+    queue: number, buckets: number, keys: number, out: number): number;
+
+  // ---- assembly/trsv.ts
+  /** diagPos_i = position of a_ii, or ~q when absent; returns the number of missing diagonals */
+  csrDiagonalSplit(n: number, rowPtr: number, colIdx: number, diagPos: number): number;
+  /** row pointers of the strictly lower / upper parts (0 skips one); returns nnz of the lower part */
+  csrTriangleRowPtr(n: number, rowPtr: number, diagPos: number, lowerPtr: number, upperPtr: number): number;
+  /** column indices of the strictly lower / upper parts (0 skips one) */
+  csrTriangleCols(n: number, rowPtr: number, colIdx: number, diagPos: number, lowerPtr: number, lowerCol: number,
+    upperPtr: number, upperCol: number): void;
+  /** y = L^-1 r, L unit lower given by its strictly lower part (y may be r) */
+  trsvLowerUnit(n: number, ptr: number, col: number, val: number, r: number, y: number): void;
+  /** y_i = r_i d_i - sum_{j<i} S_ij y_j (y may be r) */
+  trsvLowerScaled(n: number, ptr: number, col: number, val: number, d: number, r: number, y: number): void;
+  /** z_i = y_i d_i - sum_{j>i} S_ij z_j (z may be y) */
+  trsvUpperScaled(n: number, ptr: number, col: number, val: number, d: number, y: number, z: number): void;
+  /** z = L^-T y for the scaled lower triangle, column-oriented over L's rows (z may be y) */
+  trsvLowerTransposedScaled(n: number, ptr: number, col: number, val: number, d: number, y: number, z: number): void;
+
+  // ---- assembly/ic0.ts
+  /** IC(0) of A + alpha diag(s); returns -1, or the row of the first bad pivot (its value to out) */
+  ic0Factor(n: number, rowPtr: number, vals: number, diagPos: number,
+    lPtr: number, lCol: number, lVal: number, d: number, alpha: number, out: number): number;
+
+  // ---- assembly/ilu0.ts
+  /** ILU(0) of A, bad pivots shifted or stopping; status block at out; returns the shifted pivots */
+  ilu0Factor(n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number,
+    lPtr: number, lCol: number, lVal: number, uPtr: number, uCol: number, uVal: number, d: number, iw: number,
+    stopOnBad: number, shift: number, out: number): number;
+
+  // ---- assembly/ilut.ts
+  /** ILUT(tau, fill) of rows start..n-1 of A; status block at out; returns the status code */
+  ilutFactor(n: number, rowPtr: number, colIdx: number, vals: number, tau: number, fill: number,
+    lPtr: number, lCol: number, lVal: number, capL: number, uPtr: number, uCol: number, uVal: number, capU: number, d: number,
+    w: number, marks: number, heap: number, lst: number, ulst: number, start: number, stopOnBad: number, shift: number, out: number): number;
+
+  // ---- assembly/ssor.ts
+  /** invD_i = 1 / a_ii (zero diagonals become 1 or stop); returns -1 or the row it stopped at */
+  ssorDiagonal(n: number, vals: number, diagPos: number, invD: number, replaceZero: number, out: number): number;
+  /** 1 if A == A^T exactly, else 0 */
+  csrIsSymmetric(n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number): number;
+  /** z = M^-1 r for SSOR(omega) */
+  ssorApply(n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number, invD: number, omega: number, r: number, z: number): void;
+}
+
+/** Name of one wasm kernel. */
+export type KernelName = keyof Kernels;
