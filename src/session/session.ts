@@ -7,28 +7,20 @@ import { WasmResource } from '../runtime/resource.js';
 import { DenseVector } from '../vector.js';
 import { KrylovContext, type InnerResult } from '../solvers/context.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
-import { runCg, CG_VECTORS } from '../solvers/cg.js';
-import { runBicgstab, BICGSTAB_VECTORS } from '../solvers/bicgstab.js';
-import { runGmres, GmresState } from '../solvers/gmres.js';
-import { runMinres, MINRES_VECTORS } from '../solvers/minres.js';
-import type { MethodName, ResidualKind, SetupOptions, SolveOptions, SolveResult, StopReason } from '../solvers/types.js';
+import type { MethodDescriptor, MethodWorkspace } from '../solvers/method.js';
+import { METHOD_NAMES, methodDescriptor, methodOptionSpecs } from '../solvers/registry.js';
+import { RecycleSpace } from '../solvers/recycle.js';
+import type { MethodName, SetupOptions, SolveOptions, SolveResult, StopReason } from '../solvers/types.js';
 import { chooseDefaults, structuralSingularity } from './auto.js';
 
 export interface SessionOptions extends SetupOptions, Omit<SolveOptions, 'x0'> {}
 
-const SETUP_KEYS = ['method', 'precond', 'precondOptions', 'restart'];
+const METHOD_OPTIONS = methodOptionSpecs();
+const SETUP_KEYS = ['method', 'precond', 'precondOptions', ...METHOD_OPTIONS.keys()];
 const SOLVE_KEYS = ['rtol', 'atol', 'maxIterations', 'x0', 'onIteration', 'signal', 'history'];
-const METHODS: MethodName[] = ['cg', 'bicgstab', 'gmres', 'minres'];
 const PRECONDS: PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'];
 /** times the recurrence may restart from the true residual before the solve gives up */
 const MAX_REPLACEMENTS = 8;
-
-const RESIDUAL_KIND: Record<MethodName, ResidualKind> = {
-  cg: 'recursive-2-norm',
-  bicgstab: 'recursive-2-norm',
-  gmres: 'gmres-estimate',
-  minres: 'minres-estimate',
-};
 
 /** `what` for messages: the value and, when not a number, its type ('42' and 42 read alike). */
 function shown(v: unknown): string {
@@ -76,15 +68,16 @@ export class SolverSession extends WasmResource {
   readonly setupMs: number;
   private M: Preconditioner | null;
   private readonly ownsM: boolean;
-  private readonly restart: number;
+  private readonly descriptor: MethodDescriptor;
+  /** the method's own options (restart, ...), defaults filled in */
+  private readonly methodOptions: Record<string, unknown>;
   private readonly defaults: SolveOptions;
   private readonly x: number;
   private readonly b: number;
   private readonly r: number;
-  private readonly work: number[] = [];
-  private readonly basis: number = 0;
-  private readonly small: number = 0;
-  private readonly gmres: GmresState | undefined;
+  private readonly ws: MethodWorkspace;
+  /** the recycle space (null unless the method keeps one between solves); freed with the session */
+  private recycleSpace: RecycleSpace | null = null;
   private pendingSetupMs = 0;
 
   constructor(A: CsrMatrix, options: SessionOptions = {}) {
@@ -98,16 +91,18 @@ export class SolverSession extends WasmResource {
     checkSolveOptions(options, false);
     if (A.rows !== A.cols) throw new DimensionMismatchError(`the matrix must be square to solve A x = b, got ${A.rows} x ${A.cols}`);
     const method = options.method ?? 'auto';
-    if (method !== 'auto' && !METHODS.includes(method)) {
-      throw new InvalidArgumentError(`unknown method ${shown(method)}: expected 'auto', ${METHODS.map((m) => `'${m}'`).join(', ')}`);
+    if (method !== 'auto' && !METHOD_NAMES.includes(method)) {
+      throw new InvalidArgumentError(`unknown method ${shown(method)}: expected 'auto', ${METHOD_NAMES.map((m) => `'${m}'`).join(', ')}`);
     }
-    const restart = options.restart ?? 30;
-    if (!Number.isInteger(restart) || restart < 1) throw new InvalidArgumentError(`restart must be an integer >= 1, got ${shown(restart)}`);
+    // every method option is checked, whatever the method (a wrong restart is a mistake even for CG)
+    for (const [key, spec] of METHOD_OPTIONS) {
+      const v = (options as Record<string, unknown>)[key];
+      if (v !== undefined && !spec.valid(v)) throw new InvalidArgumentError(`${key} must be ${spec.expected}, got ${shown(v)}`);
+    }
     const pcOpts: PreconditionerOptions = options.precondOptions ?? {};
     checkOptionsObject(pcOpts, 'precondOptions');
     checkPreconditionerOptions(pcOpts);
     this.A = A;
-    this.restart = Math.min(restart, Math.max(1, A.rows));
     const { onIteration, signal, rtol, atol, maxIterations, history } = options;
     this.defaults = { onIteration, signal, rtol, atol, maxIterations, history };
 
@@ -124,12 +119,17 @@ export class SolverSession extends WasmResource {
     }
     const choice = chooseDefaults(A, method, typeof spec === 'string' ? pcName : 'none');
     this.method = choice.method;
+    const d = methodDescriptor(this.method)!;
+    this.descriptor = d;
+    const mo: Record<string, unknown> = {};
+    for (const [key, spec] of Object.entries(d.options)) mo[key] = (options as Record<string, unknown>)[key] ?? spec.default;
+    this.methodOptions = mo;
     // Structural singularity (an empty row or column) is checked before any work: CG and BiCGSTAB
     // need a nonsingular matrix and would only run out of iterations. GMRES and MINRES minimise
     // the residual and give a least-squares answer on singular systems, so they are allowed when
     // asked for by name; 'auto' never picks a method for a singular matrix silently.
     const empty = structuralSingularity(A);
-    if (empty && (method === 'auto' || this.method === 'cg' || this.method === 'bicgstab')) {
+    if (empty && (method === 'auto' || d.requires.nonsingular)) {
       throw new SingularMatrixError(
         `the matrix is structurally singular: ${empty.kind} ${empty.index} has no stored entry, so A x = b has no unique solution` +
           (method === 'auto' ? '' : ` and ${this.method} cannot solve it`) +
@@ -137,9 +137,10 @@ export class SolverSession extends WasmResource {
         empty.kind, empty.index,
       );
     }
-    if (this.method === 'minres' && (pcName === 'ilu0' || pcName === 'ilut')) {
+    const strictSpd = d.requires.preconditioner === 'spd-strict';
+    if (strictSpd && (pcName === 'ilu0' || pcName === 'ilut')) {
       throw new InvalidArgumentError(
-        `minres needs a symmetric positive definite preconditioner, and ${pcName} (incomplete LU) is not symmetric: ` +
+        `${this.method} needs a symmetric positive definite preconditioner, and ${pcName} (incomplete LU) is not symmetric: ` +
           `use 'jacobi' (|diag(A)|), 'ic0' (A positive definite), 'chebyshev' or 'none', or method 'gmres' with ${pcName}`,
       );
     }
@@ -158,20 +159,20 @@ export class SolverSession extends WasmResource {
         this.ownsM = false;
       } else {
         try {
-          this.M = createPreconditioner(A, choice.precond, pcOpts, this.method === 'minres');
+          this.M = createPreconditioner(A, choice.precond, pcOpts, strictSpd);
         } catch (e) {
           // with pivot: 'error' the caller asked for the failure itself
           if (!(e instanceof FactorizationError && choice.fallback && pcOpts.pivot !== 'error')) throw e;
-          this.M = createPreconditioner(A, choice.fallback.precond, pcOpts, this.method === 'minres');
+          this.M = createPreconditioner(A, choice.fallback.precond, pcOpts, strictSpd);
           choice.because = choice.fallback.because;
         }
         this.ownsM = true;
       }
       // MINRES's Lanczos process needs M SPD: refuse one known not to be (SSOR of a matrix that
       // is not symmetric with a positive diagonal, Chebyshev with bad bounds, a declared one)
-      if (this.method === 'minres' && this.M && !this.M.symmetric) {
+      if (strictSpd && this.M && !this.M.symmetric) {
         throw new InvalidArgumentError(
-          `minres needs a symmetric positive definite preconditioner, and this ${this.M.name} preconditioner is not one` +
+          `${this.method} needs a symmetric positive definite preconditioner, and this ${this.M.name} preconditioner is not one` +
             (this.M.name === 'ssor' ? ' (SSOR is SPD only for a symmetric matrix with a positive diagonal)' : '') +
             ": use 'jacobi' (|diag(A)|) or 'none', or method 'gmres'",
         );
@@ -187,21 +188,30 @@ export class SolverSession extends WasmResource {
       this.x = vec();
       this.b = vec();
       this.r = vec();
-      const count = this.method === 'cg' ? CG_VECTORS : this.method === 'bicgstab' ? BICGSTAB_VECTORS : this.method === 'minres' ? MINRES_VECTORS : 2;
-      for (let i = 0; i < count; i++) this.work.push(vec());
-      if (this.method === 'gmres') {
-        const m = this.restart;
-        this.basis = this.own(this.runtime.alloc((m + 1) * n * 8));
-        this.runtime.exports.fill((m + 1) * n, 0, this.basis);
-        this.small = this.own(this.runtime.alloc(2 * (m + 1) * 8));
-        this.gmres = new GmresState(m);
-      }
+      this.ws = this.allocateWorkspace(d, n);
     } catch (e) {
       this.dispose();
       throw e;
     }
     this.setupMs = performance.now() - t0;
     this.pendingSetupMs = this.setupMs;
+  }
+
+  /** The memory the method asked for (WorkspaceSize), owned by the session. */
+  private allocateWorkspace(d: MethodDescriptor, n: number): MethodWorkspace {
+    const size = d.workspace(n, this.methodOptions);
+    const rt = this.runtime;
+    const block = (cols: number) => {
+      const p = this.own(rt.alloc(Math.max(8, cols * n * 8)));
+      rt.exports.fill(cols * n, 0, p); // touch now: first touch of fresh pages is slow
+      return p;
+    };
+    const vectors = Array.from({ length: size.vectors }, () => block(1));
+    const blocks = (size.blocks ?? []).map(block);
+    const scratch = size.scratch ? this.own(rt.alloc(size.scratch * 8)) : 0;
+    if (size.recycle) this.recycleSpace = new RecycleSpace(rt, n, size.recycle);
+    const state = d.state?.(n, this.methodOptions);
+    return { vectors, blocks, scratch, state, recycle: this.recycleSpace };
   }
 
   /** Facts about the preconditioner as built (shifts, eigenvalue bounds, fill...). */
@@ -284,7 +294,7 @@ export class SolverSession extends WasmResource {
     ctx.history = o.history === false ? undefined : [];
     ctx.onIteration = o.onIteration;
     ctx.signal = o.signal;
-    ctx.residualKind = RESIDUAL_KIND[this.method];
+    ctx.residualKind = this.descriptor.residualKind;
     const bnorm = ctx.norm(this.b);
     ctx.bnorm = bnorm > 0 ? bnorm : 1;
     const target = Math.max(rtol * bnorm, atol);
@@ -409,21 +419,15 @@ export class SolverSession extends WasmResource {
   }
 
   private run(ctx: KrylovContext): InnerResult {
-    switch (this.method) {
-      case 'cg': return runCg(ctx, this.work);
-      case 'bicgstab': return runBicgstab(ctx, this.work);
-      case 'minres': return runMinres(ctx, this.work);
-      case 'gmres': {
-        const m = this.restart;
-        return runGmres(ctx, this.gmres!, this.basis, this.work[0], this.work[1], this.small, this.small + (m + 1) * 8);
-      }
-    }
+    return this.descriptor.run(ctx, this.ws, this.methodOptions);
   }
 
   override dispose(): void {
     if (this.disposed) return;
     if (this.ownsM) this.M?.dispose();
     this.M = null;
+    this.recycleSpace?.dispose();
+    this.recycleSpace = null;
     super.dispose();
   }
 }
