@@ -108,7 +108,7 @@ describe('CsrMatrix.fromCsc', () => {
       ['string value', () => CsrMatrix.fromCsc(2, 2, [0, 1, 2], [0, 1], [1, 'x' as unknown as number]), NonFiniteValueError, /value x/],
       ['not arrays', () => CsrMatrix.fromCsc(2, 2, undefined as never, [0], [1]), InvalidArgumentError, /colPtr, rowIdx and values must be arrays/],
       ['bad shape', () => CsrMatrix.fromCsc(-1, 2, [0, 0, 0], [], []), InvalidArgumentError, /rows must be/],
-      ['bad option', () => CsrMatrix.fromCsc(1, 1, [0, 0], [], [], { foo: 1 } as never), InvalidArgumentError, /unknown matrix option/],
+      ['bad option', () => CsrMatrix.fromCsc(1, 1, [0, 0], [], [], { foo: 1 } as never), InvalidArgumentError, /^matrix: unknown option "foo" \(known: runtime, spmv\)$/],
     ];
     for (const [name, f, type, message] of bad) {
       let err: unknown;

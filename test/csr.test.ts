@@ -88,7 +88,7 @@ describe('CsrMatrix construction', () => {
     expect(() => CsrMatrix.fromCoo(2, 2, [1, 0], [1], [1])).toThrow(DimensionMismatchError);
     expect(() => CsrMatrix.fromCoo(-1, 2, [], [], [])).toThrow(InvalidArgumentError);
     expect(() => CsrMatrix.fromCoo(2.5, 2, [], [], [])).toThrow(InvalidArgumentError);
-    expect(() => CsrMatrix.fromCoo(2, 2, [], [], [], { bogus: 1 } as never)).toThrow(/unknown matrix option "bogus"/);
+    expect(() => CsrMatrix.fromCoo(2, 2, [], [], [], { bogus: 1 } as never)).toThrow(/matrix: unknown option "bogus"/);
     expect(() => CsrMatrix.fromCsr(2, 2, [0, 1], [0], [1])).toThrow(/indptr has length 2, expected rows \+ 1 = 3/);
     expect(() => CsrMatrix.fromCsr(2, 2, [1, 1, 1], [0], [1])).toThrow(/indptr\[0\] must be 0/);
     expect(() => CsrMatrix.fromCsr(2, 2, [0, 2, 1], [0], [1])).toThrow(/indptr\[1\] = 2 exceeds nnz = 1/);

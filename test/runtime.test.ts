@@ -145,11 +145,11 @@ describe('init options of the wrong kind are refused before loading', () => {
 
   it('messages name the option and the value', async () => {
     await expect(createRuntime({ build: 'gpu' } as unknown as InitOptions)).rejects.toThrow(
-      'init option "build" must be "auto", "simd" or "scalar", got "gpu"',
+      `init: option build must be 'auto', 'simd' or 'scalar', got "gpu" (a string)`,
     );
-    await expect(createRuntime({ source: 42 } as unknown as InitOptions)).rejects.toThrow(/init option "source" must be .*got number 42/);
+    await expect(createRuntime({ source: 42 } as unknown as InitOptions)).rejects.toThrow(/^init: option source must be wasm bytes .*, got 42$/);
     await expect(createRuntime({ initialMemoryMiB: '64' } as unknown as InitOptions)).rejects.toThrow(
-      'init option "initialMemoryMiB" must be a number of MiB in (0, 4096], got "64"',
+      'init: option initialMemoryMiB must be a number in (0, 4096], got "64" (a string)',
     );
   });
 

@@ -3,6 +3,7 @@ import { WasmResource } from '../runtime/resource.js';
 import { getRuntime, type SparseRuntime } from '../runtime/runtime.js';
 import { DenseVector, type VectorLike } from '../vector.js';
 import { vectorIn } from '../blas1.js';
+import { checkOptions } from '../options.js';
 
 /** How SpMV runs: plain CSR, SELL-8 (sliced ELLPACK, built from the CSR arrays), or chosen per matrix. */
 export type SpmvLayout = 'auto' | 'csr' | 'sell';
@@ -15,6 +16,16 @@ export interface MatrixOptions {
    * reduces padding) */
   spmv?: SpmvLayout;
 }
+
+const MATRIX_OPTIONS = {
+  runtime: { kind: 'any' },
+  spmv: { kind: 'enum', values: ['auto', 'csr', 'sell'], default: 'auto' },
+} as const;
+
+const MULTIPLY_OPTIONS = {
+  alpha: { kind: 'number', finite: true, default: 1 },
+  beta: { kind: 'number', finite: true, default: 0 },
+} as const;
 
 export interface CooArrays {
   rows: number;
@@ -191,12 +202,7 @@ export class CsrMatrix extends WasmResource {
   }
 
   private static checkOptions(options: MatrixOptions): SpmvLayout {
-    for (const k of Object.keys(options)) {
-      if (k !== 'runtime' && k !== 'spmv') throw new InvalidArgumentError(`unknown matrix option "${k}"`);
-    }
-    const s = options.spmv ?? 'auto';
-    if (s !== 'auto' && s !== 'csr' && s !== 'sell') throw new InvalidArgumentError(`spmv must be 'auto', 'csr' or 'sell', got ${String(s)}`);
-    return s;
+    return checkOptions('matrix', options, MATRIX_OPTIONS).spmv;
   }
 
   /**
@@ -672,13 +678,7 @@ export class CsrMatrix extends WasmResource {
 
   private product<T extends VectorLike>(transposed: boolean, x: VectorLike, y: T | undefined, options: MultiplyOptions): T {
     this.alive('CsrMatrix');
-    for (const k of Object.keys(options)) {
-      if (k !== 'alpha' && k !== 'beta') throw new InvalidArgumentError(`unknown multiply option "${k}"`);
-    }
-    const alpha = options.alpha ?? 1, beta = options.beta ?? 0;
-    if (typeof alpha !== 'number' || typeof beta !== 'number' || !Number.isFinite(alpha) || !Number.isFinite(beta)) {
-      throw new InvalidArgumentError(`alpha and beta must be finite numbers, got ${alpha}, ${beta}`);
-    }
+    const { alpha, beta } = checkOptions('multiply', options, MULTIPLY_OPTIONS);
     const rt = this.runtime;
     const nIn = transposed ? this.rows : this.cols;
     const nOut = transposed ? this.cols : this.rows;

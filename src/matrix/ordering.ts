@@ -1,5 +1,6 @@
 // Fill- and bandwidth-reducing orderings. Reverse Cuthill-McKee (kernel in assembly/rcm.ts).
-import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
+import { DimensionMismatchError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 import { CsrMatrix } from './csr.js';
 import { add, bandwidth, symmetricPermute } from './ops.js';
@@ -27,6 +28,8 @@ function patternSymmetric(A: CsrMatrix): boolean {
   }
 }
 
+const RCM_OPTIONS = { symmetrize: { kind: 'enum', values: ['auto', true, false], default: 'auto' } } as const;
+
 /**
  * Reverse Cuthill-McKee ordering of a square matrix: returns perm (new index i <- old index
  * perm[i]) such that `symmetricPermute(A, perm)` (= A[perm][:, perm]) has a small bandwidth.
@@ -34,10 +37,7 @@ function patternSymmetric(A: CsrMatrix): boolean {
  * visited by increasing degree.
  */
 export function reverseCuthillMcKee(A: CsrMatrix, options: RcmOptions = {}): Int32Array {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
-  for (const k of Object.keys(options)) if (k !== 'symmetrize') throw new InvalidArgumentError(`unknown RCM option "${k}"`);
-  const sym = options.symmetrize ?? 'auto';
-  if (sym !== 'auto' && sym !== true && sym !== false) throw new InvalidArgumentError(`symmetrize must be 'auto', true or false, got ${String(sym)}`);
+  const sym = checkOptions('reverseCuthillMcKee', options, RCM_OPTIONS).symmetrize;
   const rt = checkOperand(A, 'A');
   if (A.rows !== A.cols) throw new DimensionMismatchError(`reverseCuthillMcKee needs a square matrix, got ${A.rows} x ${A.cols}`);
   const n = A.rows;

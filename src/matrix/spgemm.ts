@@ -4,6 +4,7 @@
 import { DimensionMismatchError, DisposedError, InvalidArgumentError, SparseError, WasmMemoryError } from '../errors.js';
 import { WasmResource } from '../runtime/resource.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
+import { checkOption, checkOptions, checkOptionsObject } from '../options.js';
 import { checkFiniteResult, CsrMatrix, type SpmvLayout } from './csr.js';
 
 /**
@@ -72,10 +73,20 @@ export interface SpgemmOptions {
   dropZeros?: boolean;
 }
 
-const OPTION_KEYS = new Set(['sorted', 'accumulator', 'hashThreshold', 'wideRatio', 'transposeA', 'transposeB', 'spmv', 'dropZeros']);
 const MAX_I32 = 0x7fffffff;
 /** hash rows are limited to this many flops (a 2^25-slot table: 128 MiB of keys, 256 MiB of values) */
 const HASH_CAP = 1 << 24;
+
+const SPGEMM_OPTIONS = {
+  sorted: { kind: 'boolean', default: true },
+  accumulator: { kind: 'enum', values: ['auto', 'hash', 'dense'], default: 'auto' },
+  hashThreshold: { kind: 'integer', min: 0, max: HASH_CAP, default: DEFAULT_HASH_MAX },
+  wideRatio: { kind: 'number', min: 0, default: DEFAULT_WIDE_RATIO },
+  transposeA: { kind: 'boolean', default: false },
+  transposeB: { kind: 'boolean', default: false },
+  spmv: { kind: 'enum', values: ['auto', 'csr', 'sell'] },
+  dropZeros: { kind: 'boolean', default: false },
+} as const;
 
 export interface SpgemmTimings {
   /** forming op(A), op(B) when transposed (0 otherwise) */
@@ -110,29 +121,14 @@ export function checkOperand(m: unknown, name: string, rt?: SparseRuntime): Spar
 }
 
 function parseOptions(options: SpgemmOptions) {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
-  for (const k of Object.keys(options)) if (!OPTION_KEYS.has(k)) throw new InvalidArgumentError(`unknown SpGEMM option "${k}"`);
-  const sorted = options.sorted ?? true;
-  const accumulator = options.accumulator ?? 'auto';
-  const hashThreshold = options.hashThreshold ?? DEFAULT_HASH_MAX;
-  if (typeof sorted !== 'boolean') throw new InvalidArgumentError(`sorted must be a boolean, got ${String(sorted)}`);
-  if (accumulator !== 'auto' && accumulator !== 'hash' && accumulator !== 'dense') {
-    throw new InvalidArgumentError(`accumulator must be 'auto', 'hash' or 'dense', got ${String(accumulator)}`);
-  }
-  if (!Number.isInteger(hashThreshold) || hashThreshold < 0 || hashThreshold > HASH_CAP) {
-    throw new InvalidArgumentError(`hashThreshold must be an integer in [0, ${HASH_CAP}], got ${hashThreshold}`);
-  }
-  const wideRatio = options.wideRatio ?? DEFAULT_WIDE_RATIO;
-  if (typeof wideRatio !== 'number' || !(wideRatio >= 0)) throw new InvalidArgumentError(`wideRatio must be a number >= 0, got ${String(wideRatio)}`);
-  for (const k of ['transposeA', 'transposeB', 'dropZeros'] as const) {
-    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new InvalidArgumentError(`${k} must be a boolean`);
-  }
-  if (options.dropZeros) {
+  const o = checkOptions('SpGEMM', options, SPGEMM_OPTIONS);
+  if (o.dropZeros) {
     throw new InvalidArgumentError(
       'dropZeros is not available on SpgemmProduct / TripleProduct: recompute() needs the structural pattern; use spgemm(A, B, { dropZeros: true }) or drop(product.matrix, 0)',
     );
   }
-  return { sorted, accumulator, hashThreshold, wideRatio, transposeA: !!options.transposeA, transposeB: !!options.transposeB, spmv: options.spmv };
+  const { sorted, accumulator, hashThreshold, wideRatio, transposeA, transposeB, spmv } = o;
+  return { sorted, accumulator, hashThreshold, wideRatio, transposeA, transposeB, spmv };
 }
 
 /** Flop statistics of A B: total multiply-adds, the largest row's, and rows above `hashThreshold`. */
@@ -484,9 +480,9 @@ function transposeInto(rt: SparseRuntime, M: CsrMatrix, T: CsrMatrix): void {
  * @internal
  */
 export function splitDropZeros<T extends { dropZeros?: boolean }>(options: T): [boolean, Omit<T, 'dropZeros'>] {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
+  checkOptionsObject('SpGEMM', options);
   const { dropZeros = false, ...rest } = options;
-  if (typeof dropZeros !== 'boolean') throw new InvalidArgumentError(`dropZeros must be a boolean, got ${String(dropZeros)}`);
+  checkOption('SpGEMM', 'dropZeros', dropZeros, SPGEMM_OPTIONS.dropZeros);
   return [dropZeros, rest];
 }
 
@@ -560,7 +556,7 @@ export class TripleProduct {
 
   static compute(R: CsrMatrix, A: CsrMatrix, P: CsrMatrix, options: TripleProductOptions = {}): TripleProduct {
     const { order: o = 'auto', ...rest } = options;
-    if (o !== 'auto' && o !== 'left' && o !== 'right') throw new InvalidArgumentError(`order must be 'auto', 'left' or 'right', got ${String(o)}`);
+    checkOption('TripleProduct', 'order', o, { kind: 'enum', values: ['auto', 'left', 'right'] });
     const rt = checkOperand(R, 'R');
     checkOperand(A, 'A', rt);
     checkOperand(P, 'P', rt);

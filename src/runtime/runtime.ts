@@ -1,5 +1,6 @@
 import { WasmMemoryError, WasmUnsupportedError, WasmLoadError, InvalidArgumentError } from '../errors.js';
 import type { Kernels } from './kernels.js';
+import { checkOptions, describeValue } from '../options.js';
 
 const PAGE = 65536;
 /** TLSF's largest block is just under 1 GiB; larger requests are refused up front. */
@@ -168,16 +169,6 @@ function fallbackSource(build: WasmBuild): URL {
   return new URL('../../build/' + (build === 'simd' ? 'sparse.wasm' : 'sparse-scalar.wasm'), moduleUrl);
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v);
-  if (typeof v === 'object' || typeof v === 'function') {
-    const name = (v as { constructor?: { name?: string } }).constructor?.name;
-    return name ? `a ${name}` : typeof v;
-  }
-  return `${typeof v} ${String(v)}`;
-}
-
 function isSource(v: unknown): v is WasmSource {
   return (
     typeof v === 'string' ||
@@ -197,33 +188,23 @@ interface CheckedOptions {
   maxMiB: number;
 }
 
+const MIB = { kind: 'number', min: 0, max: 4096, minOpen: true } as const;
+const INIT_OPTIONS = {
+  source: {
+    kind: 'custom', test: isSource,
+    expected: 'wasm bytes (ArrayBuffer or typed array), a WebAssembly.Module, a Response (or a promise of one), a URL or a URL string',
+  },
+  build: { kind: 'enum', values: ['auto', 'simd', 'scalar'], default: 'auto' },
+  initialMemoryMiB: MIB,
+  maximumMemoryMiB: MIB,
+} as const;
+
 /** Refuses unknown options and values of the wrong kind before anything is loaded. */
-function checkOptions(options: InitOptions): CheckedOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`init options must be an object, got ${describe(options)}`);
-  }
-  const known = new Set(['source', 'build', 'initialMemoryMiB', 'maximumMemoryMiB']);
-  for (const k of Object.keys(options)) {
-    if (!known.has(k)) throw new InvalidArgumentError(`unknown init option "${k}"`);
-  }
-  const { source, build = 'auto', initialMemoryMiB, maximumMemoryMiB } = options;
-  if (build !== 'auto' && build !== 'simd' && build !== 'scalar') {
-    throw new InvalidArgumentError(`init option "build" must be "auto", "simd" or "scalar", got ${describe(build)}`);
-  }
-  if (source !== undefined && !isSource(source)) {
-    throw new InvalidArgumentError(
-      `init option "source" must be wasm bytes (ArrayBuffer or typed array), a WebAssembly.Module, a Response ` +
-        `(or a promise of one), a URL or a URL string, got ${describe(source)}`,
-    );
-  }
-  for (const [name, v] of [['initialMemoryMiB', initialMemoryMiB], ['maximumMemoryMiB', maximumMemoryMiB]] as const) {
-    if (v !== undefined && !(typeof v === 'number' && v > 0 && v <= 4096)) {
-      throw new InvalidArgumentError(`init option "${name}" must be a number of MiB in (0, 4096], got ${describe(v)}`);
-    }
-  }
+function checkInitOptions(options: InitOptions): CheckedOptions {
+  const { source, build, initialMemoryMiB, maximumMemoryMiB } = checkOptions('init', options, INIT_OPTIONS);
   if (initialMemoryMiB !== undefined && maximumMemoryMiB !== undefined && initialMemoryMiB > maximumMemoryMiB) {
     throw new InvalidArgumentError(
-      `init option "initialMemoryMiB" (${initialMemoryMiB}) is larger than "maximumMemoryMiB" (${maximumMemoryMiB})`,
+      `init: option initialMemoryMiB (${initialMemoryMiB}) is larger than maximumMemoryMiB (${maximumMemoryMiB})`,
     );
   }
   const maxMiB = maximumMemoryMiB ?? 4096;
@@ -250,7 +231,7 @@ async function compileBytes(bytes: BufferSource, where: string, url?: string): P
 
 async function compileResponse(response: Response, url: string | undefined): Promise<WebAssembly.Module> {
   if (typeof response !== 'object' || response === null || typeof response.arrayBuffer !== 'function') {
-    throw new InvalidArgumentError(`init option "source" resolved to ${describe(response)}, not a Response`);
+    throw new InvalidArgumentError(`init option "source" resolved to ${describeValue(response)}, not a Response`);
   }
   const where = url || response.url || 'the given Response';
   if (!response.ok) {
@@ -281,7 +262,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
     try {
       url = typeof source === 'string' ? new URL(source, isNode ? `file://${process.cwd()}/` : globalThis.location?.href) : source;
     } catch {
-      throw new InvalidArgumentError(`init option "source" is not a valid URL: ${describe(source)}`);
+      throw new InvalidArgumentError(`init option "source" is not a valid URL: ${describeValue(source)}`);
     }
     if (isNode && url.protocol === 'file:') {
       const fs = await import(/* @vite-ignore */ 'node:fs/promises');
@@ -320,7 +301,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
  * is not given. The entry points (`sparse-wasm`, `sparse-wasm/inline`) wrap this with their default.
  */
 export async function createRuntimeWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<SparseRuntime> {
-  const { source, build: want, initMiB, maxMiB } = checkOptions(options);
+  const { source, build: want, initMiB, maxMiB } = checkInitOptions(options);
   const hasSimd = simdSupported();
   if (want === 'simd' && !hasSimd) {
     throw new WasmUnsupportedError('this WebAssembly engine does not support SIMD; use build: "scalar" or "auto"');
@@ -357,7 +338,7 @@ let pending: Promise<SparseRuntime> | undefined;
  */
 export function initWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<SparseRuntime> {
   try {
-    checkOptions(options);
+    checkInitOptions(options);
   } catch (e) {
     return Promise.reject(e);
   }
