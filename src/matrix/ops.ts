@@ -2,8 +2,9 @@
 // intersection), transposes and products with a transposed operand, dropping small entries,
 // row/column/symmetric permutations and bandwidth. Kernels in assembly/ops.ts; every result is a
 // new canonical CsrMatrix sized exactly by a counting pass before anything is written.
-import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
+import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
+import { checkOptions } from '../options.js';
 import { checkFiniteResult, CsrMatrix } from './csr.js';
 import { checkOperand, dropExactZeros, IndexOverflowError, scratch, splitDropZeros, SpgemmProduct, type SpgemmOptions } from './spgemm.js';
 
@@ -15,15 +16,12 @@ function sameShape(A: CsrMatrix, B: CsrMatrix, what: string): void {
   }
 }
 
-function finite(x: unknown, name: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new NonFiniteValueError(`${name} must be a finite number, got ${String(x)}`);
-  return x;
-}
-
-function checkKeys(options: object, allowed: string[], what: string): void {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${what} options must be an object`);
-  for (const k of Object.keys(options)) if (!allowed.includes(k)) throw new InvalidArgumentError(`unknown ${what} option "${k}"`);
-}
+// a NaN or infinite scale factor is a NonFiniteValueError, like every non-finite input value
+const ADD_OPTIONS = {
+  alpha: { kind: 'number', finite: true, nonFiniteError: true, default: 1 },
+  beta: { kind: 'number', finite: true, nonFiniteError: true, default: 1 },
+} as const;
+const DROP_OPTIONS = { keepDiagonal: { kind: 'boolean', default: false } } as const;
 
 /**
  * Runs a count kernel that writes rowPtr into a fresh allocation, then allocates the exact output
@@ -63,8 +61,7 @@ export interface AddOptions {
  * (the pattern is structural; `drop(C, 0)` removes them).
  */
 export function add(A: CsrMatrix, B: CsrMatrix, options: AddOptions = {}): CsrMatrix {
-  checkKeys(options, ['alpha', 'beta'], 'add');
-  const alpha = finite(options.alpha ?? 1, 'alpha'), beta = finite(options.beta ?? 1, 'beta');
+  const { alpha, beta } = checkOptions('add', options, ADD_OPTIONS);
   const rt = checkOperand(A, 'A');
   checkOperand(B, 'B', rt);
   sameShape(A, B, 'add');
@@ -125,10 +122,10 @@ export interface DropOptions {
  * A copy of A without the entries with |a_ij| <= tol (so `drop(A, 0)` removes explicit zeros).
  */
 export function drop(A: CsrMatrix, tol: number, options: DropOptions = {}): CsrMatrix {
-  checkKeys(options, ['keepDiagonal'], 'drop');
+  const { keepDiagonal } = checkOptions('drop', options, DROP_OPTIONS);
   const rt = checkOperand(A, 'A');
   if (typeof tol !== 'number' || !(tol >= 0) || tol === Infinity) throw new InvalidArgumentError(`drop tolerance must be a finite number >= 0, got ${String(tol)}`);
-  const keepDiag = options.keepDiagonal ? 1 : 0;
+  const keepDiag = keepDiagonal ? 1 : 0;
   const a = A.pointers(), k = rt.kernels;
   return twoPhase(rt, A.rows, A.cols,
     (cRp) => k.csrDropCount(A.rows, a.rowPtr, a.colIdx, a.values, tol, keepDiag, cRp),
