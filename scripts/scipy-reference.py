@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes test/fixtures/scipy-spmv.json: SciPy's reading of every matrix in ../shared/matrices and
+"""Writes test/fixtures/scipy-spmv.json: SciPy's reading of every matrix in test/fixtures/matrices (copies of ../shared/matrices) and
 y = A x for x_i = sin(i + 1), as an independent reference for the Matrix Market reader, the CSR
 builder and SpMV. Run with Debian's python3-scipy: /usr/bin/python3 scripts/scipy-reference.py"""
 import json, os, sys
@@ -7,13 +7,15 @@ import numpy as np
 import scipy, scipy.io, scipy.sparse as sp
 
 here = os.path.dirname(os.path.abspath(__file__))
-mdir = os.path.join(here, '..', '..', 'shared', 'matrices')
+# the project's bundled copies of the shared matrices (mmread inflates .gz itself)
+mdir = os.path.join(here, '..', 'test', 'fixtures', 'matrices')
 out = {'scipy': scipy.__version__, 'x': 'x[i] = sin(i + 1)', 'matrices': {}}
-for name in sorted(os.listdir(mdir)):
-    if not name.endswith('.mtx'):
+for gz in sorted(os.listdir(mdir)):
+    name = gz[:-3]
+    if not gz.endswith('.mtx.gz'):
         continue
     try:
-        A = scipy.io.mmread(os.path.join(mdir, name))
+        A = scipy.io.mmread(os.path.join(mdir, gz))
     except Exception as e:  # complex etc. are read by scipy but we skip them
         continue
     if np.iscomplexobj(A):

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes test/fixtures/scipy-spgemm.json: SciPy's sparse products of every real matrix in
-../shared/matrices (A @ A for square A; A @ A.T and A.T @ A for all), as an independent reference
+test/fixtures/matrices (copies of ../shared/matrices) (A @ A for square A; A @ A.T and A.T @ A for all), as an independent reference
 for SpGEMM, and SciPy's reverse Cuthill-McKee bandwidth for every square one. Per product: the
 structural nnz (the pattern product, which sparse-wasm keeps, explicit zeros included), SciPy's
 nnz (which drops entries that cancel to exactly 0), sum, sum of |values|, Frobenius norm, and
@@ -12,7 +12,8 @@ import scipy, scipy.io, scipy.sparse as sp
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 here = os.path.dirname(os.path.abspath(__file__))
-mdir = os.path.join(here, '..', '..', 'shared', 'matrices')
+# the project's bundled copies of the shared matrices (mmread inflates .gz itself)
+mdir = os.path.join(here, '..', 'test', 'fixtures', 'matrices')
 
 
 def bandwidth(M):
@@ -50,10 +51,11 @@ def product_ref(A, B, rng):
 
 
 out = {'scipy': scipy.__version__, 'matrices': {}}
-for name in sorted(os.listdir(mdir)):
-    if not name.endswith('.mtx'):
+for gz in sorted(os.listdir(mdir)):
+    name = gz[:-3]
+    if not gz.endswith('.mtx.gz'):
         continue
-    A = scipy.io.mmread(os.path.join(mdir, name))
+    A = scipy.io.mmread(os.path.join(mdir, gz))
     if np.iscomplexobj(A):
         continue
     if not sp.issparse(A):  # array format (a right-hand side): not a matrix to multiply
