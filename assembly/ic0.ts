@@ -7,11 +7,13 @@
 // scaled, l_ik = a_ik d_k - sum_j l_ij S_kj with S_kj = l_kj d_k: no division in the inner loop.
 
 import { ldf, ldi, stf } from './ptr';
+import { FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE, FACTOR_OUT_STATUS, FACTOR_OUT_ROW, FACTOR_OUT_VALUE } from './status';
 
 /**
  * Numeric IC(0) of A + alpha * S, S = diag(s_i) with s_i = |a_ii|, or the largest |a_ij| of row i
  * when a_ii is 0, or 1 for an empty row. A pivot l_ii^2 must be finite and > 1e-14 * |a_ii + alpha s_i|.
- * Returns -1 on success; else the row of the first failing pivot, whose value goes to out (f64).
+ * Returns -1 on success; else the row of the first failing pivot. out: the factorization status
+ * block (status.ts: status, row, value).
  * Entries: A (rowPtr, colIdx, vals, diagPos from csrDiagonalSplit); L (lPtr, lCol, lVal); d: f64[n].
  */
 export function ic0Factor(
@@ -66,7 +68,9 @@ export function ic0Factor(
     }
     const piv = aii - diag;
     if (!(piv > 1e-14 * abs(aii)) || bad != 0) {
-      store<f64>(out, bad != 0 ? bad : piv);
+      store<i32>(out, bad != 0 ? FACTOR_NOT_FINITE : FACTOR_BAD_PIVOT, FACTOR_OUT_STATUS);
+      store<i32>(out, i, FACTOR_OUT_ROW);
+      store<f64>(out, bad != 0 ? bad : piv, FACTOR_OUT_VALUE);
       return i;
     }
     const di = 1 / sqrt(piv);

@@ -7,6 +7,10 @@
 
 import { lowerEnd, upperStart } from './trsv';
 import { ldf, ldi, stf, sti } from './ptr';
+import {
+  FACTOR_OK, FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE, FACTOR_OUT_STATUS, FACTOR_OUT_ROW, FACTOR_OUT_VALUE,
+  FACTOR_OUT_FIRST_SHIFTED, FACTOR_OUT_SHIFTED, FACTOR_OUT_GROWTH_L, FACTOR_OUT_GROWTH_U,
+} from './status';
 
 /** Relative size of a pivot below which it counts as zero: |u_ii| <= PIVOT_TOL * max_j |a_ij| */
 const PIVOT_TOL: f64 = 1e-12;
@@ -31,8 +35,8 @@ const PIVOT_TOL: f64 = 1e-12;
  * Numeric ILU(0). A: rowPtr, colIdx, vals, diagPos (csrDiagonalSplit); L: lPtr, lCol, lVal;
  * U: uPtr, uCol, uVal; d: f64[n]; iw: i32[n] workspace (zeroed here, left zeroed).
  * A bad pivot (zero, tiny, or not finite) is shifted (stopOnBad = 0) or stops the factorization
- * (stopOnBad = 1); shift: see shiftedPivot. out: i32 status (0 ok, 1 bad pivot, 2 non-finite factor entry), i32 row,
- * f64 value, i32 first shifted row (-1 if none), f64 growth max_ij(|l_ij|, |u_ij| / max_k |a_ik|). Returns the number of shifted pivots.
+ * (stopOnBad = 1); shift: see shiftedPivot. out: the factorization status block (status.ts; the
+ * growth fields only on success). Returns the number of shifted pivots.
  */
 export function ilu0Factor(
   n: i32, rowPtr: usize, colIdx: usize, vals: usize, diagPos: usize,
@@ -40,9 +44,9 @@ export function ilu0Factor(
   stopOnBad: i32, shift: f64, out: usize,
 ): i32 {
   memory.fill(iw, 0, <usize>n << 2);
-  store<i32>(out, 0);
-  store<i32>(out, -1, 4);
-  store<i32>(out, -1, 16);
+  store<i32>(out, FACTOR_OK, FACTOR_OUT_STATUS);
+  store<i32>(out, -1, FACTOR_OUT_ROW);
+  store<i32>(out, -1, FACTOR_OUT_FIRST_SHIFTED);
   let shifted = 0;
   let lMax: f64 = 0, uMax: f64 = 0;
   for (let i = 0; i < n; i++) {
@@ -89,11 +93,11 @@ export function ilu0Factor(
     }
     // pivot
     let u = load<f64>(dslot);
-    let status = 0;
+    let status = FACTOR_OK;
     if (!goodPivot(u, rowMax)) {
-      if (stopOnBad) { status = 1; store<f64>(out, u, 8); }
+      if (stopOnBad) { status = FACTOR_BAD_PIVOT; store<f64>(out, u, FACTOR_OUT_VALUE); }
       else {
-        if (shifted == 0) store<i32>(out, i, 16);
+        if (shifted == 0) store<i32>(out, i, FACTOR_OUT_FIRST_SHIFTED);
         shifted++;
         u = shiftedPivot(u, rowMax, shift);
       }
@@ -113,13 +117,15 @@ export function ilu0Factor(
     // clear the row's slots
     for (let p = rs; p < re; p++) sti(iw, ldi(colIdx, p), 0);
     sti(iw, i, 0);
-    if (status == 0 && bad != 0) { status = 2; store<f64>(out, bad, 8); }
-    if (status != 0) {
-      store<i32>(out, status);
-      store<i32>(out, i, 4);
+    if (status == FACTOR_OK && bad != 0) { status = FACTOR_NOT_FINITE; store<f64>(out, bad, FACTOR_OUT_VALUE); }
+    if (status != FACTOR_OK) {
+      store<i32>(out, status, FACTOR_OUT_STATUS);
+      store<i32>(out, i, FACTOR_OUT_ROW);
       return shifted;
     }
   }
-  store<f64>(out, fmax(lMax, uMax), 24);
+  store<i32>(out, shifted, FACTOR_OUT_SHIFTED);
+  store<f64>(out, lMax, FACTOR_OUT_GROWTH_L);
+  store<f64>(out, uMax, FACTOR_OUT_GROWTH_U);
   return shifted;
 }

@@ -10,6 +10,10 @@
 
 import { goodPivot, shiftedPivot } from './ilu0';
 import { ldf, ldi, stf, sti } from './ptr';
+import {
+  FACTOR_OK, FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE, FACTOR_OUTPUT_FULL, FACTOR_OUT_STATUS, FACTOR_OUT_ROW, FACTOR_OUT_VALUE,
+  FACTOR_OUT_FIRST_SHIFTED, FACTOR_OUT_SHIFTED, FACTOR_OUT_GROWTH_L, FACTOR_OUT_GROWTH_U,
+} from './status';
 
 @inline function mark(m: usize, j: i32): u8 { return load<u8>(m + <usize>j); }
 @inline function setMark(m: usize, j: i32, v: u8): void { store<u8>(m + <usize>j, v); }
@@ -110,10 +114,10 @@ function siftDown(a: usize, k: i32, size: i32): void {
  * fill: p. L: lPtr i32[n+1], lCol, lVal with capacity capL entries; U likewise; d: f64[n].
  * Workspace: w f64[n], marks u8[n] (both zeroed when start = 0 and left zeroed), heap, lst,
  * ulst i32[n]. stopOnBad: 1 stops at a bad pivot, 0 shifts it (see ilu0.ts).
- * out: i32 status, i32 row, f64 value, i32 first shifted row, i32 shifted pivots, f64 max |l_ij|,
- * f64 max_ij |u_ij| / max_k |a_ik| (the last four set when start = 0 and accumulated). Returns the status: 0 done, 1 the output is full at row
- * `row` (rows before it are done: grow and call again with start = row), 2 bad pivot, 3 a factor
- * entry is not finite.
+ * out: the factorization status block (status.ts; first shifted row, shifted pivots and growth
+ * are reset when start = 0 and accumulated over calls). Returns the status: FACTOR_OK, or
+ * FACTOR_OUTPUT_FULL at row `row` (rows before it are done: grow and call again with start = row),
+ * FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE.
  */
 export function ilutFactor(
   n: i32, rowPtr: usize, colIdx: usize, vals: usize, tau: f64, fill: i32,
@@ -125,14 +129,14 @@ export function ilutFactor(
     memory.fill(marks, 0, <usize>n);
     sti(lPtr, 0, 0);
     sti(uPtr, 0, 0);
-    store<i32>(out, -1, 16);
-    store<i32>(out, 0, 20);
-    store<f64>(out, 0, 24);
-    store<f64>(out, 0, 32);
+    store<i32>(out, -1, FACTOR_OUT_FIRST_SHIFTED);
+    store<i32>(out, 0, FACTOR_OUT_SHIFTED);
+    store<f64>(out, 0, FACTOR_OUT_GROWTH_L);
+    store<f64>(out, 0, FACTOR_OUT_GROWTH_U);
   }
-  let lMax = load<f64>(out, 24), uMax = load<f64>(out, 32);
-  store<i32>(out, 0);
-  store<i32>(out, -1, 4);
+  let lMax = load<f64>(out, FACTOR_OUT_GROWTH_L), uMax = load<f64>(out, FACTOR_OUT_GROWTH_U);
+  store<i32>(out, FACTOR_OK, FACTOR_OUT_STATUS);
+  store<i32>(out, -1, FACTOR_OUT_ROW);
   for (let i = start; i < n; i++) {
     const rs = ldi(rowPtr, i), re = ldi(rowPtr, i + 1);
     let nrm: f64 = 0, rowMax: f64 = 0;
@@ -191,23 +195,24 @@ export function ilutFactor(
     }
     const lb = ldi(lPtr, i), ub = ldi(uPtr, i);
     let u = ldf(w, i);
-    let status = 0;
-    if (lb + nl > capL || ub + m > capU) status = 1;
+    let status = FACTOR_OK;
+    if (lb + nl > capL || ub + m > capU) status = FACTOR_OUTPUT_FULL;
     else if (!goodPivot(u, rowMax)) {
-      if (stopOnBad) { status = 2; store<f64>(out, u, 8); }
+      if (stopOnBad) { status = FACTOR_BAD_PIVOT; store<f64>(out, u, FACTOR_OUT_VALUE); }
       else {
-        if (load<i32>(out, 20) == 0) store<i32>(out, i, 16);
-        store<i32>(out, load<i32>(out, 20) + 1, 20);
+        const shifted = load<i32>(out, FACTOR_OUT_SHIFTED);
+        if (shifted == 0) store<i32>(out, i, FACTOR_OUT_FIRST_SHIFTED);
+        store<i32>(out, shifted + 1, FACTOR_OUT_SHIFTED);
         u = shiftedPivot(u, rowMax, shift);
       }
     }
-    if (status != 0) {
+    if (status != FACTOR_OK) {
       for (let t = 0; t < nl; t++) { const c = ldi(lst, t); stf(w, c, 0); setMark(marks, c, 0); }
       for (let t = 0; t < m; t++) { const c = ldi(ulst, t); stf(w, c, 0); setMark(marks, c, 0); }
       stf(w, i, 0);
       setMark(marks, i, 0);
-      store<i32>(out, status);
-      store<i32>(out, i, 4);
+      store<i32>(out, status, FACTOR_OUT_STATUS);
+      store<i32>(out, i, FACTOR_OUT_ROW);
       return status;
     }
     const di = 1 / u;
@@ -241,14 +246,14 @@ export function ilutFactor(
     sti(lPtr, i + 1, lb + nl);
     sti(uPtr, i + 1, ub + m);
     uMax = max(uMax, big / (rowMax > 0 ? rowMax : 1));
-    store<f64>(out, lMax, 24);
-    store<f64>(out, uMax, 32);
+    store<f64>(out, lMax, FACTOR_OUT_GROWTH_L);
+    store<f64>(out, uMax, FACTOR_OUT_GROWTH_U);
     if (bad != 0) {
-      store<f64>(out, bad, 8);
-      store<i32>(out, 3);
-      store<i32>(out, i, 4);
-      return 3;
+      store<f64>(out, bad, FACTOR_OUT_VALUE);
+      store<i32>(out, FACTOR_NOT_FINITE, FACTOR_OUT_STATUS);
+      store<i32>(out, i, FACTOR_OUT_ROW);
+      return FACTOR_NOT_FINITE;
     }
   }
-  return 0;
+  return FACTOR_OK;
 }

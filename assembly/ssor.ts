@@ -6,10 +6,11 @@
 
 import { lowerEnd, upperStart } from './trsv';
 import { ldf, ldi, stf } from './ptr';
+import { SSOR_OUT_ZERO, SSOR_OUT_NEGATIVE, SSOR_OUT_FIRST_ZERO } from './status';
 
 /**
  * invD[i] = 1/a_ii. A zero or missing diagonal becomes 1 (replaceZero = 1) or stops (0).
- * out: i32 zero diagonals, i32 negative diagonals, i32 first zero row (-1 if none).
+ * out: the ssorDiagonal block (status.ts: zero and negative diagonals, first zero row).
  * Returns -1, or the first zero row when it stopped there.
  */
 export function ssorDiagonal(n: i32, vals: usize, diagPos: usize, invD: usize, replaceZero: i32, out: usize): i32 {
@@ -25,9 +26,9 @@ export function ssorDiagonal(n: i32, vals: usize, diagPos: usize, invD: usize, r
     } else if (a < 0) negatives++;
     stf(invD, i, 1 / a);
   }
-  store<i32>(out, zeros);
-  store<i32>(out, negatives, 4);
-  store<i32>(out, first, 8);
+  store<i32>(out, zeros, SSOR_OUT_ZERO);
+  store<i32>(out, negatives, SSOR_OUT_NEGATIVE);
+  store<i32>(out, first, SSOR_OUT_FIRST_ZERO);
   return replaceZero ? -1 : first;
 }
 

@@ -1,3 +1,4 @@
+import { FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError, StalePreconditionerError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { MatrixPreconditioner } from './base.js';
@@ -67,7 +68,7 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
     this.lVal = this.own(rt.alloc(nnzL * 8));
     k.csrTriangleCols(n, rowPtr, colIdx, this.diagPos, this.lPtr, this.lCol, 0, 0);
     this.d = this.own(rt.alloc(n * 8));
-    this.out = this.own(rt.alloc(16));
+    this.out = this.own(rt.alloc(FACTOR_OUT_BYTES));
     this.info.missingDiagonals = missing;
     this.info.nnz = nnzL + n;
     this.info.pivot = this.pivot;
@@ -83,7 +84,7 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
       const row = k.ic0Factor(n, rowPtr, values, this.diagPos, this.lPtr, this.lCol, this.lVal, this.d, alpha, this.out);
       if (row < 0) break;
       if (firstBad < 0) firstBad = row;
-      const v = rt.f64(this.out, 1)[0];
+      const v = readFactorStatus(rt, this.out).value;
       const what = Number.isNaN(v)
         ? `non-finite factor entry in row ${row}`
         : `${v <= 0 ? 'non-positive' : 'tiny'} pivot in row ${row} (value ${fmt(v)})`;

@@ -1,3 +1,4 @@
+import { FACTOR_NOT_FINITE, FACTOR_OK, FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { LuPreconditioner } from './lu.js';
@@ -62,7 +63,7 @@ export class Ilu0Preconditioner extends LuPreconditioner {
     k.csrTriangleCols(n, rowPtr, colIdx, this.diagPos, this.lPtr, this.lCol, this.uPtr, this.uCol);
     this.d = this.own(rt.alloc(n * 8));
     this.iw = this.own(rt.alloc(n * 4));
-    this.out = this.own(rt.alloc(32));
+    this.out = this.own(rt.alloc(FACTOR_OUT_BYTES));
     this.info.missingDiagonals = missing;
     this.info.nnz = nnzL + nnzU + n;
     this.info.pivot = this.pivot;
@@ -77,12 +78,11 @@ export class Ilu0Preconditioner extends LuPreconditioner {
       n, rowPtr, colIdx, values, this.diagPos, this.lPtr, this.lCol, this.lVal, this.uPtr, this.uCol, this.uVal,
       this.d, this.iw, this.pivot === 'error' ? 1 : 0, PIVOT_SHIFT, this.out,
     );
-    const status = rt.i32(this.out, 2);
-    if (status[0] !== 0) {
-      const row = status[1];
-      const v = rt.f64(this.out + 8, 1)[0];
+    const st = readFactorStatus(rt, this.out);
+    if (st.status !== FACTOR_OK) {
+      const row = st.row, v = st.value;
       const missing = rt.i32(this.diagPos, this.n)[row] < 0;
-      if (status[0] === 2) throw new FactorizationError(`ilu0: a factor entry in row ${row} is not finite (${v}): the factorization overflowed`, row);
+      if (st.status === FACTOR_NOT_FINITE) throw new FactorizationError(`ilu0: a factor entry in row ${row} is not finite (${v}): the factorization overflowed`, row);
       throw new FactorizationError(
         `ilu0: zero or tiny pivot in row ${row} (value ${fmt(v)})` +
           (missing ? ': the diagonal entry is not stored and stays 0' : '') + '; pivot: "shift" replaces it',
@@ -91,8 +91,8 @@ export class Ilu0Preconditioner extends LuPreconditioner {
     }
     this.failed = false;
     this.info.shiftedPivots = shifted;
-    this.info.firstShiftedRow = rt.i32(this.out + 16, 1)[0];
-    this.info.growth = rt.f64(this.out + 24, 1)[0];
+    this.info.firstShiftedRow = st.firstShiftedRow;
+    this.info.growth = st.growth;
     this.countNegativePivots();
     this.info.factorMs = performance.now() - t0;
   }

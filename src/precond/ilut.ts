@@ -1,3 +1,4 @@
+import { FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE, FACTOR_OK, FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { LuPreconditioner } from './lu.js';
@@ -70,7 +71,7 @@ export class IlutPreconditioner extends LuPreconditioner {
       this.lPtr = this.own(rt.alloc((n + 1) * 4));
       this.uPtr = this.own(rt.alloc((n + 1) * 4));
       this.d = this.own(rt.alloc(n * 8));
-      this.out = this.own(rt.alloc(48));
+      this.out = this.own(rt.alloc(FACTOR_OUT_BYTES));
       const cap = Math.min(this.boundL, MAX_ENTRIES, A.nnz + n);
       this.capL = this.capU = cap;
       this.lCol = this.own(rt.alloc(cap * 4));
@@ -131,14 +132,13 @@ export class IlutPreconditioner extends LuPreconditioner {
           this.lPtr, this.lCol, this.lVal, this.capL, this.uPtr, this.uCol, this.uVal, this.capU, this.d,
           w, marks, heap, lst, ulst, start, this.pivot === 'error' ? 1 : 0, PIVOT_SHIFT, this.out,
         );
-        if (status === 0) break;
-        const row = rt.i32(this.out + 4, 1)[0];
-        const v = rt.f64(this.out + 8, 1)[0];
-        if (status === 2) {
+        if (status === FACTOR_OK) break;
+        const { row, value: v } = readFactorStatus(rt, this.out);
+        if (status === FACTOR_BAD_PIVOT) {
           throw new FactorizationError(`ilut: zero or tiny pivot in row ${row} (value ${fmt(v)}); pivot: "shift" replaces it`, row);
         }
-        if (status === 3) throw new FactorizationError(`ilut: a factor entry in row ${row} is not finite (${v}): the factorization overflowed`, row);
-        // status 1: the output is full at `row`: grow to an estimate of the total from the rows done
+        if (status === FACTOR_NOT_FINITE) throw new FactorizationError(`ilut: a factor entry in row ${row} is not finite (${v}): the factorization overflowed`, row);
+        // FACTOR_OUTPUT_FULL: the output is full at `row`: grow to an estimate of the total from the rows done
         const ptrs = rt.i32(this.lPtr, n + 1), uptrs = rt.i32(this.uPtr, n + 1);
         const usedL = ptrs[row], usedU = uptrs[row];
         const est = (used: number) => Math.ceil((used / Math.max(row, 1)) * n * 1.2) + 2 * this.fill + 16;
@@ -155,14 +155,13 @@ export class IlutPreconditioner extends LuPreconditioner {
       for (const p of work) rt.free(p);
     }
     this.failed = false;
-    const o = rt.i32(this.out, 8);
+    const st = readFactorStatus(rt, this.out);
     const nnz = rt.i32(this.lPtr, n + 1)[n] + rt.i32(this.uPtr, n + 1)[n] + n;
     this.info.nnz = nnz;
     this.info.fillRatio = A.nnz > 0 ? nnz / A.nnz : 0;
-    this.info.shiftedPivots = o[5];
-    this.info.firstShiftedRow = o[4];
-    const g = rt.f64(this.out + 24, 2);
-    this.info.growth = Math.max(g[0], g[1]);
+    this.info.shiftedPivots = st.shiftedPivots;
+    this.info.firstShiftedRow = st.firstShiftedRow;
+    this.info.growth = st.growth;
     this.countNegativePivots();
     this.info.factorMs = performance.now() - t0;
   }

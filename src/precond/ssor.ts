@@ -1,3 +1,4 @@
+import { readSsorStatus, SSOR_OUT_BYTES } from '../runtime/status.js';
 import { DisposedError, FactorizationError, InvalidArgumentError, StalePreconditionerError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { MatrixPreconditioner } from './base.js';
@@ -54,7 +55,7 @@ export class SsorPreconditioner extends MatrixPreconditioner {
       const rt = this.runtime, n = this.n;
       this.diagPos = this.own(rt.alloc(n * 4));
       this.invD = this.own(rt.alloc(n * 8));
-      this.out = this.own(rt.alloc(16));
+      this.out = this.own(rt.alloc(SSOR_OUT_BYTES));
       this.info.missingDiagonals = kernels(rt).csrDiagonalSplit(n, this.ptrs.rowPtr, this.ptrs.colIdx, this.diagPos);
       this.info.omega = omega;
       this.info.pivot = this.pivot;
@@ -77,10 +78,10 @@ export class SsorPreconditioner extends MatrixPreconditioner {
     this.ptrs = A.pointers();
     const stop = k.ssorDiagonal(n, this.ptrs.values, this.diagPos, this.invD, this.pivot === 'shift' ? 1 : 0, this.out);
     if (stop >= 0) throw new FactorizationError(`ssor: zero or missing diagonal entry in row ${stop}`, stop);
-    const o = rt.i32(this.out, 3);
-    this.info.zeroDiagonals = o[0];
-    this.info.negativeDiagonals = o[1];
-    this.info.firstZeroDiagonalRow = o[2];
+    const o = readSsorStatus(rt, this.out);
+    this.info.zeroDiagonals = o.zeroDiagonals;
+    this.info.negativeDiagonals = o.negativeDiagonals;
+    this.info.firstZeroDiagonalRow = o.firstZeroRow;
     this.info.symmetricMatrix = k.csrIsSymmetric(n, this.ptrs.rowPtr, this.ptrs.colIdx, this.ptrs.values, this.diagPos) === 1;
     this.failed = false;
   }
