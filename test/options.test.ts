@@ -99,3 +99,20 @@ describe('checkOptions', () => {
     expect(describeValue('x'.repeat(50))).toBe(`"${'x'.repeat(40)}..." (a string)`);
   });
 });
+
+describe('the library options go through checkOptions (one message format)', () => {
+  it('Matrix Market reader and writer options', async () => {
+    const { parseMatrixMarket, formatMatrixMarketCoordinate, formatMatrixMarketArray } = await import('../src/io/matrix-market.js');
+    const text = '%%MatrixMarket matrix coordinate real general\n1 1 1\n1 1 2\n';
+    expect(() => parseMatrixMarket(text, { maxLineLength: 0 })).toThrow('Matrix Market: option maxLineLength must be an integer >= 1, got 0');
+    expect(() => parseMatrixMarket(text, { bogus: 1 } as never)).toThrow('Matrix Market: unknown option "bogus" (known: maxLineLength)');
+    const i = Int32Array.of(0), v = Float64Array.of(2);
+    expect(() => formatMatrixMarketCoordinate(1, 1, i, i, v, { symmetry: 'hermitian' as never })).toThrow(
+      "Matrix Market writer: option symmetry must be 'general', 'symmetric' or 'skew-symmetric', got \"hermitian\" (a string)",
+    );
+    expect(() => formatMatrixMarketCoordinate(1, 1, i, i, v, { gzip: true } as never)).toThrow(/^Matrix Market writer: unknown option "gzip"/);
+    expect(() => formatMatrixMarketArray(1, 1, v, { comment: 5 as never })).toThrow('Matrix Market writer: option comment must be a string, got 5');
+    // still written as before
+    expect(formatMatrixMarketCoordinate(1, 1, i, i, v, { comment: ' c' })).toBe('%%MatrixMarket matrix coordinate real general\n% c\n1 1 1\n1 1 2\n');
+  });
+});

@@ -1,6 +1,7 @@
 // Matrix Market writer: coordinate (from COO, optionally only one triangle of a symmetric or
 // skew-symmetric matrix) and array format; values in their shortest round-trip form.
 import { InvalidArgumentError, NonFiniteValueError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 import { MAX_DIM, SYM_GENERAL, SYM_SKEW, SYM_SYMMETRIC, type MmSymmetry } from './format.js';
 
 export interface WriteOptions {
@@ -9,6 +10,12 @@ export interface WriteOptions {
   /** Written after the banner; every line of it becomes `'%' + line` (so pass ' text' for '% text'). */
   comment?: string;
 }
+
+const WRITE_OPTIONS = {
+  symmetry: { kind: 'enum', values: ['general', 'symmetric', 'skew-symmetric'], default: 'general' },
+  field: { kind: 'enum', values: ['real', 'integer', 'pattern'] },
+  comment: { kind: 'custom', test: (v: unknown): v is string => typeof v === 'string', expected: 'a string' },
+} as const;
 
 const CHUNK_CHARS = 64 * 1024;
 
@@ -50,14 +57,9 @@ export function* matrixMarketCoordinateChunks(
   opts: WriteOptions = {},
 ): Generator<string> {
   checkDims(rows, cols);
-  const symmetry = opts.symmetry ?? 'general';
-  const field = opts.field ?? (values === null ? 'pattern' : 'real');
-  if (symmetry !== 'general' && symmetry !== 'symmetric' && symmetry !== 'skew-symmetric') {
-    throw new InvalidArgumentError(`unknown symmetry "${String(symmetry)}"`);
-  }
-  if (field !== 'real' && field !== 'integer' && field !== 'pattern') {
-    throw new InvalidArgumentError(`unknown field "${String(field)}"`);
-  }
+  const o = checkOptions('Matrix Market writer', opts, WRITE_OPTIONS);
+  const symmetry = o.symmetry;
+  const field = o.field ?? (values === null ? 'pattern' : 'real');
   if (field !== 'pattern' && values === null) {
     throw new InvalidArgumentError(`field "${field}" needs values (got null)`);
   }
@@ -93,7 +95,7 @@ export function* matrixMarketCoordinateChunks(
       }
     }
   }
-  let buf = `%%MatrixMarket matrix coordinate ${field} ${symmetry}\n${commentBlock(opts.comment)}${rows} ${cols} ${nnz}\n`;
+  let buf = `%%MatrixMarket matrix coordinate ${field} ${symmetry}\n${commentBlock(o.comment)}${rows} ${cols} ${nnz}\n`;
   const fmt = field === 'integer' ? formatInteger : formatReal;
   for (let k = 0; k < len; k++) {
     const r = rowIndex[k]!;
@@ -125,7 +127,7 @@ export function formatMatrixMarketCoordinate(
   opts?: WriteOptions,
 ): string {
   let out = '';
-  for (const chunk of matrixMarketCoordinateChunks(rows, cols, rowIndex, colIndex, values, opts)) out += chunk;
+  for (const chunk of matrixMarketCoordinateChunks(rows, cols, rowIndex, colIndex, values, opts ?? {})) out += chunk;
   return out;
 }
 
@@ -140,6 +142,7 @@ export function formatMatrixMarketArray(
   opts: { comment?: string } = {},
 ): string {
   checkDims(rows, cols);
+  const { comment } = checkOptions('Matrix Market writer', opts, { comment: WRITE_OPTIONS.comment });
   if (columnMajor.length !== rows * cols) {
     throw new InvalidArgumentError(`array data has length ${columnMajor.length}, expected rows*cols = ${rows * cols}`);
   }
@@ -147,7 +150,7 @@ export function formatMatrixMarketArray(
     const v = columnMajor[k]!;
     if (!Number.isFinite(v)) throw new NonFiniteValueError(`element ${k} has non-finite value ${v}`);
   }
-  const parts: string[] = [`%%MatrixMarket matrix array real general\n${commentBlock(opts.comment)}${rows} ${cols}\n`];
+  const parts: string[] = [`%%MatrixMarket matrix array real general\n${commentBlock(comment)}${rows} ${cols}\n`];
   let buf = '';
   for (let k = 0; k < columnMajor.length; k++) {
     buf += `${formatReal(columnMajor[k]!)}\n`;
