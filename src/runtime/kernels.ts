@@ -168,6 +168,26 @@ export interface Kernels {
   csrIsSymmetric(n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number): number;
   /** z = M^-1 r for SSOR(omega) */
   ssorApply(n: number, rowPtr: number, colIdx: number, vals: number, diagPos: number, invD: number, omega: number, r: number, z: number): void;
+
+  // ---- assembly/block.ts (W, C, V: k columns of length n, contiguous; F32: stored as f32)
+  /** out_j = W_j . v; returns v . v (plain squares) */
+  multiDot(W: number, k: number, n: number, v: number, out: number): number;
+  /** v -= C y */
+  multiAxpy(C: number, k: number, n: number, y: number, v: number): void;
+  /** v -= C y; returns the new v . v */
+  multiAxpySumsq(C: number, k: number, n: number, y: number, v: number): number;
+  /** w -= V y; out = V^T w (new w); returns w . w (out must not overlap y) */
+  multiAxpyDot(V: number, k: number, n: number, y: number, w: number, out: number): number;
+  /** multiDot with W stored as f32 */
+  multiDotF32(W: number, k: number, n: number, v: number, out: number): number;
+  /** multiAxpy with C stored as f32 */
+  multiAxpyF32(C: number, k: number, n: number, y: number, v: number): void;
+  /** multiAxpySumsq with C stored as f32 */
+  multiAxpySumsqF32(C: number, k: number, n: number, y: number, v: number): number;
+  /** y32_i = f32(x_i), rounded to nearest */
+  demoteF64(n: number, x: number, y32: number): void;
+  /** y_i = f64(x32_i) */
+  promoteF32(n: number, x32: number, y: number): void;
 }
 
 /** Name of one wasm kernel. */

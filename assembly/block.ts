@@ -1,0 +1,267 @@
+// Block (multi-vector) kernels for Gram-Schmidt and Krylov recycling. A block is k column vectors
+// of length n stored contiguously (column-major, column j at W + j*n elements); v is one f64 vector.
+//
+// Why blocked: W^T v and v -= C y done one column at a time read v (and write it, for the update)
+// k times. Here rows are taken in chunks of CHUNK elements, and within a chunk the columns four at a
+// time: the chunk of v stays in L1 while every column streams past it once, so W is read once and
+// v once per call. Column blocks of four keep 4 (SIMD: 8) independent accumulators in registers.
+// The F32 variants read a basis stored as f32 (half the traffic) and compute in f64.
+// Sums are accumulated per chunk, so the rounding differs from a straight dot (not its size).
+
+import { ldf, stf } from './ptr';
+
+/** Rows per chunk: 2 KiB of v (f64), even so every chunk but the last starts SIMD pairs aligned. */
+const CHUNK: i32 = 256;
+
+/** basis entry i of the column at p, as f64 */
+// @ts-ignore: decorator
+@inline function ldb<T>(p: usize, i: i32): f64 {
+  if (sizeof<T>() == 8) return load<f64>(p + (<usize>i << 3));
+  return <f64>load<f32>(p + (<usize>i << 2));
+}
+
+/** basis entries i, i+1 of the column at p, as f64x2 */
+// @ts-ignore: decorator
+@inline function ldb2<T>(p: usize, i: i32): v128 {
+  if (sizeof<T>() == 8) return v128.load(p + (<usize>i << 3));
+  return f64x2.promote_low_f32x4(v128.load64_zero(p + (<usize>i << 2)));
+}
+
+/** out[0..3] += (columns p, p+cb, p+2cb, p+3cb) . v over rows [i0, i1) */
+// @ts-ignore: decorator
+@inline function dot4<T>(p0: usize, cb: usize, v: usize, i0: i32, i1: i32, out: usize): void {
+  const p1 = p0 + cb, p2 = p1 + cb, p3 = p2 + cb;
+  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
+    for (; i + 4 <= i1; i += 4) {
+      const pv = v + (<usize>i << 3);
+      const x = v128.load(pv), y = v128.load(pv, 16);
+      a0 = f64x2.add(a0, f64x2.mul(ldb2<T>(p0, i), x));
+      a1 = f64x2.add(a1, f64x2.mul(ldb2<T>(p1, i), x));
+      a2 = f64x2.add(a2, f64x2.mul(ldb2<T>(p2, i), x));
+      a3 = f64x2.add(a3, f64x2.mul(ldb2<T>(p3, i), x));
+      b0 = f64x2.add(b0, f64x2.mul(ldb2<T>(p0, i + 2), y));
+      b1 = f64x2.add(b1, f64x2.mul(ldb2<T>(p1, i + 2), y));
+      b2 = f64x2.add(b2, f64x2.mul(ldb2<T>(p2, i + 2), y));
+      b3 = f64x2.add(b3, f64x2.mul(ldb2<T>(p3, i + 2), y));
+    }
+    for (; i + 2 <= i1; i += 2) {
+      const x = v128.load(v + (<usize>i << 3));
+      a0 = f64x2.add(a0, f64x2.mul(ldb2<T>(p0, i), x));
+      a1 = f64x2.add(a1, f64x2.mul(ldb2<T>(p1, i), x));
+      a2 = f64x2.add(a2, f64x2.mul(ldb2<T>(p2, i), x));
+      a3 = f64x2.add(a3, f64x2.mul(ldb2<T>(p3, i), x));
+    }
+    a0 = f64x2.add(a0, b0); a1 = f64x2.add(a1, b1); a2 = f64x2.add(a2, b2); a3 = f64x2.add(a3, b3);
+    s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+  }
+  for (; i < i1; i++) {
+    const x = ldf(v, i);
+    s0 += ldb<T>(p0, i) * x;
+    s1 += ldb<T>(p1, i) * x;
+    s2 += ldb<T>(p2, i) * x;
+    s3 += ldb<T>(p3, i) * x;
+  }
+  stf(out, 0, ldf(out, 0) + s0);
+  stf(out, 1, ldf(out, 1) + s1);
+  stf(out, 2, ldf(out, 2) + s2);
+  stf(out, 3, ldf(out, 3) + s3);
+}
+
+/** out[0] += (column p) . v over rows [i0, i1) */
+// @ts-ignore: decorator
+@inline function dot1<T>(p: usize, v: usize, i0: i32, i1: i32, out: usize): void {
+  let s: f64 = 0;
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    let a = f64x2.splat(0), b = f64x2.splat(0);
+    for (; i + 4 <= i1; i += 4) {
+      const pv = v + (<usize>i << 3);
+      a = f64x2.add(a, f64x2.mul(ldb2<T>(p, i), v128.load(pv)));
+      b = f64x2.add(b, f64x2.mul(ldb2<T>(p, i + 2), v128.load(pv, 16)));
+    }
+    for (; i + 2 <= i1; i += 2) a = f64x2.add(a, f64x2.mul(ldb2<T>(p, i), v128.load(v + (<usize>i << 3))));
+    a = f64x2.add(a, b);
+    s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  }
+  for (; i < i1; i++) s += ldb<T>(p, i) * ldf(v, i);
+  stf(out, 0, ldf(out, 0) + s);
+}
+
+/** v -= y0 C0 + y1 C1 + y2 C2 + y3 C3 over rows [i0, i1), columns at p, p+cb, ... */
+// @ts-ignore: decorator
+@inline function axpy4<T>(p0: usize, cb: usize, y: usize, v: usize, i0: i32, i1: i32): void {
+  const p1 = p0 + cb, p2 = p1 + cb, p3 = p2 + cb;
+  const c0 = ldf(y, 0), c1 = ldf(y, 1), c2 = ldf(y, 2), c3 = ldf(y, 3);
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    const d0 = f64x2.splat(c0), d1 = f64x2.splat(c1), d2 = f64x2.splat(c2), d3 = f64x2.splat(c3);
+    for (; i + 2 <= i1; i += 2) {
+      const pv = v + (<usize>i << 3);
+      const t = f64x2.add(
+        f64x2.add(f64x2.mul(d0, ldb2<T>(p0, i)), f64x2.mul(d1, ldb2<T>(p1, i))),
+        f64x2.add(f64x2.mul(d2, ldb2<T>(p2, i)), f64x2.mul(d3, ldb2<T>(p3, i))),
+      );
+      v128.store(pv, f64x2.sub(v128.load(pv), t));
+    }
+  }
+  for (; i < i1; i++) {
+    const t = (c0 * ldb<T>(p0, i) + c1 * ldb<T>(p1, i)) + (c2 * ldb<T>(p2, i) + c3 * ldb<T>(p3, i));
+    stf(v, i, ldf(v, i) - t);
+  }
+}
+
+/** v -= c * (column p) over rows [i0, i1) */
+// @ts-ignore: decorator
+@inline function axpy1<T>(p: usize, c: f64, v: usize, i0: i32, i1: i32): void {
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    const d = f64x2.splat(c);
+    for (; i + 2 <= i1; i += 2) {
+      const pv = v + (<usize>i << 3);
+      v128.store(pv, f64x2.sub(v128.load(pv), f64x2.mul(d, ldb2<T>(p, i))));
+    }
+  }
+  for (; i < i1; i++) stf(v, i, ldf(v, i) - c * ldb<T>(p, i));
+}
+
+/** sum of v_i^2 over rows [i0, i1) (the chunk is in L1: a cheap extra read) */
+// @ts-ignore: decorator
+@inline function sumsq(v: usize, i0: i32, i1: i32): f64 {
+  let s: f64 = 0;
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    let a = f64x2.splat(0), b = f64x2.splat(0);
+    for (; i + 4 <= i1; i += 4) {
+      const pv = v + (<usize>i << 3);
+      const x = v128.load(pv), y = v128.load(pv, 16);
+      a = f64x2.add(a, f64x2.mul(x, x));
+      b = f64x2.add(b, f64x2.mul(y, y));
+    }
+    for (; i + 2 <= i1; i += 2) { const x = v128.load(v + (<usize>i << 3)); a = f64x2.add(a, f64x2.mul(x, x)); }
+    a = f64x2.add(a, b);
+    s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  }
+  for (; i < i1; i++) { const x = ldf(v, i); s += x * x; }
+  return s;
+}
+
+/** out += W^T v over the rows of one chunk */
+// @ts-ignore: decorator
+@inline function chunkDot<T>(W: usize, k: i32, cb: usize, v: usize, i0: i32, i1: i32, out: usize): void {
+  let j = 0;
+  for (; j + 4 <= k; j += 4) dot4<T>(W + <usize>j * cb, cb, v, i0, i1, out + (<usize>j << 3));
+  for (; j < k; j++) dot1<T>(W + <usize>j * cb, v, i0, i1, out + (<usize>j << 3));
+}
+
+/** v -= C y over the rows of one chunk */
+// @ts-ignore: decorator
+@inline function chunkAxpy<T>(C: usize, k: i32, cb: usize, y: usize, v: usize, i0: i32, i1: i32): void {
+  let j = 0;
+  for (; j + 4 <= k; j += 4) axpy4<T>(C + <usize>j * cb, cb, y + (<usize>j << 3), v, i0, i1);
+  for (; j < k; j++) axpy1<T>(C + <usize>j * cb, ldf(y, j), v, i0, i1);
+}
+
+function blockDot<T>(W: usize, k: i32, n: i32, v: usize, out: usize): f64 {
+  for (let j = 0; j < k; j++) stf(out, j, 0);
+  const cb = <usize>n * sizeof<T>();
+  let ss: f64 = 0;
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    const i1 = min(n, i0 + CHUNK);
+    chunkDot<T>(W, k, cb, v, i0, i1, out);
+    ss += sumsq(v, i0, i1);
+  }
+  return ss;
+}
+
+function blockAxpy<T>(C: usize, k: i32, n: i32, y: usize, v: usize, norm: bool): f64 {
+  const cb = <usize>n * sizeof<T>();
+  let ss: f64 = 0;
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    const i1 = min(n, i0 + CHUNK);
+    chunkAxpy<T>(C, k, cb, y, v, i0, i1);
+    if (norm) ss += sumsq(v, i0, i1);
+  }
+  return ss;
+}
+
+function blockAxpyDot<T>(V: usize, k: i32, n: i32, y: usize, w: usize, out: usize): f64 {
+  for (let j = 0; j < k; j++) stf(out, j, 0);
+  const cb = <usize>n * sizeof<T>();
+  let ss: f64 = 0;
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    const i1 = min(n, i0 + CHUNK);
+    chunkAxpy<T>(V, k, cb, y, w, i0, i1);
+    // the chunk of V just read is still in cache (k * 2 KiB): the second read is cheap
+    chunkDot<T>(V, k, cb, w, i0, i1, out);
+    ss += sumsq(w, i0, i1);
+  }
+  return ss;
+}
+
+/** out[j] = W_j . v for the k columns of W (n x k, f64); returns v . v (plain squares: may overflow) */
+export function multiDot(W: usize, k: i32, n: i32, v: usize, out: usize): f64 {
+  return blockDot<f64>(W, k, n, v, out);
+}
+
+/** v -= C y (C n x k, f64; y k values) */
+export function multiAxpy(C: usize, k: i32, n: i32, y: usize, v: usize): void {
+  blockAxpy<f64>(C, k, n, y, v, false);
+}
+
+/** v -= C y; returns the new v . v (plain squares: may overflow) */
+export function multiAxpySumsq(C: usize, k: i32, n: i32, y: usize, v: usize): f64 {
+  return blockAxpy<f64>(C, k, n, y, v, true);
+}
+
+/**
+ * The middle step of classical Gram-Schmidt twice: w -= V y, then out = V^T w (the new w) and
+ * returns w . w, reading V once from memory (the second read of each chunk hits the cache).
+ * out must not overlap y.
+ */
+export function multiAxpyDot(V: usize, k: i32, n: i32, y: usize, w: usize, out: usize): f64 {
+  return blockAxpyDot<f64>(V, k, n, y, w, out);
+}
+
+/** multiDot with W stored as f32 (promoted exactly to f64; arithmetic in f64) */
+export function multiDotF32(W: usize, k: i32, n: i32, v: usize, out: usize): f64 {
+  return blockDot<f32>(W, k, n, v, out);
+}
+
+/** multiAxpy with C stored as f32 */
+export function multiAxpyF32(C: usize, k: i32, n: i32, y: usize, v: usize): void {
+  blockAxpy<f32>(C, k, n, y, v, false);
+}
+
+/** multiAxpySumsq with C stored as f32 */
+export function multiAxpySumsqF32(C: usize, k: i32, n: i32, y: usize, v: usize): f64 {
+  return blockAxpy<f32>(C, k, n, y, v, true);
+}
+
+/** y32[i] = f32(x[i]) (round to nearest; out-of-range values become +-Inf) */
+export function demoteF64(n: i32, x: usize, y32: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= n; i += 2) {
+      v128.store64_lane(y32 + (<usize>i << 2), f32x4.demote_f64x2_zero(v128.load(x + (<usize>i << 3))), 0);
+    }
+  }
+  for (; i < n; i++) store<f32>(y32 + (<usize>i << 2), <f32>ldf(x, i));
+}
+
+/** y[i] = f64(x32[i]) (exact) */
+export function promoteF32(n: i32, x32: usize, y: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= n; i += 2) {
+      v128.store(y + (<usize>i << 3), f64x2.promote_low_f32x4(v128.load64_zero(x32 + (<usize>i << 2))));
+    }
+  }
+  for (; i < n; i++) stf(y, i, <f64>load<f32>(x32 + (<usize>i << 2)));
+}
