@@ -3,7 +3,7 @@
 // refused at setup, workspace, option keys) from it and never names a method itself.
 import type { InnerResult, KrylovContext } from './context.js';
 import type { RecycleSpace } from './recycle.js';
-import type { ResidualKind } from './types.js';
+import type { ResidualKind, SolveResult } from './types.js';
 
 /** One method-specific option (a top-level key of the session options, e.g. `restart`). */
 export interface MethodOption<T> {
@@ -80,6 +80,11 @@ export interface MethodDescriptor<N extends string = string, O extends Record<st
    * residual, or with a final reason. Must not allocate wasm memory.
    */
   run(ctx: KrylovContext, ws: MethodWorkspace<S>, options: O): InnerResult;
+  /**
+   * Method-specific facts of the solve that just ended, merged into its SolveResult (e.g. GCRO-DR's
+   * `recycle`); called once per solve, after the last run (optional).
+   */
+  report?(ws: MethodWorkspace<S>): Pick<SolveResult, 'recycle'>;
 }
 
 /** Declares a descriptor keeping its literal name and option types (for MethodName and the option types). */

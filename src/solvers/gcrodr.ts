@@ -1,0 +1,343 @@
+// GCRO-DR(m, k) (Parks, de Sturler, Mackey, Johnson, Maiti 2006), right-preconditioned: restarted
+// GMRES that keeps k harmonic Ritz vectors U (with C = A M^-1 U orthonormal) from cycle to cycle
+// and from one solve of the session to the next. The algorithm is ../shared/RECYCLING.md section 2.
+import type { InnerResult, KrylovContext } from './context.js';
+import { harmonicRitz, qrDrop, solveUpperTransposed } from './dense.js';
+import { defineMethod, integerOption, type MethodWorkspace } from './method.js';
+import type { RecycleOperator, RecycleSpace } from './recycle.js';
+import type { RecycleReport } from './types.js';
+
+
+/** JS state of the method, kept between solves (the small dense matrices of one cycle). */
+export class GcrodrState {
+  /** G (rows x cols, ld m + 1): A M^-1 [U~ V] = [C V] G, unrotated (harmonic Ritz needs it) */
+  readonly G: Float64Array;
+  /** G reduced to triangular form by the Givens rotations cs, sn */
+  readonly R: Float64Array;
+  readonly cs: Float64Array;
+  readonly sn: Float64Array;
+  readonly g: Float64Array;
+  readonly y: Float64Array;
+  /** 1 / ||U_i||: the scaling of U~ = U D */
+  readonly d: Float64Array;
+  /** what the recycle space did in the current solve */
+  report: RecycleReport = { used: 0, kept: 0, action: 'none', dropped: 0 };
+  /** true until the first cycle of a solve ran (set again when the report is taken) */
+  fresh = true;
+  constructor(readonly m: number, readonly k: number) {
+    this.G = new Float64Array((m + 1) * m);
+    this.R = new Float64Array((m + 1) * m);
+    this.cs = new Float64Array(m);
+    this.sn = new Float64Array(m);
+    this.g = new Float64Array(m + 1);
+    this.y = new Float64Array(m);
+    this.d = new Float64Array(k + 1);
+  }
+}
+
+/** the cycle length used: at most n */
+const cycleLength = (n: number, restart: number) => Math.min(restart, Math.max(1, n));
+/** recycled columns: k < m (each cycle needs at least one Arnoldi step), one more for a complex pair */
+const recycleCount = (m: number, recycle: number) => Math.max(0, Math.min(recycle, m - 1));
+
+/** See gmres.ts: below this fraction a new direction is rounding noise. */
+const DEPENDENT = 1e-12;
+/**
+ * A column of C = A M^-1 U whose part independent of the previous columns is below this fraction
+ * of its norm is dropped: its U would be scaled by ~1/1e-10 and the space would lose orthogonality.
+ */
+const RANK_DROP = 1e-10;
+
+export const gcrodr = defineMethod({
+  name: 'gcrodr',
+  summary: 'GCRO-DR(m, k): restarted GMRES that recycles k harmonic Ritz vectors between cycles and between solves of a session',
+  residualKind: 'gmres-estimate',
+  requires: { matrix: 'any', preconditioner: 'any', nonsingular: false },
+  options: {
+    restart: integerOption(30, 1, 'GMRES restart length m (the basis holds m + 1 vectors)'),
+    recycle: integerOption(10, 0, 'GCRO-DR: vectors k recycled between cycles and solves (k < restart; 0 is GMRES(m))'),
+  },
+  // z, u; the basis V (m + 1 columns); new U and new C (k + 1 columns each); h and y in wasm
+  workspace: (n, o) => {
+    const m = cycleLength(n, o.restart), k = recycleCount(m, o.recycle);
+    const cap = k > 0 ? Math.min(k + 1, m - 1) : 0;
+    return { vectors: 2, blocks: [m + 1, Math.max(cap, 1), Math.max(cap, 1)], scratch: 2 * (m + 2), recycle: cap };
+  },
+  state: (n, o) => {
+    const m = cycleLength(n, o.restart);
+    return new GcrodrState(m, recycleCount(m, o.recycle));
+  },
+  run: (ctx, ws: MethodWorkspace<GcrodrState>) => runGcrodr(ctx, ws),
+  report: (ws: MethodWorkspace<GcrodrState>) => {
+    const st = ws.state;
+    const rep = st.fresh ? { ...st.report, used: 0, action: 'none' as const, dropped: 0, kept: ws.recycle?.k ?? 0 } : st.report;
+    st.fresh = true;
+    return { recycle: { ...rep } };
+  },
+});
+
+/** The operator the space is built for (A and the preconditioner's version). */
+function operatorOf(ctx: KrylovContext): RecycleOperator {
+  const op = (ctx as unknown as { op?: RecycleOperator }).op;
+  return op ?? { A: ctx.A, precondVersion: 0 };
+}
+
+/**
+ * Makes the recycle space valid for the current operator at the start of a solve: nothing when
+ * only b changed; C = A M^-1 U, re-orthonormalized (U transformed alike) when the values, the
+ * matrix or the preconditioner changed; dropped when built for another size. Dependent columns
+ * of C are dropped (never used). Returns the columns usable now.
+ */
+function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrState, z: number, h: number, first: boolean): number {
+  const op = operatorOf(ctx);
+  const status = rs.status(op);
+  const rep = st.report;
+  if (status === 'empty') return 0;
+  if (status === 'size-changed') {
+    rs.invalidate();
+    rep.action = 'dropped';
+    return 0;
+  }
+  if (status === 'current') {
+    if (first) rep.action = 'reused';
+    return rs.k;
+  }
+  // recompute C = A M^-1 U and orthonormalize it in place by modified Gram-Schmidt (two passes),
+  // applying the same column operations to U so that A M^-1 U = C still holds
+  const { k, n } = ctx;
+  const kOld = rs.k;
+  let kept = 0;
+  for (let j = 0; j < kOld; j++) {
+    const Uj = rs.column('U', j);
+    const Uc = rs.column('U', kept), Cc = rs.column('C', kept);
+    if (kept !== j) k.copy(n, Uj, Uc);
+    ctx.precond(Uc, z);
+    ctx.spmv(z, Cc);
+    const before = ctx.norm(Cc);
+    if (kept > 0) {
+      k.orthogonalize(n, kept, rs.C, Cc, h);
+      // U_c -= U_0..kept-1 * h: the same combination (h holds both passes' coefficients summed)
+      const hv = ctx.rt.f64(h, kept);
+      for (let l = 0; l < kept; l++) hv[l] = -hv[l];
+      k.combine(n, kept, rs.U, h, Uc);
+    }
+    const after = ctx.norm(Cc);
+    if (!(before > 0) || !(after > RANK_DROP * before) || !Number.isFinite(after)) continue;
+    k.scal(n, 1 / after, Cc);
+    k.scal(n, 1 / after, Uc);
+    kept++;
+  }
+  rep.dropped += kOld - kept;
+  rep.action = kept === 0 ? 'dropped' : 'recomputed';
+  if (kept === 0) rs.invalidate();
+  else rs.markBuilt(op, kept);
+  return kept;
+}
+
+/**
+ * One cycle of GCRO-DR from the residual in ctx.r. With no recycle space yet it is a GMRES(m)
+ * cycle (identical iterates: k = 0 is GMRES(m)); with k recycled columns it projects r onto C
+ * (x += M^-1 U C^T r, r -= C C^T r), runs m - k Arnoldi steps of (I - C C^T) A M^-1 and minimises
+ * the residual over span([U V]). Each cycle that took enough steps then replaces U, C by the k
+ * harmonic Ritz vectors of the cycle's space (smallest harmonic Ritz values), kept for the next
+ * cycle and the next solve.
+ */
+export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>): InnerResult {
+  const { k, n, x, r, rt } = ctx;
+  const st = ws.state;
+  const rs = ws.recycle;
+  const [z, u] = ws.vectors;
+  const [V, Unew, Cnew] = ws.blocks;
+  const h = ws.scratch, yw = ws.scratch + (st.m + 2) * 8;
+  const stride = n * 8;
+  const { m, G, R, cs, sn, g, y, d } = st;
+  const firstCycle = st.fresh;
+  if (firstCycle) {
+    st.fresh = false;
+    st.report = { used: 0, kept: 0, action: 'none', dropped: 0 };
+  }
+  const rep = st.report;
+  // later cycles find the space they built themselves ('current')
+  const kEff = rs ? prepareSpace(ctx, rs, st, z, h, firstCycle) : 0;
+  if (firstCycle) rep.used = kEff;
+  rep.kept = kEff;
+  k.fill(n, 0, u);
+  if (kEff > 0) {
+    // project r onto C: c = C^T r (two passes), r -= C c, and the correction starts as U c
+    k.orthogonalize(n, kEff, rs!.C, r, h);
+    k.combine(n, kEff, rs!.U, h, u);
+    for (let i = 0; i < kEff; i++) d[i] = 1 / ctx.norm(rs!.column('U', i));
+  }
+  const beta = ctx.norm(r);
+  if (!Number.isFinite(beta)) return { status: 'nan-or-inf', detail: 'the residual is not finite' };
+  const ld = m + 1;
+  G.fill(0);
+  R.fill(0);
+  g.fill(0);
+  for (let i = 0; i < kEff; i++) {
+    // A M^-1 (U_i d_i) = C_i d_i: the first k columns of G are diagonal, already triangular
+    G[i + i * ld] = d[i];
+    R[i + i * ld] = d[i];
+    cs[i] = 1;
+    sn[i] = 0;
+  }
+  g[kEff] = beta;
+  let status: InnerResult['status'] = 'restart';
+  let detail: string | undefined;
+  let j = 0; // Arnoldi steps done
+  let invariant = false;
+  if (beta <= ctx.target) {
+    status = 'converged';
+  } else {
+    k.copy(n, r, V);
+    k.scal(n, 1 / beta, V);
+    const steps = m - kEff;
+    while (j < steps) {
+      if (ctx.exhausted()) { status = 'max-iterations'; break; }
+      const vj = V + j * stride, w = V + (j + 1) * stride;
+      ctx.precond(vj, z);
+      ctx.spmv(z, w);
+      const col = kEff + j;
+      let big = 0;
+      if (kEff > 0) {
+        k.orthogonalize(n, kEff, rs!.C, w, h); // B column: C^T A M^-1 v_j
+        const hb = rt.f64(h, kEff);
+        for (let i = 0; i < kEff; i++) { G[i + col * ld] = hb[i]; big = Math.max(big, Math.abs(hb[i])); }
+      }
+      k.orthogonalize(n, j + 1, V, w, h);
+      const hv = rt.f64(h, j + 1);
+      for (let i = 0; i <= j; i++) { G[kEff + i + col * ld] = hv[i]; big = Math.max(big, Math.abs(hv[i])); }
+      const hn = ctx.norm(w);
+      G[kEff + j + 1 + col * ld] = hn;
+      big = Math.max(big, hn);
+      if (!Number.isFinite(big)) { status = 'nan-or-inf'; detail = 'the Arnoldi vector is not finite'; break; }
+      let sq = 0;
+      for (let i = 0; i <= col + 1; i++) sq += (G[i + col * ld] / (big || 1)) ** 2;
+      const tiny = DEPENDENT * big * Math.sqrt(sq);
+      invariant = !(hn > tiny);
+      if (!invariant) k.scal(n, 1 / hn, w);
+      for (let i = 0; i <= col + 1; i++) R[i + col * ld] = G[i + col * ld];
+      for (let i = kEff; i < col; i++) {
+        const a = R[i + col * ld], b = R[i + 1 + col * ld];
+        R[i + col * ld] = cs[i] * a + sn[i] * b;
+        R[i + 1 + col * ld] = -sn[i] * a + cs[i] * b;
+      }
+      const a = R[col + col * ld];
+      const dd = Math.hypot(a, hn);
+      if (invariant && !(dd > tiny)) {
+        // A M^-1 is singular on the space: this column is dropped (see gmres.ts)
+        if (ctx.tick(Math.abs(g[col]))) { status = 'aborted'; break; }
+        status = Math.abs(g[col]) <= ctx.target ? 'converged' : j > 0 ? 'restart' : 'breakdown';
+        if (status === 'breakdown') {
+          detail = 'GCRO-DR breakdown: A M^-1 maps the residual into the recycled space C (to rounding): A M^-1 is singular; x is the best iterate found';
+        }
+        break;
+      }
+      cs[col] = a / dd;
+      sn[col] = hn / dd;
+      R[col + col * ld] = dd;
+      R[col + 1 + col * ld] = 0;
+      g[col + 1] = -sn[col] * g[col];
+      g[col] = cs[col] * g[col];
+      j++;
+      const res = Math.abs(g[col + 1]);
+      if (ctx.tick(res)) { status = 'aborted'; break; }
+      if (res <= ctx.target) { status = 'converged'; break; }
+      if (invariant) break;
+    }
+  }
+  const cols = kEff + j;
+  if (j > 0) {
+    // y = R^-1 g over the cols columns; correction u += U (d .* y_U) + V y_V
+    for (let i = cols - 1; i >= 0; i--) {
+      let s = g[i];
+      for (let l = i + 1; l < cols; l++) s -= R[i + l * ld] * y[l];
+      y[i] = s / R[i + i * ld];
+    }
+    const yv = rt.f64(yw, m + 1);
+    if (kEff > 0) {
+      for (let i = 0; i < kEff; i++) yv[i] = d[i] * y[i];
+      k.combine(n, kEff, rs!.U, yw, u);
+    }
+    rt.f64(yw, m + 1).set(y.subarray(kEff, cols));
+    k.combine(n, j, V, yw, u);
+  }
+  if (j > 0 || kEff > 0) {
+    ctx.precond(u, z);
+    k.axpy(n, 1, z, x);
+  }
+  // a new recycle space from this cycle, unless the cycle was too short or ended by invariance
+  // (its last basis vector is then not a direction)
+  if (rs && st.k > 0 && j > 0 && !invariant && cols > st.k && status !== 'aborted' && status !== 'nan-or-inf') {
+    rebuildSpace(ctx, ws, kEff, j);
+  }
+  return { status, detail };
+}
+
+/**
+ * U, C <- the k harmonic Ritz vectors of the cycle: P from the generalized eigenproblem
+ * G^T G p = theta G^T W^T V^ p, then [Q, R] = qr(G P), C = [C V] Q, U = [U~ V] P R^-1.
+ */
+function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff: number, j: number): void {
+  const { k, n, rt } = ctx;
+  const st = ws.state, rs = ws.recycle!;
+  const [V, Unew, Cnew] = ws.blocks;
+  const yw = ws.scratch + (st.m + 2) * 8;
+  const stride = n * 8;
+  const ld = st.m + 1;
+  const rows = kEff + j + 1, cols = kEff + j;
+  // G as rows x cols (ld = rows) and W^T V^ = [[C^T U~, 0], [V^T U~, [I; 0]]]
+  const Gc = new Float64Array(rows * cols);
+  for (let c = 0; c < cols; c++) for (let i = 0; i < rows; i++) Gc[i + c * rows] = st.G[i + c * ld];
+  const WtV = new Float64Array(rows * cols);
+  for (let c = 0; c < kEff; c++) {
+    const Uc = rs.column('U', c);
+    for (let i = 0; i < kEff; i++) WtV[i + c * rows] = st.d[c] * ctx.dot(rs.column('C', i), Uc);
+    for (let i = 0; i <= j; i++) WtV[kEff + i + c * rows] = st.d[c] * ctx.dot(V + i * stride, Uc);
+  }
+  for (let c = 0; c < j; c++) WtV[kEff + c + (kEff + c) * rows] = 1;
+  const maxCount = Math.min(st.k + 1, st.m - 1, rs.capacity);
+  const hr = harmonicRitz(Gc, WtV, rows, cols, st.k, maxCount);
+  if (!hr) return; // G rank-deficient: keep the space as it is
+  const { P, count } = hr;
+  // [Q, R] = qr(G P), dropping dependent columns (never a C column from noise)
+  const GP = new Float64Array(rows * count);
+  for (let c = 0; c < count; c++) {
+    for (let l = 0; l < cols; l++) {
+      const p = P[l + c * cols];
+      if (p !== 0) for (let i = 0; i < rows; i++) GP[i + c * rows] += Gc[i + l * rows] * p;
+    }
+  }
+  const { Q, R, kept } = qrDrop(GP, rows, count, RANK_DROP);
+  const kk = kept.length;
+  st.report.dropped += count - kk;
+  if (kk === 0) return;
+  // Y = P[:, kept] R^-1, row by row (R^T y_row = p_row)
+  const Y = new Float64Array(cols * kk);
+  const row = new Float64Array(kk);
+  for (let i = 0; i < cols; i++) {
+    for (let c = 0; c < kk; c++) row[c] = P[i + kept[c] * cols];
+    solveUpperTransposed(R, kk, row);
+    for (let c = 0; c < kk; c++) Y[i + c * cols] = row[c];
+  }
+  const coef = rt.f64(yw, st.m + 1);
+  for (let c = 0; c < kk; c++) {
+    const Ut = Unew + c * stride, Ct = Cnew + c * stride;
+    k.fill(n, 0, Ut);
+    k.fill(n, 0, Ct);
+    if (kEff > 0) {
+      for (let i = 0; i < kEff; i++) coef[i] = st.d[i] * Y[i + c * cols];
+      k.combine(n, kEff, rs.U, yw, Ut);
+      for (let i = 0; i < kEff; i++) coef[i] = Q[i + c * rows];
+      k.combine(n, kEff, rs.C, yw, Ct);
+    }
+    for (let i = 0; i < j; i++) coef[i] = Y[kEff + i + c * cols];
+    k.combine(n, j, V, yw, Ut);
+    for (let i = 0; i <= j; i++) coef[i] = Q[kEff + i + c * rows];
+    k.combine(n, j + 1, V, yw, Ct);
+  }
+  k.copy(n * kk, Unew, rs.U);
+  k.copy(n * kk, Cnew, rs.C);
+  rs.markBuilt(operatorOf(ctx), kk);
+  st.report.kept = kk;
+}
