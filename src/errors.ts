@@ -73,6 +73,24 @@ export class FactorizationError extends SparseError {
 export class StalePreconditionerError extends SparseError {}
 
 /**
+ * A preconditioner (or a symbolic analysis) is used with a matrix of another sparsity pattern than
+ * the one it was analysed for; the numeric update cannot reuse it: analyse the new pattern.
+ */
+export class PatternMismatchError extends StalePreconditionerError {}
+
+/**
+ * A preconditioner whose last factorization threw was applied: its factors are incomplete. Not
+ * stale (the values did not change since): update it with other values or build a new one.
+ * `cause` is the error the factorization threw.
+ */
+export class FactorizationFailedError extends SparseError {
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/**
  * The matrix is structurally singular (a row or a column has no stored entry) where the method
  * needs a nonsingular one. `kind` and `index` (0-based) name the first empty row or column.
  */

@@ -399,14 +399,21 @@ export class SpgemmProduct extends WasmResource {
     return this.result;
   }
 
+  /** @deprecated the former name of update(A, B) */
+  recompute(A: CsrMatrix, B: CsrMatrix): this {
+    return this.update(A, B);
+  }
+
   /**
    * Recomputes C's values for new values of A and B (numeric phase only; the symbolic structure
    * is reused, nothing is allocated). A and B must have the shapes of the original operands and
    * patterns contained in the original patterns: every contribution is checked against C's pattern,
    * and one that falls outside throws InvalidArgumentError; a value that overflows to infinity
-   * throws NonFiniteValueError (C's values are unspecified after either: recompute again).
+   * throws NonFiniteValueError (C's values are unspecified after either: update again).
+   * The library's one verb for "same pattern, new values" (as SolverSession.update and the
+   * preconditioners' update).
    */
-  recompute(A: CsrMatrix, B: CsrMatrix): this {
+  update(A: CsrMatrix, B: CsrMatrix): this {
     this.alive('SpgemmProduct');
     const rt = checkOperand(A, 'A', this.runtime);
     checkOperand(B, 'B', rt);
@@ -588,14 +595,19 @@ export class TripleProduct {
     };
   }
 
-  /** New values, same patterns: two numeric phases. */
+  /** @deprecated the former name of update(R, A, P) */
   recompute(R: CsrMatrix, A: CsrMatrix, P: CsrMatrix): this {
+    return this.update(R, A, P);
+  }
+
+  /** New values, same patterns: two numeric phases. */
+  update(R: CsrMatrix, A: CsrMatrix, P: CsrMatrix): this {
     if (this.order === 'left') {
-      this.first.recompute(R, A);
-      this.second.recompute(this.first.matrix, P);
+      this.first.update(R, A);
+      this.second.update(this.first.matrix, P);
     } else {
-      this.first.recompute(A, P);
-      this.second.recompute(R, this.first.matrix);
+      this.first.update(A, P);
+      this.second.update(R, this.first.matrix);
     }
     return this;
   }

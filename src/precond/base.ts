@@ -1,20 +1,38 @@
-import { InvalidArgumentError, StalePreconditionerError } from '../errors.js';
+import { FactorizationFailedError, InvalidArgumentError, PatternMismatchError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { WasmResource } from '../runtime/resource.js';
-import type { SparseRuntime } from '../runtime/runtime.js';
-import type { Preconditioner, PreconditionerName } from './types.js';
+import type { Preconditioner, PreconditionerInfo, PreconditionerName } from './types.js';
+
+/** Times (ms) every built-in preconditioner records in its info. */
+export type SetupTimes = {
+  /** pattern analysis and allocation (0 when there is little to analyse) */
+  analysisMs: number;
+  /** the last numeric factorization (constructor or update) */
+  factorMs: number;
+  /** the constructor's analysis + factorization; after update(), that update's time */
+  setupMs: number;
+};
 
 /**
- * Common part of preconditioners built from a matrix: remembers the pattern id and values
- * version they were built for, so a stale one is detected instead of silently reused.
+ * The one lifecycle of the preconditioners built from a matrix:
+ *   constructor → setup(A): analyze(A) (pattern, allocation) then factor(A) (values);
+ *   update(A): factor(A) again for new values of the same pattern;
+ *   applyPtr(r, z): solve(r, z), refused while the last factorization is the one that failed;
+ *   dispose(): frees everything, and setup() disposes before rethrowing, so a throwing
+ *   constructor leaks nothing.
+ * It remembers the pattern id and values version it was built for, so a stale preconditioner is
+ * detected instead of silently reused.
  */
-export abstract class MatrixPreconditioner extends WasmResource implements Preconditioner {
+export abstract class MatrixPreconditioner<I extends PreconditionerInfo = PreconditionerInfo>
+  extends WasmResource implements Preconditioner {
   abstract readonly name: PreconditionerName;
   abstract readonly symmetric: boolean;
   readonly n: number;
-  private readonly facts: Record<string, number | string | boolean> = {};
+  private readonly facts = {} as I;
   private patternId: number;
   private valuesVersion: number;
+  /** the error of the last factorization if it threw (its factors are then incomplete) */
+  private failure: unknown = undefined;
 
   protected constructor(A: CsrMatrix) {
     super(A.runtime);
@@ -24,10 +42,16 @@ export abstract class MatrixPreconditioner extends WasmResource implements Preco
     this.valuesVersion = A.valuesVersion;
   }
 
-  abstract applyPtr(r: number, z: number): void;
+  /**
+   * true when factor() computes aside and copies in at the end, so that a failed update keeps the
+   * previous, complete M usable (it stays stale). Otherwise a failed factorization refuses applies.
+   */
+  protected get keepsFactorsOnFailure(): boolean {
+    return false;
+  }
 
   /** Setup facts (shifts, fill, bounds, times); DisposedError after dispose(). */
-  get info(): Record<string, number | string | boolean> {
+  get info(): I {
     this.alive();
     return this.facts;
   }
@@ -37,28 +61,49 @@ export abstract class MatrixPreconditioner extends WasmResource implements Preco
     return A.patternId !== this.patternId || A.valuesVersion !== this.valuesVersion;
   }
 
-  /** Throws unless A has the pattern this was analysed for. */
+  /** Throws PatternMismatchError unless A has the pattern this was analysed for. */
   protected checkPattern(A: CsrMatrix): void {
     this.alive();
     if (A.patternId !== this.patternId) {
-      throw new StalePreconditionerError(
+      throw new PatternMismatchError(
         `${this.name}: the matrix has a different sparsity pattern than the one analysed; build a new preconditioner`,
       );
     }
   }
 
-  /** Records that the numeric part now matches A's values. */
-  protected markFresh(A: CsrMatrix): void {
+  /**
+   * Numeric refactorization for A's current values (same pattern as analysed, else
+   * PatternMismatchError); no new analysis, and (but for ILUT's growth) no allocation.
+   */
+  update(A: CsrMatrix): void {
+    this.checkPattern(A);
+    const t0 = performance.now();
+    this.factorRecorded(A);
+    const info = this.facts as PreconditionerInfo;
+    info.factorMs = info.setupMs = performance.now() - t0;
     this.valuesVersion = A.valuesVersion;
   }
 
+  /** @deprecated the former name of update(A); calls it. */
   refactor(A: CsrMatrix): void {
-    this.checkPattern(A);
-    const t0 = performance.now();
-    this.factor(A);
-    this.info.setupMs = performance.now() - t0;
-    this.markFresh(A);
+    this.update(A);
   }
+
+  /** z = M^-1 r; FactorizationFailedError while the last factorization is one that failed. */
+  applyPtr(r: number, z: number): void {
+    this.alive();
+    if (this.failure !== undefined) {
+      const why = this.failure instanceof Error ? ` (${this.failure.message})` : '';
+      throw new FactorizationFailedError(
+        `${this.name}: the last factorization failed${why}; update(A) with other values or build a new preconditioner`,
+        this.failure,
+      );
+    }
+    this.solve(r, z);
+  }
+
+  /** The apply proper, on factors known to be complete. */
+  protected abstract solve(r: number, z: number): void;
 
   /** Numeric setup for A's current values (pattern already analysed). */
   protected abstract factor(A: CsrMatrix): void;
@@ -75,18 +120,36 @@ export abstract class MatrixPreconditioner extends WasmResource implements Preco
       const t0 = performance.now();
       this.analyze(A);
       const t1 = performance.now();
-      this.factor(A);
+      this.factorRecorded(A);
       const t2 = performance.now();
-      this.info.analysisMs = t1 - t0;
-      this.info.setupMs = t2 - t0;
+      const info = this.facts as PreconditionerInfo;
+      info.analysisMs = t1 - t0;
+      info.factorMs = t2 - t1;
+      info.setupMs = t2 - t0;
     } catch (e) {
       this.dispose();
       throw e;
     }
   }
+
+  /** factor(A), recording whether it failed (the `failed` state of every preconditioner). */
+  private factorRecorded(A: CsrMatrix): void {
+    try {
+      this.factor(A);
+    } catch (e) {
+      if (!this.keepsFactorsOnFailure) this.failure = e ?? new Error('unknown');
+      throw e;
+    }
+    this.failure = undefined;
+  }
 }
 
-/** Allocates n float64s owned by `owner` through its runtime. */
-export function allocF64(rt: SparseRuntime, n: number): number {
-  return rt.alloc(n * 8);
+
+/**
+ * Brings M up to date with A's values: M.update(A), or the deprecated M.refactor(A) of a user
+ * object written before update() existed; nothing when M has neither.
+ */
+export function updatePreconditioner(M: Preconditioner, A: CsrMatrix): void {
+  if (typeof M.update === 'function') M.update(A);
+  else if (typeof M.refactor === 'function') M.refactor(A);
 }

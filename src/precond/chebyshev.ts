@@ -1,6 +1,26 @@
 import { DisposedError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { MatrixPreconditioner } from './base.js';
+import { MatrixPreconditioner, type SetupTimes } from './base.js';
+
+export interface ChebyshevOptions {
+  /** polynomial degree in [1, 100] (default 4) */
+  degree?: number;
+  /** Lanczos steps for the eigenvalue bounds, in [2, 500] (default 20) */
+  eigenSteps?: number;
+}
+
+/** Chebyshev's setup facts. */
+export type ChebyshevInfo = SetupTimes & {
+  degree: number;
+  /** the interval [lambdaMin, lambdaMax] p approximates 1/t on (spectrum of D^-1 A) */
+  lambdaMin: number;
+  lambdaMax: number;
+  /** the extreme Ritz values the bounds come from */
+  ritzMin: number;
+  ritzMax: number;
+  /** D = diag(A) (true) or the identity (a diagonal entry was not positive) */
+  diagonalScaling: boolean;
+};
 
 /**
  * Chebyshev polynomial preconditioning: z = p(B) D^-1 r with B = D^-1 A (D = diag(A) when it is
@@ -13,23 +33,23 @@ import { MatrixPreconditioner } from './base.js';
  * It needs only SpMV. For symmetric positive definite A the result is SPD; for others the
  * bounds assume a real positive spectrum, a heuristic.
  */
-export class ChebyshevPreconditioner extends MatrixPreconditioner {
+export class ChebyshevPreconditioner extends MatrixPreconditioner<ChebyshevInfo> {
   readonly name = 'chebyshev' as const;
   private readonly degree: number;
   private readonly eigenSteps: number;
   /** the matrix p(B) is applied with (not copied: it must stay alive) */
   private A: CsrMatrix;
-  private readonly invDiag: number; // D^-1 (or ones)
-  private readonly invSqrt: number; // D^-1/2 (or ones)
-  private readonly res: number;
-  private readonly dir: number;
-  private readonly tmp: number;
-  private readonly prev: number; // Lanczos work vector, kept so that a refactor allocates nothing
+  private invDiag = 0; // D^-1 (or ones)
+  private invSqrt = 0; // D^-1/2 (or ones)
+  private res = 0;
+  private dir = 0;
+  private tmp = 0;
+  private prev = 0; // Lanczos work vector, kept so that an update allocates nothing
   private lmin = 0;
   private lmax = 0;
   private positive = true;
 
-  constructor(A: CsrMatrix, options: { degree?: number; eigenSteps?: number } = {}) {
+  constructor(A: CsrMatrix, options: ChebyshevOptions = {}) {
     super(A);
     const degree = options.degree ?? 4, steps = options.eigenSteps ?? 20;
     if (!Number.isInteger(degree) || degree < 1 || degree > 100) throw new InvalidArgumentError(`chebyshev degree must be an integer in [1, 100], got ${degree}`);
@@ -37,23 +57,20 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
     this.degree = degree;
     this.eigenSteps = steps;
     this.A = A;
+    this.setup(A);
+  }
+
+  /** The work vectors (nothing of A's pattern to analyse) and A's SpMV layout. */
+  protected override analyze(A: CsrMatrix): void {
     const n = this.n, rt = this.runtime;
     const vec = () => this.own(rt.alloc(n * 8));
-    try {
-      this.invDiag = vec();
-      this.invSqrt = vec();
-      this.res = vec();
-      this.dir = vec();
-      this.tmp = vec();
-      this.prev = vec();
-      A.prepareSpmv();
-      const t0 = performance.now();
-      this.factor(A);
-      this.info.setupMs = performance.now() - t0;
-    } catch (e) {
-      this.dispose(); // out of memory part-way: free what was allocated
-      throw e;
-    }
+    this.invDiag = vec();
+    this.invSqrt = vec();
+    this.res = vec();
+    this.dir = vec();
+    this.tmp = vec();
+    this.prev = vec();
+    A.prepareSpmv();
   }
 
   get symmetric(): boolean {
@@ -115,8 +132,7 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner {
     return tridiagonalExtremes(alpha, beta);
   }
 
-  applyPtr(r: number, z: number): void {
-    this.alive();
+  protected solve(r: number, z: number): void {
     if (this.A.disposed) throw new DisposedError('chebyshev: the matrix it applies was disposed');
     const n = this.n, k = this.runtime.kernels;
     const theta = (this.lmax + this.lmin) / 2, delta = (this.lmax - this.lmin) / 2;

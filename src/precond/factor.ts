@@ -101,7 +101,13 @@ export class FactorPreconditioner extends WasmResource implements Preconditioner
     return false;
   }
 
-  refactor(): void {
+  /** The factor is fixed: nothing to redo for new values of A. */
+  update(): void {
     this.alive('FactorPreconditioner');
+  }
+
+  /** @deprecated the former name of update() */
+  refactor(): void {
+    this.update();
   }
 }

@@ -1,14 +1,10 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { JacobiPreconditioner } from './jacobi.js';
-import { ChebyshevPreconditioner } from './chebyshev.js';
-import { Ic0Preconditioner } from './ic0.js';
-import { Ilu0Preconditioner } from './ilu0.js';
-import { IlutPreconditioner } from './ilut.js';
-import { SsorPreconditioner } from './ssor.js';
+import { findPreconditioners, preconditioners, requirePreconditioner, type PreconditionerRequest } from './registry.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from './types.js';
 
-const OPTION_KEYS = new Set(['omega', 'dropTolerance', 'maxFill', 'degree', 'eigenSteps', 'pivot']);
+/** every key some preconditioner reads (a key only another one reads is ignored, not refused) */
+const OPTION_KEYS = new Set<string>(preconditioners().flatMap((d) => d.options));
 
 export function checkPreconditionerOptions(o: PreconditionerOptions): void {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
@@ -28,29 +24,21 @@ export function checkPreconditionerOptions(o: PreconditionerOptions): void {
 }
 
 /**
- * Builds a named preconditioner for A (analysis and numeric setup). `forMinres` makes Jacobi use
- * |diag(A)| so it is SPD as MINRES requires. Returns null for 'none'.
+ * Builds a named preconditioner for A (analysis and numeric setup) from the registry
+ * (src/precond/registry.ts). `request.spd` asks for an SPD M (as CG and MINRES need): Jacobi then
+ * uses |diag(A)|, and a preconditioner that is never SPD (incomplete LU) is refused. The boolean
+ * form (`true` = for MINRES) is the former `forMinres` flag, kept as a deprecated alias of
+ * `{ spd: true }`. Returns null for 'none'.
  */
 export function createPreconditioner(
-  A: CsrMatrix, name: PreconditionerName, options: PreconditionerOptions = {}, forMinres = false,
+  A: CsrMatrix, name: PreconditionerName, options: PreconditionerOptions = {}, request: PreconditionerRequest | boolean = {},
 ): Preconditioner | null {
   checkPreconditionerOptions(options);
-  switch (name) {
-    case 'none':
-      return null;
-    case 'jacobi':
-      return new JacobiPreconditioner(A, { pivot: options.pivot, absolute: forMinres });
-    case 'ssor':
-      return new SsorPreconditioner(A, { omega: options.omega, pivot: options.pivot });
-    case 'ic0':
-      return new Ic0Preconditioner(A, { pivot: options.pivot });
-    case 'ilu0':
-      return new Ilu0Preconditioner(A, { pivot: options.pivot });
-    case 'ilut':
-      return new IlutPreconditioner(A, { dropTolerance: options.dropTolerance, maxFill: options.maxFill, pivot: options.pivot });
-    case 'chebyshev':
-      return new ChebyshevPreconditioner(A, { degree: options.degree, eigenSteps: options.eigenSteps });
-    default:
-      throw new InvalidArgumentError(`unknown preconditioner "${String(name)}"`);
+  const want: PreconditionerRequest = typeof request === 'boolean' ? { spd: request } : request ?? {};
+  if (name === 'none') return null;
+  const d = requirePreconditioner(name);
+  if (want.spd && d.spd === 'never') {
+    throw new InvalidArgumentError(`an SPD preconditioner was asked for, and ${name} is not symmetric: use one of ${findPreconditioners({ spd: true }).map((x) => x.name).join(', ')}`);
   }
+  return d.build(A, options, want);
 }

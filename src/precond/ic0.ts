@@ -1,8 +1,10 @@
 import { FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
-import { FactorizationError, StalePreconditionerError } from '../errors.js';
+import { FactorizationError } from '../errors.js';
+import type { TriangularAnalysis } from '../factor/analysis.js';
+import { choleskySolve, readCholesky, type CholeskyStorage, type CsrArrays } from '../factor/triangle.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { MatrixPreconditioner } from './base.js';
-import { checkOptions, fmt, kernels, pivotPolicy, readTriangle, type CsrArrays } from './triangular.js';
+import { MatrixPreconditioner, type SetupTimes } from './base.js';
+import { checkAnalysis, checkOptions, fmt, pivotPolicy, useAnalysis } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface Ic0Options {
@@ -12,9 +14,28 @@ export interface Ic0Options {
    * 'error' throws FactorizationError naming the row.
    */
   pivot?: PivotPolicy;
+  /**
+   * The pattern analysis to use (analyzeIc0, or analyzeIlu0, of a matrix with A's pattern id),
+   * shared with other factorizations instead of analysing A again; not disposed with this one.
+   */
+  analysis?: TriangularAnalysis;
 }
 
-const OPTIONS = ['pivot'] as const;
+const OPTIONS = ['pivot', 'analysis'] as const;
+
+/** IC(0)'s setup facts. */
+export type Ic0Info = SetupTimes & {
+  pivot: PivotPolicy;
+  /** the alpha of the diagonal shift used (0: none) and the restarts it took */
+  shift: number;
+  restarts: number;
+  /** the first row with a bad pivot before any shift (-1 if none) */
+  firstBadPivotRow: number;
+  /** rows without a stored diagonal entry (inserted as 0) */
+  missingDiagonals: number;
+  /** entries of L, diagonal included */
+  nnz: number;
+};
 /** the first Manteuffel shift and the number of doublings tried before giving up */
 const FIRST_SHIFT = 1e-3;
 const MAX_RESTARTS = 30;
@@ -34,54 +55,53 @@ const MAX_RESTARTS = 30;
  * used (0: none) and info.restarts the number of restarts. After 30 restarts, or at once with
  * pivot: 'error', it throws FactorizationError with the row.
  *
- * info: shift, restarts, firstBadPivotRow (-1 if none), missingDiagonals, nnz (entries of L with
- * its diagonal), analysisMs, factorMs, setupMs.
+ * The pattern analysis (analyzeIc0) is made here, or given as `options.analysis` to share one
+ * among factorizations of matrices with the same pattern.
+ *
+ * info (Ic0Info): shift, restarts, firstBadPivotRow (-1 if none), missingDiagonals, nnz (entries
+ * of L with its diagonal), analysisMs, factorMs, setupMs.
  */
-export class Ic0Preconditioner extends MatrixPreconditioner {
+export class Ic0Preconditioner extends MatrixPreconditioner<Ic0Info> {
   readonly name = 'ic0' as const;
   readonly symmetric = true;
   private readonly pivot: PivotPolicy;
-  private diagPos = 0;
-  private lPtr = 0;
-  private lCol = 0;
-  private lVal = 0;
-  private d = 0;
+  private readonly given: TriangularAnalysis | undefined;
+  private analysis: TriangularAnalysis | undefined;
+  private readonly chol: CholeskyStorage;
   private out = 0;
-  private failed = false;
 
   constructor(A: CsrMatrix, options: Ic0Options = {}) {
     super(A);
     checkOptions('ic0', options, OPTIONS);
     this.pivot = pivotPolicy('ic0', options.pivot);
+    this.given = checkAnalysis('ic0', options.analysis);
+    this.chol = { n: this.n, L: { ptr: 0, col: 0, val: 0 }, d: 0 };
     this.setup(A);
   }
 
-  /** Pattern of L (lower triangle of A plus the diagonal); allocates everything. */
+  /** The pattern of L (lower triangle of A plus the diagonal; shared when given); the value storage. */
   protected override analyze(A: CsrMatrix): void {
-    const rt = this.runtime, k = kernels(rt), n = this.n;
-    const { rowPtr, colIdx } = A.pointers();
-    this.diagPos = this.own(rt.alloc(n * 4));
-    const missing = k.csrDiagonalSplit(n, rowPtr, colIdx, this.diagPos);
-    this.lPtr = this.own(rt.alloc((n + 1) * 4));
-    const nnzL = k.csrTriangleRowPtr(n, rowPtr, this.diagPos, this.lPtr, 0);
-    this.lCol = this.own(rt.alloc(nnzL * 4));
-    this.lVal = this.own(rt.alloc(nnzL * 8));
-    k.csrTriangleCols(n, rowPtr, colIdx, this.diagPos, this.lPtr, this.lCol, 0, 0);
-    this.d = this.own(rt.alloc(n * 8));
+    const rt = this.runtime, n = this.n;
+    const S = useAnalysis(A, 'ic0', 'cholesky', this.given);
+    this.analysis = S;
+    const { L } = this.chol;
+    L.ptr = S.lPtr;
+    L.col = S.lCol;
+    L.val = this.own(rt.alloc(S.nnzL * 8));
+    this.chol.d = this.own(rt.alloc(n * 8));
     this.out = this.own(rt.alloc(FACTOR_OUT_BYTES));
-    this.info.missingDiagonals = missing;
-    this.info.nnz = nnzL + n;
+    this.info.missingDiagonals = S.missingDiagonals;
+    this.info.nnz = S.nnzL + n;
     this.info.pivot = this.pivot;
   }
 
   protected factor(A: CsrMatrix): void {
-    const t0 = performance.now();
-    const rt = this.runtime, k = kernels(rt), n = this.n;
+    const rt = this.runtime, k = rt.kernels, n = this.n;
     const { rowPtr, values } = A.pointers();
+    const { L, d } = this.chol, diagPos = this.analysis!.diagPos;
     let alpha = 0, restarts = 0, firstBad = -1;
-    this.failed = true;
     for (;;) {
-      const row = k.ic0Factor(n, rowPtr, values, this.diagPos, this.lPtr, this.lCol, this.lVal, this.d, alpha, this.out);
+      const row = k.ic0Factor(n, rowPtr, values, diagPos, L.ptr, L.col, L.val, d, alpha, this.out);
       if (row < 0) break;
       if (firstBad < 0) firstBad = row;
       const v = readFactorStatus(rt, this.out).value;
@@ -110,25 +130,31 @@ export class Ic0Preconditioner extends MatrixPreconditioner {
       alpha = alpha === 0 ? FIRST_SHIFT : alpha * 2;
       restarts++;
     }
-    this.failed = false;
     this.info.shift = alpha;
     this.info.restarts = restarts;
     this.info.firstBadPivotRow = firstBad;
-    this.info.factorMs = performance.now() - t0;
   }
 
-  applyPtr(r: number, z: number): void {
+  protected solve(r: number, z: number): void {
+    choleskySolve(this.runtime, this.chol, r, z);
+  }
+
+  /** The factor L of M = L L^T (lower triangular, its diagonal last in each row) as CSR arrays. */
+  getFactors(): { L: CsrArrays } {
     this.alive();
-    if (this.failed) throw new StalePreconditionerError('ic0: the last factorization failed; refactor or build a new preconditioner');
-    const k = kernels(this.runtime), n = this.n;
-    k.trsvLowerScaled(n, this.lPtr, this.lCol, this.lVal, this.d, r, z); // z = L^-1 r
-    k.trsvLowerTransposedScaled(n, this.lPtr, this.lCol, this.lVal, this.d, z, z); // z = L^-T z
+    return { L: readCholesky(this.runtime, this.chol) };
   }
 
-  /** The factor L (lower triangular, with its diagonal last in each row) as CSR arrays. */
+  /** @deprecated getFactors().L */
   getFactor(): CsrArrays {
-    this.alive();
-    return readTriangle(this.runtime, this.n, this.lPtr, this.lCol, this.lVal, this.d, { scaled: true, diagonal: 'last' });
+    return this.getFactors().L;
+  }
+
+  override dispose(): void {
+    if (this.disposed) return;
+    super.dispose();
+    this.analysis?.releaseUse();
+    this.analysis = undefined;
   }
 }
 

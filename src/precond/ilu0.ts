@@ -1,8 +1,9 @@
 import { FACTOR_NOT_FINITE, FACTOR_OK, FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { LuPreconditioner } from './lu.js';
-import { checkOptions, fmt, kernels, pivotPolicy, PIVOT_SHIFT } from './triangular.js';
+import { LuPreconditioner, type LuInfo } from './lu.js';
+import type { TriangularAnalysis } from '../factor/analysis.js';
+import { checkAnalysis, checkOptions, fmt, pivotPolicy, PIVOT_SHIFT, useAnalysis } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface Ilu0Options {
@@ -12,9 +13,20 @@ export interface Ilu0Options {
    * all-zero row), counted in info.shiftedPivots; 'error': throw FactorizationError naming the row.
    */
   pivot?: PivotPolicy;
+  /**
+   * The pattern analysis to use (from analyzeIlu0 of a matrix with A's pattern id), shared with
+   * other factorizations instead of analysing A again; it is not disposed with this one.
+   */
+  analysis?: TriangularAnalysis;
 }
 
-const OPTIONS = ['pivot'] as const;
+const OPTIONS = ['pivot', 'analysis'] as const;
+
+/** ILU(0)'s setup facts. */
+export type Ilu0Info = LuInfo & {
+  /** rows without a stored diagonal entry (inserted as 0) */
+  missingDiagonals: number;
+};
 
 /**
  * Incomplete LU ILU(0): L U ~ A on A's own pattern plus the diagonal (missing diagonal entries
@@ -27,15 +39,19 @@ const OPTIONS = ['pivot'] as const;
  * (-1 if none) names the first. pivot: 'error' throws FactorizationError with the row. A factor
  * entry that overflows to Inf/NaN always throws FactorizationError.
  *
- * info: shiftedPivots, firstShiftedRow, negativePivots, firstNegativePivotRow, missingDiagonals, nnz (entries of L and U, diagonal
- * included), growth = max over entries of |l_ij| and |u_ij| / max_k |a_ik| (about 1 for a stable
- * factorization; 1e8 and more flags a useless one, typical of shifted zero pivots), analysisMs,
- * factorMs, setupMs.
+ * The pattern analysis (analyzeIlu0) is made here, or given as `options.analysis` to share one
+ * among factorizations of matrices with the same pattern.
+ *
+ * info (Ilu0Info): shiftedPivots, firstShiftedRow, negativePivots, firstNegativePivotRow,
+ * missingDiagonals, nnz (entries of L and U, diagonal included), growth = max over entries of
+ * |l_ij| and |u_ij| / max_k |a_ik| (about 1 for a stable factorization; 1e8 and more flags a
+ * useless one, typical of shifted zero pivots), analysisMs, factorMs, setupMs.
  */
-export class Ilu0Preconditioner extends LuPreconditioner {
+export class Ilu0Preconditioner extends LuPreconditioner<Ilu0Info> {
   readonly name = 'ilu0' as const;
   private readonly pivot: PivotPolicy;
-  private diagPos = 0;
+  private readonly given: TriangularAnalysis | undefined;
+  private analysis: TriangularAnalysis | undefined;
   private iw = 0;
   private out = 0;
 
@@ -43,45 +59,39 @@ export class Ilu0Preconditioner extends LuPreconditioner {
     super(A);
     checkOptions('ilu0', options, OPTIONS);
     this.pivot = pivotPolicy('ilu0', options.pivot);
+    this.given = checkAnalysis('ilu0', options.analysis);
     this.setup(A);
   }
 
-  /** Patterns of L (strictly lower part of A) and U (strictly upper part); allocates everything. */
+  /** The pattern analysis (shared when one was given); its L and U patterns; the value storage. */
   protected override analyze(A: CsrMatrix): void {
-    const rt = this.runtime, k = kernels(rt), n = this.n;
-    const { rowPtr, colIdx } = A.pointers();
-    this.diagPos = this.own(rt.alloc(n * 4));
-    const missing = k.csrDiagonalSplit(n, rowPtr, colIdx, this.diagPos);
-    this.lPtr = this.own(rt.alloc((n + 1) * 4));
-    this.uPtr = this.own(rt.alloc((n + 1) * 4));
-    const nnzL = k.csrTriangleRowPtr(n, rowPtr, this.diagPos, this.lPtr, this.uPtr);
-    const nnzU = A.nnz - nnzL - (n - missing);
-    this.lCol = this.own(rt.alloc(nnzL * 4));
-    this.lVal = this.own(rt.alloc(nnzL * 8));
-    this.uCol = this.own(rt.alloc(nnzU * 4));
-    this.uVal = this.own(rt.alloc(nnzU * 8));
-    k.csrTriangleCols(n, rowPtr, colIdx, this.diagPos, this.lPtr, this.lCol, this.uPtr, this.uCol);
-    this.d = this.own(rt.alloc(n * 8));
+    const rt = this.runtime, n = this.n;
+    const S = useAnalysis(A, 'ilu0', 'lu', this.given);
+    this.analysis = S;
+    const { L, U } = this.lu;
+    L.ptr = S.lPtr; L.col = S.lCol; U.ptr = S.uPtr; U.col = S.uCol;
+    L.val = this.own(rt.alloc(S.nnzL * 8));
+    U.val = this.own(rt.alloc(S.nnzU * 8));
+    this.lu.d = this.own(rt.alloc(n * 8));
     this.iw = this.own(rt.alloc(n * 4));
     this.out = this.own(rt.alloc(FACTOR_OUT_BYTES));
-    this.info.missingDiagonals = missing;
-    this.info.nnz = nnzL + nnzU + n;
+    this.info.missingDiagonals = S.missingDiagonals;
+    this.info.nnz = S.nnzL + S.nnzU + n;
     this.info.pivot = this.pivot;
   }
 
   protected factor(A: CsrMatrix): void {
-    const t0 = performance.now();
-    const rt = this.runtime, k = kernels(rt), n = this.n;
+    const rt = this.runtime, k = rt.kernels, n = this.n;
     const { rowPtr, colIdx, values } = A.pointers();
-    this.failed = true;
+    const S = this.analysis!, { L, U, d } = this.lu;
     const shifted = k.ilu0Factor(
-      n, rowPtr, colIdx, values, this.diagPos, this.lPtr, this.lCol, this.lVal, this.uPtr, this.uCol, this.uVal,
-      this.d, this.iw, this.pivot === 'error' ? 1 : 0, PIVOT_SHIFT, this.out,
+      n, rowPtr, colIdx, values, S.diagPos, L.ptr, L.col, L.val, U.ptr, U.col, U.val,
+      d, this.iw, this.pivot === 'error' ? 1 : 0, PIVOT_SHIFT, this.out,
     );
     const st = readFactorStatus(rt, this.out);
     if (st.status !== FACTOR_OK) {
       const row = st.row, v = st.value;
-      const missing = rt.i32(this.diagPos, this.n)[row] < 0;
+      const missing = rt.i32(S.diagPos, this.n)[row] < 0;
       if (st.status === FACTOR_NOT_FINITE) throw new FactorizationError(`ilu0: a factor entry in row ${row} is not finite (${v}): the factorization overflowed`, row);
       throw new FactorizationError(
         `ilu0: zero or tiny pivot in row ${row} (value ${fmt(v)})` +
@@ -89,11 +99,16 @@ export class Ilu0Preconditioner extends LuPreconditioner {
         row,
       );
     }
-    this.failed = false;
     this.info.shiftedPivots = shifted;
     this.info.firstShiftedRow = st.firstShiftedRow;
     this.info.growth = st.growth;
     this.countNegativePivots();
-    this.info.factorMs = performance.now() - t0;
+  }
+
+  override dispose(): void {
+    if (this.disposed) return;
+    super.dispose();
+    this.analysis?.releaseUse();
+    this.analysis = undefined;
   }
 }

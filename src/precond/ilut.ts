@@ -1,8 +1,8 @@
 import { FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE, FACTOR_OK, FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { LuPreconditioner } from './lu.js';
-import { checkOptions, fmt, kernels, pivotPolicy, PIVOT_SHIFT } from './triangular.js';
+import { LuPreconditioner, type LuInfo } from './lu.js';
+import { checkOptions, fmt, pivotPolicy, PIVOT_SHIFT } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface IlutOptions {
@@ -15,6 +15,16 @@ export interface IlutOptions {
 }
 
 const OPTIONS = ['dropTolerance', 'maxFill', 'pivot'] as const;
+/** ILUT's setup facts. */
+export type IlutInfo = LuInfo & {
+  dropTolerance: number;
+  maxFill: number;
+  /** nnz / nnz(A) */
+  fillRatio: number;
+  /** times the factor storage grew */
+  regrowths: number;
+};
+
 /** one allocation holds at most this many float64s (TLSF's 1 GiB block limit) */
 const MAX_ENTRIES = Math.floor(((1 << 30) - 64) / 8);
 
@@ -28,20 +38,21 @@ const MAX_ENTRIES = Math.floor(((1 << 30) - 64) / 8);
  * sign(u_ii) max_j |a_ij| ('shift', counted in info.shiftedPivots / info.firstShiftedRow) or
  * throws FactorizationError naming the row ('error').
  *
- * The pattern depends on the values, so there is no separate analysis: refactor(A) reruns the
+ * The pattern depends on the values, so there is no separate analysis: update(A) reruns the
  * whole factorization (reusing the factor buffers when they are large enough; the O(n) work rows
  * are allocated for the duration of each factorization).
  *
- * info: dropTolerance, maxFill, nnz (entries of L and U, diagonal included), fillRatio
+ * info (IlutInfo): dropTolerance, maxFill, nnz (entries of L and U, diagonal included), fillRatio
  * (nnz / nnz(A)), shiftedPivots, firstShiftedRow, negativePivots, firstNegativePivotRow, growth
  * (as for ILU(0)), regrowths (times the factor storage grew),
  * factorMs, setupMs.
  */
-export class IlutPreconditioner extends LuPreconditioner {
+export class IlutPreconditioner extends LuPreconditioner<IlutInfo> {
   readonly name = 'ilut' as const;
   private readonly pivot: PivotPolicy;
   private readonly tau: number;
   private readonly fill: number;
+  private readonly maxFill: number;
   private capL = 0;
   private capU = 0;
   private boundL = 0;
@@ -60,34 +71,32 @@ export class IlutPreconditioner extends LuPreconditioner {
       throw new InvalidArgumentError(`ilut: maxFill must be an integer >= 0 (or Infinity), got ${String(p)}`);
     }
     this.tau = tau;
+    this.maxFill = p;
     const n = this.n;
     this.fill = Math.min(p, Math.max(n - 1, 0));
     // the most entries a triangle can get: sum_i min(p, i)
     const f = this.fill;
     this.boundL = f >= n - 1 ? (n * (n - 1)) / 2 : (f * (f - 1)) / 2 + (n - f) * f;
-    try {
-      const t0 = performance.now();
-      const rt = this.runtime;
-      this.lPtr = this.own(rt.alloc((n + 1) * 4));
-      this.uPtr = this.own(rt.alloc((n + 1) * 4));
-      this.d = this.own(rt.alloc(n * 8));
-      this.out = this.own(rt.alloc(FACTOR_OUT_BYTES));
-      const cap = Math.min(this.boundL, MAX_ENTRIES, A.nnz + n);
-      this.capL = this.capU = cap;
-      this.lCol = this.own(rt.alloc(cap * 4));
-      this.lVal = this.own(rt.alloc(cap * 8));
-      this.uCol = this.own(rt.alloc(cap * 4));
-      this.uVal = this.own(rt.alloc(cap * 8));
-      this.info.dropTolerance = tau;
-      this.info.maxFill = p;
-      this.info.pivot = this.pivot;
-      this.info.regrowths = 0;
-      this.factor(A);
-      this.info.setupMs = performance.now() - t0;
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    this.setup(A);
+  }
+
+  /** No pattern to analyse (it depends on the values): allocates the factor storage for a first guess of the fill. */
+  protected override analyze(A: CsrMatrix): void {
+    const rt = this.runtime, n = this.n, { L, U } = this.lu;
+    L.ptr = this.own(rt.alloc((n + 1) * 4));
+    U.ptr = this.own(rt.alloc((n + 1) * 4));
+    this.lu.d = this.own(rt.alloc(n * 8));
+    this.out = this.own(rt.alloc(FACTOR_OUT_BYTES));
+    const cap = Math.min(this.boundL, MAX_ENTRIES, A.nnz + n);
+    this.capL = this.capU = cap;
+    L.col = this.own(rt.alloc(cap * 4));
+    L.val = this.own(rt.alloc(cap * 8));
+    U.col = this.own(rt.alloc(cap * 4));
+    U.val = this.own(rt.alloc(cap * 8));
+    this.info.dropTolerance = this.tau;
+    this.info.maxFill = this.maxFill;
+    this.info.pivot = this.pivot;
+    this.info.regrowths = 0;
   }
 
   /** Replaces the L (which = 'L') or U storage by one of `cap` entries, keeping the first `used`. */
@@ -101,23 +110,24 @@ export class IlutPreconditioner extends LuPreconditioner {
       rt.free(col);
       throw e;
     }
-    const [oc, ov] = which === 'L' ? [this.lCol, this.lVal] : [this.uCol, this.uVal];
+    const T = which === 'L' ? this.lu.L : this.lu.U;
+    const oc = T.col, ov = T.val;
     rt.i32(col, used).set(rt.i32(oc, used));
     rt.f64(val, used).set(rt.f64(ov, used));
     this.release(oc);
     this.release(ov);
     this.own(col);
     this.own(val);
-    if (which === 'L') { this.lCol = col; this.lVal = val; this.capL = cap; }
-    else { this.uCol = col; this.uVal = val; this.capU = cap; }
-    this.info.regrowths = (this.info.regrowths as number) + 1;
+    T.col = col;
+    T.val = val;
+    if (which === 'L') this.capL = cap;
+    else this.capU = cap;
+    this.info.regrowths++;
   }
 
   protected factor(A: CsrMatrix): void {
-    const t0 = performance.now();
-    const rt = this.runtime, k = kernels(rt), n = this.n;
+    const rt = this.runtime, k = rt.kernels, n = this.n, { L, U } = this.lu;
     const { rowPtr, colIdx, values } = A.pointers();
-    this.failed = true;
     const work: number[] = [];
     try {
       const w = rt.alloc(n * 8); work.push(w);
@@ -129,7 +139,7 @@ export class IlutPreconditioner extends LuPreconditioner {
       for (;;) {
         const status = k.ilutFactor(
           n, rowPtr, colIdx, values, this.tau, this.fill,
-          this.lPtr, this.lCol, this.lVal, this.capL, this.uPtr, this.uCol, this.uVal, this.capU, this.d,
+          L.ptr, L.col, L.val, this.capL, U.ptr, U.col, U.val, this.capU, this.lu.d,
           w, marks, heap, lst, ulst, start, this.pivot === 'error' ? 1 : 0, PIVOT_SHIFT, this.out,
         );
         if (status === FACTOR_OK) break;
@@ -139,7 +149,7 @@ export class IlutPreconditioner extends LuPreconditioner {
         }
         if (status === FACTOR_NOT_FINITE) throw new FactorizationError(`ilut: a factor entry in row ${row} is not finite (${v}): the factorization overflowed`, row);
         // FACTOR_OUTPUT_FULL: the output is full at `row`: grow to an estimate of the total from the rows done
-        const ptrs = rt.i32(this.lPtr, n + 1), uptrs = rt.i32(this.uPtr, n + 1);
+        const ptrs = rt.i32(L.ptr, n + 1), uptrs = rt.i32(U.ptr, n + 1);
         const usedL = ptrs[row], usedU = uptrs[row];
         const est = (used: number) => Math.ceil((used / Math.max(row, 1)) * n * 1.2) + 2 * this.fill + 16;
         const next = (cap: number, used: number) => Math.min(this.boundL, MAX_ENTRIES, Math.max(Math.ceil(cap * 1.5), est(used)));
@@ -154,15 +164,13 @@ export class IlutPreconditioner extends LuPreconditioner {
     } finally {
       for (const p of work) rt.free(p);
     }
-    this.failed = false;
     const st = readFactorStatus(rt, this.out);
-    const nnz = rt.i32(this.lPtr, n + 1)[n] + rt.i32(this.uPtr, n + 1)[n] + n;
+    const nnz = rt.i32(L.ptr, n + 1)[n] + rt.i32(U.ptr, n + 1)[n] + n;
     this.info.nnz = nnz;
     this.info.fillRatio = A.nnz > 0 ? nnz / A.nnz : 0;
     this.info.shiftedPivots = st.shiftedPivots;
     this.info.firstShiftedRow = st.firstShiftedRow;
     this.info.growth = st.growth;
     this.countNegativePivots();
-    this.info.factorMs = performance.now() - t0;
   }
 }

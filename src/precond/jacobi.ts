@@ -1,32 +1,40 @@
 import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { MatrixPreconditioner } from './base.js';
+import { MatrixPreconditioner, type SetupTimes } from './base.js';
 import type { PivotPolicy } from './types.js';
+
+export interface JacobiOptions {
+  /** a zero diagonal entry: 'shift' (default) uses 1 there, 'error' throws FactorizationError */
+  pivot?: PivotPolicy;
+  /** M = |diag(A)| instead of diag(A): SPD for any matrix, as MINRES requires */
+  absolute?: boolean;
+}
+
+/** Jacobi's setup facts. */
+export type JacobiInfo = SetupTimes & {
+  /** diagonal entries that were 0 (replaced by 1) */
+  zeroDiagonals: number;
+  /** diagonal entries of M below 0 (M is then not SPD) */
+  negativeDiagonals: number;
+};
 
 /**
  * Jacobi (diagonal) preconditioning, M = diag(A). A zero diagonal entry is replaced by 1 (no
  * scaling of that row; counted in info.zeroDiagonals) or, with pivot: 'error', is an error.
  * With `absolute`, M = |diag(A)|: SPD for any nonzero diagonal, as MINRES requires.
+ * A failed update keeps the previous M (computed aside), which stays usable but stale.
  */
-export class JacobiPreconditioner extends MatrixPreconditioner {
+export class JacobiPreconditioner extends MatrixPreconditioner<JacobiInfo> {
   readonly name = 'jacobi' as const;
-  private readonly invDiag: number;
+  private invDiag = 0;
   private readonly pivot: PivotPolicy;
   private readonly absolute: boolean;
 
-  constructor(A: CsrMatrix, options: { pivot?: PivotPolicy; absolute?: boolean } = {}) {
+  constructor(A: CsrMatrix, options: JacobiOptions = {}) {
     super(A);
     this.pivot = options.pivot ?? 'shift';
     this.absolute = options.absolute ?? false;
-    try {
-      this.invDiag = this.own(this.runtime.alloc(this.n * 8));
-      const t0 = performance.now();
-      this.factor(A);
-      this.info.setupMs = performance.now() - t0;
-    } catch (e) {
-      this.dispose(); // a throwing constructor must not leave its block to the GC
-      throw e;
-    }
+    this.setup(A);
   }
 
   /** M is SPD when every (used) diagonal entry is positive. */
@@ -34,9 +42,17 @@ export class JacobiPreconditioner extends MatrixPreconditioner {
     return this.absolute || this.info.negativeDiagonals === 0;
   }
 
+  protected override get keepsFactorsOnFailure(): boolean {
+    return true;
+  }
+
+  protected override analyze(): void {
+    this.invDiag = this.own(this.runtime.alloc(this.n * 8));
+  }
+
   protected factor(A: CsrMatrix): void {
     const d = A.diagonal();
-    // computed aside and copied in at the end: a refactor that throws keeps the old, complete M
+    // computed aside and copied in at the end: an update that throws keeps the old, complete M
     const inv = new Float64Array(this.n);
     let zeros = 0, negatives = 0;
     for (let i = 0; i < this.n; i++) {
@@ -54,8 +70,7 @@ export class JacobiPreconditioner extends MatrixPreconditioner {
     this.info.negativeDiagonals = negatives;
   }
 
-  applyPtr(r: number, z: number): void {
-    this.alive();
+  protected solve(r: number, z: number): void {
     this.runtime.kernels.jacobiApply(this.n, this.invDiag, r, z);
   }
 }

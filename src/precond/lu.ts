@@ -1,56 +1,55 @@
-import { StalePreconditionerError } from '../errors.js';
-import { MatrixPreconditioner } from './base.js';
-import { kernels, readTriangle, type CsrArrays } from './triangular.js';
+import type { CsrMatrix } from '../matrix/csr.js';
+import { countNegative, luSolve, readLu, type CsrArrays, type LuStorage } from '../factor/triangle.js';
+import { MatrixPreconditioner, type SetupTimes } from './base.js';
+import type { PivotPolicy } from './types.js';
+
+/** The setup facts ILU(0) and ILUT share. */
+export type LuInfo = SetupTimes & {
+  pivot: PivotPolicy;
+  /** entries of L and U, diagonal included */
+  nnz: number;
+  /** bad pivots replaced (pivot: 'shift'), and the first such row (-1 if none) */
+  shiftedPivots: number;
+  firstShiftedRow: number;
+  /** pivots u_ii < 0, and the first such row (-1 if none): for symmetric A, M is SPD iff 0 */
+  negativePivots: number;
+  firstNegativePivotRow: number;
+  /** max over entries of |l_ij| and |u_ij| / max_k |a_ik|: about 1 when stable, 1e8+ flags a useless factor */
+  growth: number;
+};
 
 /**
- * Storage and apply shared by ILU(0) and ILUT: L unit lower (strictly lower part in CSR) and U
- * upper (strictly upper part with its rows scaled by d_i = 1/u_ii), so z = U^-1 L^-1 r is two
- * row-wise triangular solves. Subclasses fill the arrays in analyze()/factor().
+ * Storage and apply shared by ILU(0) and ILUT (src/factor/triangle.ts's LuStorage): L unit lower
+ * (strictly lower part in CSR) and U upper (strictly upper part with its rows scaled by
+ * d_i = 1/u_ii), so z = U^-1 L^-1 r is two row-wise triangular solves. Subclasses fill the
+ * storage in analyze()/factor().
  */
-export abstract class LuPreconditioner extends MatrixPreconditioner {
+export abstract class LuPreconditioner<I extends LuInfo> extends MatrixPreconditioner<I> {
   readonly symmetric = false;
-  protected lPtr = 0;
-  protected lCol = 0;
-  protected lVal = 0;
-  protected uPtr = 0;
-  protected uCol = 0;
-  protected uVal = 0;
-  protected d = 0;
-  /** set when the last factorization threw: applying stale factors is refused */
-  protected failed = false;
+  protected readonly lu: LuStorage;
+
+  protected constructor(A: CsrMatrix) {
+    super(A);
+    this.lu = { n: this.n, L: { ptr: 0, col: 0, val: 0 }, U: { ptr: 0, col: 0, val: 0 }, d: 0 };
+  }
 
   /**
    * Records info.negativePivots and info.firstNegativePivotRow (-1 if none): for a symmetric A,
    * M = L U is L D L^T, SPD exactly when no pivot is negative (why CG may reject it).
    */
   protected countNegativePivots(): void {
-    const d = this.runtime.f64(this.d, this.n); // 1/u_ii: same sign as the pivot
-    let count = 0, first = -1;
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] < 0) {
-        count++;
-        if (first < 0) first = i;
-      }
-    }
+    const { count, first } = countNegative(this.runtime, this.n, this.lu.d); // 1/u_ii: the pivot's sign
     this.info.negativePivots = count;
     this.info.firstNegativePivotRow = first;
   }
 
-  applyPtr(r: number, z: number): void {
-    this.alive();
-    if (this.failed) throw new StalePreconditionerError(`${this.name}: the last factorization failed; refactor or build a new preconditioner`);
-    const k = kernels(this.runtime), n = this.n;
-    k.trsvLowerUnit(n, this.lPtr, this.lCol, this.lVal, r, z); // z = L^-1 r
-    k.trsvUpperScaled(n, this.uPtr, this.uCol, this.uVal, this.d, z, z); // z = U^-1 z
+  protected solve(r: number, z: number): void {
+    luSolve(this.runtime, this.lu, r, z);
   }
 
   /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */
   getFactors(): { L: CsrArrays; U: CsrArrays } {
     this.alive();
-    const rt = this.runtime;
-    return {
-      L: readTriangle(rt, this.n, this.lPtr, this.lCol, this.lVal, this.d, { scaled: false, diagonal: 'none' }),
-      U: readTriangle(rt, this.n, this.uPtr, this.uCol, this.uVal, this.d, { scaled: true, diagonal: 'first' }),
-    };
+    return readLu(this.runtime, this.lu);
   }
 }

@@ -1,7 +1,7 @@
 import { readSsorStatus, SSOR_OUT_BYTES } from '../runtime/status.js';
-import { DisposedError, FactorizationError, InvalidArgumentError, StalePreconditionerError } from '../errors.js';
+import { DisposedError, FactorizationError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { MatrixPreconditioner } from './base.js';
+import { MatrixPreconditioner, type SetupTimes } from './base.js';
 import { checkOptions, kernels, pivotPolicy } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
@@ -14,10 +14,24 @@ export interface SsorOptions {
 
 const OPTIONS = ['omega', 'pivot'] as const;
 
+/** SSOR's setup facts. */
+export type SsorInfo = SetupTimes & {
+  omega: number;
+  pivot: PivotPolicy;
+  /** rows without a stored diagonal entry */
+  missingDiagonals: number;
+  /** zero or missing diagonal entries replaced by 1, and the first such row (-1 if none) */
+  zeroDiagonals: number;
+  firstZeroDiagonalRow: number;
+  negativeDiagonals: number;
+  /** A equals A^T exactly */
+  symmetricMatrix: boolean;
+};
+
 /**
  * SSOR(omega) with A = L + D + U:  M = omega/(2-omega) (D/omega + L) D^-1 (D/omega + U).
  * z = M^-1 r is a forward and a backward Gauss-Seidel-like sweep straight over A's CSR arrays (A
- * is not copied: it must stay alive, and after changing its values call refactor(A)). Setup
+ * is not copied: it must stay alive, and after changing its values call update(A)). Setup
  * precomputes the diagonal positions (pattern) and the inverse diagonal (values).
  *
  * A zero or missing diagonal entry is treated as Jacobi does: pivot 'shift' (default) uses 1 in its
@@ -26,9 +40,9 @@ const OPTIONS = ['omega', 'pivot'] as const;
  *
  * `symmetric` (M SPD, usable by CG) is true when A equals A^T exactly and every diagonal entry is
  * positive (or replaced by 1); info.symmetricMatrix and info.negativeDiagonals record the two facts.
- * info: omega, zeroDiagonals, firstZeroDiagonalRow, negativeDiagonals, symmetricMatrix, setupMs.
+ * info: see SsorInfo.
  */
-export class SsorPreconditioner extends MatrixPreconditioner {
+export class SsorPreconditioner extends MatrixPreconditioner<SsorInfo> {
   readonly name = 'ssor' as const;
   readonly omega: number;
   private readonly pivot: PivotPolicy;
@@ -37,7 +51,6 @@ export class SsorPreconditioner extends MatrixPreconditioner {
   private out = 0;
   private matrix: CsrMatrix;
   private ptrs: { rowPtr: number; colIdx: number; values: number };
-  private failed = false;
 
   constructor(A: CsrMatrix, options: SsorOptions = {}) {
     super(A);
@@ -50,30 +63,27 @@ export class SsorPreconditioner extends MatrixPreconditioner {
     this.omega = omega;
     this.matrix = A;
     this.ptrs = A.pointers();
-    try {
-      const t0 = performance.now();
-      const rt = this.runtime, n = this.n;
-      this.diagPos = this.own(rt.alloc(n * 4));
-      this.invD = this.own(rt.alloc(n * 8));
-      this.out = this.own(rt.alloc(SSOR_OUT_BYTES));
-      this.info.missingDiagonals = kernels(rt).csrDiagonalSplit(n, this.ptrs.rowPtr, this.ptrs.colIdx, this.diagPos);
-      this.info.omega = omega;
-      this.info.pivot = this.pivot;
-      this.factor(A);
-      this.info.setupMs = performance.now() - t0;
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+    this.setup(A);
   }
 
   get symmetric(): boolean {
     return this.info.symmetricMatrix === true && this.info.negativeDiagonals === 0;
   }
 
+  /** Diagonal positions (the pattern) and the inverse diagonal's storage. */
+  protected override analyze(A: CsrMatrix): void {
+    const rt = this.runtime, n = this.n;
+    const { rowPtr, colIdx } = A.pointers();
+    this.diagPos = this.own(rt.alloc(n * 4));
+    this.invD = this.own(rt.alloc(n * 8));
+    this.out = this.own(rt.alloc(SSOR_OUT_BYTES));
+    this.info.missingDiagonals = kernels(rt).csrDiagonalSplit(n, rowPtr, colIdx, this.diagPos);
+    this.info.omega = this.omega;
+    this.info.pivot = this.pivot;
+  }
+
   protected factor(A: CsrMatrix): void {
     const rt = this.runtime, k = kernels(rt), n = this.n;
-    this.failed = true;
     this.matrix = A;
     this.ptrs = A.pointers();
     const stop = k.ssorDiagonal(n, this.ptrs.values, this.diagPos, this.invD, this.pivot === 'shift' ? 1 : 0, this.out);
@@ -83,13 +93,10 @@ export class SsorPreconditioner extends MatrixPreconditioner {
     this.info.negativeDiagonals = o.negativeDiagonals;
     this.info.firstZeroDiagonalRow = o.firstZeroRow;
     this.info.symmetricMatrix = k.csrIsSymmetric(n, this.ptrs.rowPtr, this.ptrs.colIdx, this.ptrs.values, this.diagPos) === 1;
-    this.failed = false;
   }
 
-  applyPtr(r: number, z: number): void {
-    this.alive();
+  protected solve(r: number, z: number): void {
     if (this.matrix.disposed) throw new DisposedError('ssor: the matrix it applies was disposed');
-    if (this.failed) throw new StalePreconditionerError('ssor: the last setup failed (zero diagonal); refactor or build a new preconditioner');
     const p = this.ptrs;
     kernels(this.runtime).ssorApply(this.n, p.rowPtr, p.colIdx, p.values, this.diagPos, this.invD, this.omega, r, z);
   }

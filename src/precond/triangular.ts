@@ -1,7 +1,9 @@
-// Shared by the factorization preconditioners (IC(0), ILU(0), ILUT) and SSOR: the wasm kernels
-// they call (assembly/trsv.ts, ic0.ts, ilu0.ts, ilut.ts, ssor.ts), option checks and read-back
-// of factors.
+// Shared by the factorization preconditioners (IC(0), ILU(0), ILUT) and SSOR: option checks,
+// the pivot policy, the use of a (shared) pattern analysis. Factor storage and read-back live in
+// src/factor/ (shared with the direct solvers).
 import { InvalidArgumentError } from '../errors.js';
+import { TriangularAnalysis, type AnalysisKind } from '../factor/analysis.js';
+import type { CsrMatrix } from '../matrix/csr.js';
 import type { Kernels } from '../runtime/kernels.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 import type { PivotPolicy } from './types.js';
@@ -10,14 +12,8 @@ export function kernels(rt: SparseRuntime): Kernels {
   return rt.kernels;
 }
 
-/** A sparse triangle copied out of wasm memory (SciPy-style CSR arrays). */
-export interface CsrArrays {
-  rows: number;
-  cols: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  data: Float64Array;
-}
+// moved to src/factor/triangle.ts (shared with the direct solvers); re-exported for existing imports
+export { readTriangle, type CsrArrays } from '../factor/triangle.js';
 
 /** Rejects option keys outside `known` and a pivot policy other than 'shift' | 'error'. */
 export function checkOptions(name: string, options: object, known: readonly string[]): void {
@@ -41,31 +37,25 @@ export function fmt(v: number): string {
   return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
 }
 
+/** options.analysis checked: undefined or a TriangularAnalysis. */
+export function checkAnalysis(name: string, analysis: unknown): TriangularAnalysis | undefined {
+  if (analysis === undefined || analysis instanceof TriangularAnalysis) return analysis;
+  throw new InvalidArgumentError(`${name}: options.analysis must come from analyzeIc0 / analyzeIlu0, got ${analysis === null ? 'null' : typeof analysis}`);
+}
+
 /**
- * Copies a triangle out of wasm memory. `scaled`: its rows are stored multiplied by d_i (see
- * assembly/trsv.ts) and are returned divided by it; `diagonal`: add 1/d_i as the first or last
- * entry of each row (columns stay sorted for an upper or a lower triangle).
+ * The pattern analysis a factorization of A uses: `given` (checked against A's pattern, shared) or
+ * a new one that only this factorization holds (freed when it releases its use).
  */
-export function readTriangle(
-  rt: SparseRuntime, n: number, ptr: number, col: number, val: number, d: number,
-  options: { scaled: boolean; diagonal: 'none' | 'first' | 'last' },
-): CsrArrays {
-  const rp = rt.i32(ptr, n + 1).slice();
-  const nnz = rp[n];
-  const ci = rt.i32(col, nnz).slice();
-  const v = rt.f64(val, nnz).slice();
-  const dv = rt.f64(d, n).slice();
-  const extra = options.diagonal === 'none' ? 0 : n;
-  const indptr = new Int32Array(n + 1), indices = new Int32Array(nnz + extra), data = new Float64Array(nnz + extra);
-  let q = 0;
-  for (let i = 0; i < n; i++) {
-    const s = options.scaled ? 1 / dv[i] : 1;
-    if (options.diagonal === 'first') { indices[q] = i; data[q++] = 1 / dv[i]; }
-    for (let p = rp[i]; p < rp[i + 1]; p++) { indices[q] = ci[p]; data[q++] = v[p] * s; }
-    if (options.diagonal === 'last') { indices[q] = i; data[q++] = 1 / dv[i]; }
-    indptr[i + 1] = q;
+export function useAnalysis(A: CsrMatrix, name: string, kind: AnalysisKind, given: TriangularAnalysis | undefined): TriangularAnalysis {
+  if (given) {
+    given.acquire(A, name, kind);
+    return given;
   }
-  return { rows: n, cols: n, indptr, indices, data };
+  const S = new TriangularAnalysis(A, kind);
+  S.acquire(A, name, kind);
+  S.dispose(); // the caller's handle: the memory goes with this factorization's releaseUse()
+  return S;
 }
 
 /**

@@ -22,9 +22,12 @@ export interface PreconditionerOptions {
   pivot?: PivotPolicy;
 }
 
+/** Setup facts of a preconditioner (each class documents and types its own). */
+export type PreconditionerInfo = Record<string, number | string | boolean>;
+
 /**
  * z = M^-1 r. Setup (analysis of the pattern, numeric factorization) happens when the object is
- * made; `refactor(A)` redoes only the numeric part for new values with the same pattern.
+ * made; `update(A)` redoes only the numeric part for new values with the same pattern.
  */
 export interface Preconditioner {
   readonly name: PreconditionerName | 'user' | 'factor';
@@ -33,12 +36,17 @@ export interface Preconditioner {
   /** true when M is symmetric positive definite as built (usable by CG and MINRES) */
   readonly symmetric: boolean;
   /** setup facts: shifts applied, fill, eigenvalue bounds, time (ms) */
-  readonly info: Record<string, number | string | boolean>;
+  readonly info: PreconditionerInfo;
   /** z = M^-1 r for wasm pointers to n float64s each; r and z do not overlap; r is not modified. */
   applyPtr(r: number, z: number): void;
   /** true if A is not the pattern and values this was built from */
   isStale(A: CsrMatrix): boolean;
-  /** numeric refactorization for A's current values (same pattern); throws if the pattern differs */
-  refactor(A: CsrMatrix): void;
+  /**
+   * numeric refactorization for A's current values (same pattern); throws if the pattern differs.
+   * Optional only for objects written before it existed, which have `refactor` instead.
+   */
+  update?(A: CsrMatrix): void;
+  /** @deprecated the former name of update(A) */
+  refactor?(A: CsrMatrix): void;
   dispose(): void;
 }

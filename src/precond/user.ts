@@ -64,8 +64,14 @@ export class FunctionPreconditioner implements Preconditioner {
     return false; // the function owns its own state
   }
 
-  refactor(_A: CsrMatrix): void {
+  /** Nothing to redo: the function owns its own state. */
+  update(_A: CsrMatrix): void {
     this.alive();
+  }
+
+  /** @deprecated the former name of update(A) */
+  refactor(A: CsrMatrix): void {
+    this.update(A);
   }
 
   dispose(): void {
