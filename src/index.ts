@@ -25,15 +25,23 @@ export type {
   PreconditionerFunction, PreconditionerSpec,
 } from './solvers/types.js';
 export { createPreconditioner } from './precond/factory.js';
-export { JacobiPreconditioner } from './precond/jacobi.js';
-export { ChebyshevPreconditioner } from './precond/chebyshev.js';
-export { Ic0Preconditioner } from './precond/ic0.js';
-export { Ilu0Preconditioner } from './precond/ilu0.js';
-export { IlutPreconditioner } from './precond/ilut.js';
-export { SsorPreconditioner } from './precond/ssor.js';
+export {
+  preconditioners, preconditionerNames, preconditionerDescriptor, findPreconditioners, matrixFacts,
+  type PreconditionerDescriptor, type PreconditionerRequest, type MatrixFacts, type Guarantee,
+} from './precond/registry.js';
+export { JacobiPreconditioner, type JacobiInfo, type JacobiOptions } from './precond/jacobi.js';
+export { ChebyshevPreconditioner, type ChebyshevInfo, type ChebyshevOptions } from './precond/chebyshev.js';
+export { Ic0Preconditioner, type Ic0Info, type Ic0Options } from './precond/ic0.js';
+export { Ilu0Preconditioner, type Ilu0Info, type Ilu0Options } from './precond/ilu0.js';
+export { IlutPreconditioner, type IlutInfo, type IlutOptions } from './precond/ilut.js';
+export { SsorPreconditioner, type SsorInfo, type SsorOptions } from './precond/ssor.js';
+export type { LuInfo } from './precond/lu.js';
+export type { SetupTimes } from './precond/base.js';
 export { FunctionPreconditioner } from './precond/user.js';
 export { FactorPreconditioner } from './precond/factor.js';
-export type { Preconditioner, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';
+export type { Preconditioner, PreconditionerInfo, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';
+export { TriangularAnalysis, analyzeIc0, analyzeIlu0, type AnalysisKind } from './factor/analysis.js';
+export type { CsrArrays } from './factor/triangle.js';
 export { spgemm, SpgemmProduct, TripleProduct, tripleProduct, spgemmFlops, IndexOverflowError, DEFAULT_HASH_MAX, DEFAULT_WIDE_RATIO } from './matrix/spgemm.js';
 export type { SpgemmOptions, SpgemmTimings, TripleProductOptions, Accumulator } from './matrix/spgemm.js';
 export {
