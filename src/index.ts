@@ -51,3 +51,4 @@ export {
 export type { AddOptions, DropOptions } from './matrix/ops.js';
 export { reverseCuthillMcKee, rcmReorder } from './matrix/ordering.js';
 export type { RcmOptions, RcmResult } from './matrix/ordering.js';
+export * from './sequence/index.js';

@@ -43,6 +43,8 @@ export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precon
     why = 'nonsymmetric';
   }
   if (precond !== 'auto') return { method: m, precond, because: `${why}; preconditioner given` };
+  // a stationary method (SOR) is the iteration itself: a preconditioner would make it another method
+  if (m === 'sor') return { method: m, precond: 'none', because: `${why}; no preconditioner: SOR is a stationary method` };
   let pc: PreconditionerName;
   let pcWhy: string;
   let fallback: AutoChoice['fallback'];

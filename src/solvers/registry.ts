@@ -28,9 +28,10 @@ import { cg } from './cg.js';
 import { gmres } from './gmres.js';
 import type { MethodDescriptor, MethodOption } from './method.js';
 import { minres } from './minres.js';
+import { sor } from './sor.js';
 
 /** Every method, in the order help texts list them. */
-export const METHOD_LIST = [cg, bicgstab, gmres, minres] as const;
+export const METHOD_LIST = [cg, bicgstab, gmres, minres, sor] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number]['name'];
 

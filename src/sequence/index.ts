@@ -1,0 +1,15 @@
+// Sequences of related systems: solveSequence and its parts.
+export { solveSequence } from './solve-sequence.js';
+export type {
+  SequenceSystem, SequenceSource, SequenceOptions, SequenceResult, SequenceSystemResult, SequenceTotals, TuneOptions,
+} from './solve-sequence.js';
+export { SequenceError } from './errors.js';
+export { greedyOrder } from './sort.js';
+export { fingerprintInto, FINGERPRINT_DIM } from './fingerprint.js';
+export { TsallisInf, ContextualLearner } from './bandit.js';
+export type { ArmLearner } from './bandit.js';
+export { GalerkinGuess } from './galerkin.js';
+export {
+  varcoefSequence, rotatingWindSequence, diffusion2d, convectionDiffusion2d, heatMatrix, heatInitial, gaussianField,
+} from './generators.js';
+export type { CsrArrays, VarcoefOptions } from './generators.js';
