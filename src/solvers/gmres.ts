@@ -1,5 +1,6 @@
 import type { InnerResult, KrylovContext } from './context.js';
 import { defineMethod, integerOption, type MethodWorkspace } from './method.js';
+import { BlockGramSchmidt } from './orthogonalize.js';
 
 /** Small dense state of one GMRES cycle, kept between solves so a solve allocates nothing. */
 export class GmresState {
@@ -47,8 +48,9 @@ const DEPENDENT = 1e-12;
 
 /**
  * One cycle of GMRES(m) with right preconditioning, from the residual in ctx.r: Arnoldi with
- * two-pass modified Gram-Schmidt, Givens rotations on the Hessenberg matrix, then
- * x += M^-1 V y. V holds m+1 basis vectors contiguously; h and yw are m+1 float64s in wasm.
+ * block classical Gram-Schmidt, reorthogonalized where needed (orthogonalize.ts), Givens rotations
+ * on the Hessenberg matrix, then x += M^-1 V y. V holds m+1 basis vectors contiguously; h and yw
+ * are m+1 float64s in wasm.
  *
  * Breakdown (the Krylov space becomes invariant, h_{j+1,j} ~ 0): if the new column of the
  * triangular factor R is independent of the previous ones, the least-squares solution is exact in
@@ -76,15 +78,15 @@ export function runGmres(
   let status: InnerResult['status'] = 'restart';
   let detail: string | undefined;
   const stride = n * 8;
+  const gs = new BlockGramSchmidt(k, n);
   while (j < m) {
     if (ctx.exhausted()) { status = 'max-iterations'; break; }
     const vj = V + j * stride, w = V + (j + 1) * stride;
     ctx.precond(vj, z);
     ctx.spmv(z, w);
-    k.orthogonalize(n, j + 1, V, w, h);
+    const hn = gs.orthogonalize(V, j + 1, w, h, yw); // yw is free until the cycle's end
     const hv = rt.f64(h, j + 1);
     const col = j * (m + 1);
-    const hn = ctx.norm(w);
     H[col + j + 1] = hn;
     let big = hn;
     for (let i = 0; i <= j; i++) {
