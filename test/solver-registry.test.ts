@@ -52,7 +52,8 @@ describe('method registry', () => {
     const A = CsrMatrix.fromDense(D);
     const b = denseMul(D, Float64Array.from({ length: 30 }, (_, i) => i + 1));
     for (const d of METHOD_LIST) {
-      const s = new SolverSession(A, { method: d.name, precond: 'jacobi' });
+      // SOR (a stationary method) takes no preconditioner
+      const s = new SolverSession(A, { method: d.name, precond: d.requires.preconditioner === 'none' || d.name === 'sor' ? 'none' : 'jacobi' });
       const r = s.solve(b);
       expect(r.method).toBe(d.name);
       expect(r.residualKind).toBe(d.residualKind);

@@ -5,7 +5,7 @@ import type { SolveResult } from '../solvers/types.js';
 import { METHOD_NAMES } from '../solvers/registry.js';
 import { formatMatrixMarketArray } from '../io/matrix-market.js';
 import { writeFile } from 'node:fs/promises';
-import { FileError, UsageError, choiceOption, numberOption, parseCommandLine, stringOption } from './args.js';
+import { FileError, UsageError, choiceOption, numberOption, operands, parseCommandLine, stringOption } from './args.js';
 import { GENERATOR_HELP, loadMatrix, readVector } from './matrices.js';
 import { checkWritable, writeAtomically, writeFailure } from './output.js';
 import type { Command } from './command.js';
@@ -67,8 +67,8 @@ export function solveSummary(r: SolveResult, s: SolverSession) {
     iterations: r.iterations,
     relativeResidual: r.relativeResidual,
     residualNorm: r.residualNorm,
-    setupMs: s.setupMs,
-    solveMs: r.solveMs,
+    setupMs: s.timings.setupMs,
+    solveMs: r.timings.solveMs,
     method: r.method,
     precond: r.precond,
     choice: s.choice,
@@ -94,7 +94,7 @@ const OPTIONS = {
 
 async function run(args: string[]): Promise<number> {
   const p = parseCommandLine(args, OPTIONS);
-  if (p.positional.length !== 1) throw new UsageError(`solve takes one A.mtx, got ${p.positional.length} arguments`);
+  const [file] = operands(p, 1, 'solve takes one A.mtx');
   const method = choiceOption(p, 'method', METHODS);
   const precond = choiceOption(p, 'precond', PRECONDS);
   if (p.values.has('rtol') && p.values.has('tol')) throw new UsageError('--tol is an alias of --rtol: give one of them');
@@ -108,7 +108,7 @@ async function run(args: string[]): Promise<number> {
   const json = p.values.has('json');
   if (out !== undefined) await checkWritable(out); // before reading and solving, which may take long
   await init();
-  const l = await loadMatrix(p.positional[0]);
+  const l = await loadMatrix(file);
   const A = l.matrix;
   let session: SolverSession | undefined;
   try {

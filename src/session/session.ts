@@ -1,47 +1,46 @@
-import { DimensionMismatchError, DisposedError, FactorizationError, InvalidArgumentError, NonFiniteValueError, ReentrancyError, SingularMatrixError } from '../errors.js';
+import { DimensionMismatchError, DisposedError, FactorizationError, InvalidArgumentError, NonFiniteValueError, SingularMatrixError } from '../errors.js';
 import { CsrMatrix } from '../matrix/csr.js';
 import { createPreconditioner, checkPreconditionerOptions } from '../precond/factory.js';
 import { FunctionPreconditioner } from '../precond/user.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
 import { WasmResource } from '../runtime/resource.js';
 import { DenseVector } from '../vector.js';
-import { KrylovContext, type InnerResult } from '../solvers/context.js';
+import { KrylovContext, KrylovOperator, SolveMonitor, StoppingCriteria, type InnerResult } from '../solvers/context.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 import type { MethodDescriptor, MethodWorkspace } from '../solvers/method.js';
-import { METHOD_NAMES, methodDescriptor, methodOptionSpecs } from '../solvers/registry.js';
+import { methodDescriptor } from '../solvers/registry.js';
 import { RecycleSpace } from '../solvers/recycle.js';
 import type { MethodName, SetupOptions, SolveOptions, SolveResult, StopReason } from '../solvers/types.js';
 import { chooseDefaults, structuralSingularity } from './auto.js';
+import {
+  PRECONDS, SETUP_KEYS, SOLVE_KEYS, checkMethodOptions, checkOptionsObject, checkSessionSpec, checkSolveOptions, shown,
+  type SessionHooks, type SessionSpec,
+} from './spec.js';
 
 export interface SessionOptions extends SetupOptions, Omit<SolveOptions, 'x0'> {}
 
-const METHOD_OPTIONS = methodOptionSpecs();
-const SETUP_KEYS = ['method', 'precond', 'precondOptions', ...METHOD_OPTIONS.keys()];
-const SOLVE_KEYS = ['rtol', 'atol', 'maxIterations', 'x0', 'onIteration', 'signal', 'history'];
-const PRECONDS: PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'];
-/** times the recurrence may restart from the true residual before the solve gives up */
-const MAX_REPLACEMENTS = 8;
-
-/** `what` for messages: the value and, when not a number, its type ('42' and 42 read alike). */
-function shown(v: unknown): string {
-  return typeof v === 'string' ? `"${v}" (a string)` : typeof v === 'number' ? String(v) : `${String(v)} (${v === null ? 'null' : typeof v})`;
+/** Cumulative times of a session, in ms. */
+export interface SessionTimings {
+  /** making the session: method choice, preconditioner analysis and factorization, workspace */
+  setupMs: number;
+  /** update() calls and preconditioner refactorizations found stale by a solve */
+  updateMs: number;
+  /** all solves (iterating; the setup time each solve reports is in updateMs or setupMs) */
+  solveMs: number;
 }
 
-function checkOptionsObject(o: unknown, what: string): void {
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new InvalidArgumentError(`${what} must be an object, got ${shown(o)}`);
+/** How a session was asked to build its preconditioner, kept to rebuild it for a new matrix. */
+interface PrecondRecipe {
+  name: PreconditionerName;
+  options: PreconditionerOptions;
+  strictSpd: boolean;
 }
 
-function checkSolveOptions(o: SolveOptions, allowX0: boolean): void {
-  // typeof first: '1e-8' >= 0 is true in JavaScript, a string must not pass for a number
-  if (o.rtol !== undefined && !(typeof o.rtol === 'number' && o.rtol >= 0 && o.rtol < Infinity)) throw new InvalidArgumentError(`rtol must be a finite number >= 0, got ${shown(o.rtol)}`);
-  if (o.atol !== undefined && !(typeof o.atol === 'number' && o.atol >= 0 && o.atol < Infinity)) throw new InvalidArgumentError(`atol must be a finite number >= 0, got ${shown(o.atol)}`);
-  if (o.maxIterations !== undefined && !(Number.isInteger(o.maxIterations) && o.maxIterations >= 0)) {
-    throw new InvalidArgumentError(`maxIterations must be an integer >= 0, got ${shown(o.maxIterations)}`);
-  }
-  if (o.history !== undefined && typeof o.history !== 'boolean') throw new InvalidArgumentError(`history must be true or false, got ${shown(o.history)}`);
-  if (o.onIteration !== undefined && typeof o.onIteration !== 'function') throw new InvalidArgumentError('onIteration must be a function');
-  if (o.signal !== undefined && (o.signal === null || typeof o.signal.aborted !== 'boolean')) throw new InvalidArgumentError('signal must be an AbortSignal');
-  if (!allowX0 && o.x0 !== undefined) throw new InvalidArgumentError('x0 is given per solve, not when the session is made');
+/** Refactors M for A's current values (same pattern); the verb is `update` since issue 8, `refactor` before. */
+function refreshNumeric(M: Preconditioner, A: CsrMatrix): void {
+  const m = M as Preconditioner & { update?(A: CsrMatrix): void; refactor?(A: CsrMatrix): void };
+  if (typeof m.update === 'function') m.update(A);
+  else m.refactor!(A);
 }
 
 /**
@@ -56,21 +55,25 @@ function checkSolveOptions(o: SolveOptions, allowX0: boolean): void {
  * by name return a minimum-residual answer instead); MINRES with a preconditioner that is not
  * SPD (ILU(0), ILUT, SSOR of a matrix that is not symmetric with a positive diagonal, any
  * Preconditioner whose `symmetric` is false: InvalidArgumentError); options of the wrong type.
+ *
+ * Options are plain data (a SessionSpec: method, preconditioner name and options, tolerances,
+ * method options) plus live hooks (callbacks, signal, a user preconditioner); both may be given
+ * mixed, or apart through `SolverSession.fromSpec(A, spec, hooks)`.
  */
 export class SolverSession extends WasmResource {
-  readonly A: CsrMatrix;
   readonly method: MethodName;
   /** the preconditioner's name ('none', 'ic0', ..., 'user') */
   readonly precond: string;
   /** "method + precond: reason": the matrix facts behind each automatic choice, or that it was given */
   readonly choice: string;
-  /** time of the setup in ms (preconditioner and workspace) */
-  readonly setupMs: number;
+  private matrix: CsrMatrix;
   private M: Preconditioner | null;
   private readonly ownsM: boolean;
+  private readonly recipe: PrecondRecipe | null = null;
   private readonly descriptor: MethodDescriptor;
   /** the method's own options (restart, ...), defaults filled in */
   private readonly methodOptions: Record<string, unknown>;
+  private readonly specGiven: SessionSpec;
   private readonly defaults: SolveOptions;
   private readonly x: number;
   private readonly b: number;
@@ -78,7 +81,27 @@ export class SolverSession extends WasmResource {
   private readonly ws: MethodWorkspace;
   /** the recycle space (null unless the method keeps one between solves); freed with the session */
   private recycleSpace: RecycleSpace | null = null;
+  private readonly stopping = new StoppingCriteria();
+  private readonly monitor: SolveMonitor;
+  private op: KrylovOperator;
+  private ctx: KrylovContext;
+  /** bumped whenever M is rebuilt or refactored (a recycle space's C depends on it) */
+  private precondVersion = 0;
   private pendingSetupMs = 0;
+  private readonly times: SessionTimings = { setupMs: 0, updateMs: 0, solveMs: 0 };
+
+  /** Makes a session from a plain-data spec (as a worker receives it) and the live hooks. */
+  static fromSpec(A: CsrMatrix, spec: SessionSpec, hooks: SessionHooks = {}): SolverSession {
+    checkSessionSpec(spec);
+    checkOptionsObject(hooks, 'session hooks');
+    for (const k of Object.keys(hooks)) {
+      if (k !== 'precond' && k !== 'onIteration' && k !== 'signal') throw new InvalidArgumentError(`session hooks: unknown key "${k}" (known: precond, onIteration, signal)`);
+    }
+    if (hooks.precond !== undefined && spec.precond !== undefined) {
+      throw new InvalidArgumentError('precond is given twice: a name in the spec and an object or function in the hooks');
+    }
+    return new SolverSession(A, { ...spec, ...hooks } as SessionOptions);
+  }
 
   constructor(A: CsrMatrix, options: SessionOptions = {}) {
     if (!(A instanceof CsrMatrix)) throw new InvalidArgumentError('SolverSession needs a CsrMatrix');
@@ -91,18 +114,11 @@ export class SolverSession extends WasmResource {
     checkSolveOptions(options, false);
     if (A.rows !== A.cols) throw new DimensionMismatchError(`the matrix must be square to solve A x = b, got ${A.rows} x ${A.cols}`);
     const method = options.method ?? 'auto';
-    if (method !== 'auto' && !METHOD_NAMES.includes(method)) {
-      throw new InvalidArgumentError(`unknown method ${shown(method)}: expected 'auto', ${METHOD_NAMES.map((m) => `'${m}'`).join(', ')}`);
-    }
-    // every method option is checked, whatever the method (a wrong restart is a mistake even for CG)
-    for (const [key, spec] of METHOD_OPTIONS) {
-      const v = (options as Record<string, unknown>)[key];
-      if (v !== undefined && !spec.valid(v)) throw new InvalidArgumentError(`${key} must be ${spec.expected}, got ${shown(v)}`);
-    }
+    checkMethodOptions(options as SessionOptions & Record<string, unknown>);
     const pcOpts: PreconditionerOptions = options.precondOptions ?? {};
     checkOptionsObject(pcOpts, 'precondOptions');
     checkPreconditionerOptions(pcOpts);
-    this.A = A;
+    this.matrix = A;
     const { onIteration, signal, rtol, atol, maxIterations, history } = options;
     this.defaults = { onIteration, signal, rtol, atol, maxIterations, history };
 
@@ -122,7 +138,7 @@ export class SolverSession extends WasmResource {
     const d = methodDescriptor(this.method)!;
     this.descriptor = d;
     const mo: Record<string, unknown> = {};
-    for (const [key, spec] of Object.entries(d.options)) mo[key] = (options as Record<string, unknown>)[key] ?? spec.default;
+    for (const [key, o] of Object.entries(d.options)) mo[key] = (options as Record<string, unknown>)[key] ?? o.default;
     this.methodOptions = mo;
     // Structural singularity (an empty row or column) is checked before any work: CG and BiCGSTAB
     // need a nonsingular matrix and would only run out of iterations. GMRES and MINRES minimise
@@ -136,6 +152,10 @@ export class SolverSession extends WasmResource {
           "; method 'gmres' or 'minres' (symmetric A) gives a minimum-residual (least-squares) answer",
         empty.kind, empty.index,
       );
+    }
+    if (d.requires.preconditioner === 'none' && !(spec === 'none' || (spec === 'auto' && choice.precond === 'none'))) {
+      const given = typeof spec === 'string' ? spec === 'auto' ? choice.precond : spec : typeof spec === 'function' ? 'a function' : 'a Preconditioner object';
+      throw new InvalidArgumentError(`${this.method} takes no preconditioner (got ${given}): pass precond 'none'`);
     }
     const strictSpd = d.requires.preconditioner === 'spd-strict';
     if (strictSpd && (pcName === 'ilu0' || pcName === 'ilut')) {
@@ -158,15 +178,18 @@ export class SolverSession extends WasmResource {
         this.M = spec;
         this.ownsM = false;
       } else {
+        let built = choice.precond;
         try {
-          this.M = createPreconditioner(A, choice.precond, pcOpts, strictSpd);
+          this.M = createPreconditioner(A, built, pcOpts, strictSpd);
         } catch (e) {
           // with pivot: 'error' the caller asked for the failure itself
           if (!(e instanceof FactorizationError && choice.fallback && pcOpts.pivot !== 'error')) throw e;
-          this.M = createPreconditioner(A, choice.fallback.precond, pcOpts, strictSpd);
+          built = choice.fallback.precond;
+          this.M = createPreconditioner(A, built, pcOpts, strictSpd);
           choice.because = choice.fallback.because;
         }
         this.ownsM = true;
+        this.recipe = { name: built, options: pcOpts, strictSpd };
       }
       // MINRES's Lanczos process needs M SPD: refuse one known not to be (SSOR of a matrix that
       // is not symmetric with a positive diagonal, Chebyshev with bad bounds, a declared one)
@@ -179,22 +202,70 @@ export class SolverSession extends WasmResource {
       }
       this.precond = this.M ? this.M.name : 'none';
       this.choice = `${this.method} + ${this.precond}: ${choice.because}`;
+      const given: Record<string, unknown> = { method: this.method, precondOptions: { ...pcOpts }, ...mo };
+      if (this.recipe) given.precond = this.recipe.name;
+      for (const k of ['rtol', 'atol', 'maxIterations', 'history'] as const) if (options[k] !== undefined) given[k] = options[k];
+      this.specGiven = given as SessionSpec;
       const n = A.rows;
       const vec = () => {
         const p = this.own(this.runtime.alloc(n * 8));
-        this.runtime.exports.fill(n, 0, p); // touch now: first touch of fresh pages is slow
+        this.runtime.kernels.fill(n, 0, p); // touch now: first touch of fresh pages is slow
         return p;
       };
       this.x = vec();
       this.b = vec();
       this.r = vec();
       this.ws = this.allocateWorkspace(d, n);
+      this.monitor = new SolveMonitor(this);
+      this.op = this.operator();
+      this.ctx = new KrylovContext(this.op, this.stopping, this.monitor, this.x, this.b, this.r);
     } catch (e) {
       this.dispose();
       throw e;
     }
-    this.setupMs = performance.now() - t0;
-    this.pendingSetupMs = this.setupMs;
+    this.times.setupMs = performance.now() - t0;
+    this.pendingSetupMs = this.times.setupMs;
+  }
+
+  /** The matrix the session solves with (replaced by update({ matrix })). The session does not own it. */
+  get A(): CsrMatrix {
+    return this.matrix;
+  }
+
+  /** Cumulative times (a copy). */
+  get timings(): SessionTimings {
+    return { ...this.times };
+  }
+
+  /** @deprecated use `timings.setupMs` */
+  get setupMs(): number {
+    return this.times.setupMs;
+  }
+
+  /**
+   * The session as plain data (method and preconditioner as chosen, their options with defaults,
+   * the tolerances given): `SolverSession.fromSpec(B, session.spec, hooks)` on another thread
+   * makes the same session for a matrix B without choosing again. No `precond` when the
+   * preconditioner is the caller's object or function (give it in the hooks there).
+   */
+  get spec(): SessionSpec {
+    this.alive('SolverSession');
+    return JSON.parse(JSON.stringify(this.specGiven)) as SessionSpec;
+  }
+
+  /**
+   * The recycle space kept between solves (U, C, k, what they were built for), or null when the
+   * method keeps none. Owned by the session: freed by dispose(); `invalidate()` drops its content.
+   */
+  get recycle(): RecycleSpace | null {
+    this.alive('SolverSession');
+    return this.recycleSpace;
+  }
+
+  private operator(): KrylovOperator {
+    const op = new KrylovOperator(this.runtime, this.matrix, this.M, this.monitor, this.precondVersion);
+    this.monitor.watch(op);
+    return op;
   }
 
   /** The memory the method asked for (WorkspaceSize), owned by the session. */
@@ -203,7 +274,7 @@ export class SolverSession extends WasmResource {
     const rt = this.runtime;
     const block = (cols: number) => {
       const p = this.own(rt.alloc(Math.max(8, cols * n * 8)));
-      rt.exports.fill(cols * n, 0, p); // touch now: first touch of fresh pages is slow
+      rt.kernels.fill(cols * n, 0, p); // touch now: first touch of fresh pages is slow
       return p;
     };
     const vectors = Array.from({ length: size.vectors }, () => block(1));
@@ -221,25 +292,85 @@ export class SolverSession extends WasmResource {
   }
 
   /**
-   * Replaces the matrix values (same pattern; `values` in CSR order) and refactors the
-   * preconditioner now, without a new analysis.
+   * `{ values }`: replaces the matrix values (same pattern; `values` in CSR order) and refactors
+   * the preconditioner now, without a new analysis.
+   *
+   * `{ matrix }`: solves with another matrix of the same size from now on (new values, or a new
+   * pattern): the preconditioner is built again for it (same name and options; a caller's
+   * Preconditioner object is updated, which fails if it cannot follow a new pattern), the method
+   * and the workspace stay, and a recycle space keeps its vectors but reports 'matrix-changed'
+   * (its C must be recomputed). The session does not own the new matrix either. If the new matrix
+   * is refused or its preconditioner fails, the session is left as it was.
    */
-  update(change: { values: ArrayLike<number> }): void {
+  update(change: { values: ArrayLike<number> } | { matrix: CsrMatrix }): void {
     this.alive('SolverSession');
-    this.notSolving('update');
-    for (const k of Object.keys(change)) if (k !== 'values') throw new InvalidArgumentError(`unknown update key "${k}"`);
-    this.A.setValues(change.values);
-    this.refreshPreconditioner();
+    this.monitor.refuseReentry('update');
+    checkOptionsObject(change, 'update');
+    const keys = Object.keys(change);
+    for (const k of keys) if (k !== 'values' && k !== 'matrix') throw new InvalidArgumentError(`unknown update key "${k}"`);
+    if (keys.length !== 1) throw new InvalidArgumentError('update takes one of { values } or { matrix }');
+    const t0 = performance.now();
+    if ('matrix' in change) this.replaceMatrix(change.matrix);
+    else {
+      this.matrix.setValues(change.values);
+      this.refreshPreconditioner();
+    }
+    // the time is reported by the next solve as its setup time
+    const dt = performance.now() - t0;
+    this.times.updateMs += dt;
+    this.pendingSetupMs += dt;
+  }
+
+  private replaceMatrix(B: CsrMatrix): void {
+    if (!(B instanceof CsrMatrix)) throw new InvalidArgumentError('update({ matrix }) needs a CsrMatrix');
+    if (B.disposed) throw new DisposedError('the matrix given to update({ matrix }) was disposed');
+    if (B.runtime !== this.runtime) throw new InvalidArgumentError('the matrix belongs to another sparse-wasm runtime');
+    const A = this.matrix;
+    if (B.rows !== A.rows || B.cols !== A.cols) {
+      throw new DimensionMismatchError(`update({ matrix }): the session solves ${A.rows} x ${A.cols} systems, the new matrix is ${B.rows} x ${B.cols}`);
+    }
+    if (this.descriptor.requires.nonsingular) {
+      const empty = structuralSingularity(B);
+      if (empty) {
+        throw new SingularMatrixError(
+          `update({ matrix }): the new matrix is structurally singular: ${empty.kind} ${empty.index} has no stored entry, and ${this.method} cannot solve it`,
+          empty.kind, empty.index,
+        );
+      }
+    }
+    B.prepareSpmv();
+    let M = this.M;
+    if (this.recipe) {
+      // a new analysis for the new pattern; the old M is freed only once the new one exists
+      M = createPreconditioner(B, this.recipe.name, this.recipe.options, this.recipe.strictSpd);
+      if (this.recipe.strictSpd && M && !M.symmetric) {
+        M.dispose();
+        throw new InvalidArgumentError(`update({ matrix }): ${this.method} needs a symmetric positive definite preconditioner, and ${this.recipe.name} of the new matrix is not one`);
+      }
+      this.M?.dispose();
+      this.M = M;
+    } else if (M && M.isStale(B)) {
+      refreshNumeric(M, B); // a caller's object: it throws if it cannot follow a new pattern
+    }
+    B.prepareSpmv();
+    this.matrix = B;
+    this.precondVersion++;
+    this.op = this.operator();
+    this.ctx = new KrylovContext(this.op, this.stopping, this.monitor, this.x, this.b, this.r);
   }
 
   private refreshPreconditioner(): void {
-    if (this.M && this.M.isStale(this.A)) {
+    const A = this.matrix;
+    if (this.M && this.M.isStale(A)) {
       const t0 = performance.now();
-      this.M.refactor(this.A);
-      this.A.prepareSpmv();
+      refreshNumeric(this.M, A);
+      A.prepareSpmv();
+      this.precondVersion++;
+      this.op = this.operator();
+      this.ctx = new KrylovContext(this.op, this.stopping, this.monitor, this.x, this.b, this.r);
       this.pendingSetupMs += performance.now() - t0;
     }
-    this.A.prepareSpmv();
+    A.prepareSpmv();
   }
 
   /**
@@ -248,25 +379,7 @@ export class SolverSession extends WasmResource {
    */
   solve(b: ArrayLike<number> | DenseVector, x0?: ArrayLike<number> | DenseVector | null, options: SolveOptions = {}): SolveResult {
     this.alive('SolverSession');
-    this.notSolving('solve');
-    this.solving = true;
-    try {
-      return this.solveNow(b, x0, options);
-    } finally {
-      this.solving = false;
-    }
-  }
-
-  /** true while solve() runs: user code it calls must not start another solve or update */
-  private solving = false;
-
-  private notSolving(what: string): void {
-    if (this.solving) {
-      throw new ReentrancyError(
-        `SolverSession.${what}() was called from inside its own solve (onIteration or a preconditioner); ` +
-          'it would overwrite the running solve\'s vectors: return false from onIteration to stop, then call it',
-      );
-    }
+    return this.monitor.exclusive('solve', () => this.solveNow(b, x0, options));
   }
 
   private solveNow(b: ArrayLike<number> | DenseVector, x0: ArrayLike<number> | DenseVector | null | undefined, options: SolveOptions): SolveResult {
@@ -275,7 +388,7 @@ export class SolverSession extends WasmResource {
     checkSolveOptions(options, true);
     const o = { ...this.defaults, ...options };
     const start = x0 ?? o.x0;
-    const n = this.A.rows;
+    const n = this.matrix.rows;
     const rt = this.runtime;
     checkVector(b, n, 'b', rt);
     if (start !== undefined) checkVector(start, n, 'x0', rt);
@@ -283,52 +396,39 @@ export class SolverSession extends WasmResource {
     const setupMs = this.pendingSetupMs;
     this.pendingSetupMs = 0;
     const t0 = performance.now();
-    const rtol = o.rtol ?? 1e-8, atol = o.atol ?? 0;
-    if (b instanceof DenseVector) rt.exports.copy(n, b.ptr, this.b);
+    if (b instanceof DenseVector) rt.kernels.copy(n, b.ptr, this.b);
     else rt.f64(this.b, n).set(b);
-    if (start instanceof DenseVector) rt.exports.copy(n, start.ptr, this.x);
+    if (start instanceof DenseVector) rt.kernels.copy(n, start.ptr, this.x);
     else if (start !== undefined) rt.f64(this.x, n).set(start);
-    else rt.exports.fill(n, 0, this.x);
-    const ctx = new KrylovContext(rt, this.A, this.M, this.x, this.b, this.r, this);
-    ctx.maxIterations = o.maxIterations ?? 10000;
-    ctx.history = o.history === false ? undefined : [];
-    ctx.onIteration = o.onIteration;
-    ctx.signal = o.signal;
-    ctx.residualKind = this.descriptor.residualKind;
+    else rt.kernels.fill(n, 0, this.x);
+    const { ctx, stopping: stop, monitor } = this;
     const bnorm = ctx.norm(this.b);
-    ctx.bnorm = bnorm > 0 ? bnorm : 1;
-    const target = Math.max(rtol * bnorm, atol);
+    stop.reset(o, bnorm);
+    monitor.reset(o, this.descriptor.residualKind, stop.bnorm);
     let reason: StopReason;
     let detail: string | undefined;
-    let replacements = 0;
     if (bnorm === 0) {
-      rt.exports.fill(n, 0, this.x);
+      rt.kernels.fill(n, 0, this.x);
       reason = 'converged-rtol';
       detail = 'b = 0: the solution is x = 0';
     } else {
-      let estTarget = target;
       for (;;) {
         const rnorm = ctx.residual();
         if (!Number.isFinite(rnorm)) { reason = 'nan-or-inf'; detail = 'the residual b - A x is not finite'; break; }
-        if (rnorm <= target) { reason = rnorm <= rtol * bnorm ? 'converged-rtol' : 'converged-atol'; break; }
-        if (ctx.stopRequested()) { reason = 'aborted'; break; }
+        const met = stop.met(rnorm);
+        if (met) { reason = met; break; }
+        if (monitor.stopRequested()) { reason = 'aborted'; break; }
         if (ctx.exhausted()) { reason = 'max-iterations'; break; }
-        ctx.target = estTarget;
         const res = this.run(ctx);
         if (res.status === 'restart') continue;
         if (res.status === 'converged') {
           const trueNorm = ctx.residual();
-          if (trueNorm <= target) { reason = trueNorm <= rtol * bnorm ? 'converged-rtol' : 'converged-atol'; break; }
+          const ok = stop.met(trueNorm);
+          if (ok) { reason = ok; break; }
           // the recurrence's residual drifted from the true one: restart from the true residual
           // with a tighter estimate target
-          if (++replacements > MAX_REPLACEMENTS) {
-            reason = 'breakdown';
-            detail = target === 0
-              ? `rtol = 0 and atol = 0 ask for a residual of exactly 0; the true residual stalls at ${(trueNorm / bnorm).toExponential(3)} (relative), the rounding level of this solve`
-              : `the true residual stalls at ${(trueNorm / bnorm).toExponential(3)} (relative) above the tolerance: accuracy is lost`;
-            break;
-          }
-          estTarget = Math.max(estTarget * Math.max(1e-3, (0.5 * target) / trueNorm), 1e-300);
+          const stall = stop.replace(trueNorm);
+          if (stall !== undefined) { reason = 'breakdown'; detail = stall; break; }
           continue;
         }
         reason = res.status;
@@ -340,34 +440,38 @@ export class SolverSession extends WasmResource {
     if (!Number.isFinite(residualNorm) && reason !== 'nan-or-inf') {
       // a NaN or Inf in x that the recurrence did not see: never report it as anything else
       reason = 'nan-or-inf';
-      detail = `the iterate x has a NaN or infinite entry (after ${ctx.iterations} iterations)`;
+      detail = `the iterate x has a NaN or infinite entry (after ${monitor.iterations} iterations)`;
     }
     const solveMs = performance.now() - t0;
+    this.times.solveMs += solveMs;
     const converged = reason === 'converged-rtol' || reason === 'converged-atol';
+    const iterations = monitor.iterations;
     if (!converged && reason !== 'aborted') {
       const why = reason !== 'max-iterations'
         ? detail
-        : ctx.iterations === 0
-          ? `maxIterations is 0: no iteration was done (relative residual ${(residualNorm / ctx.bnorm).toExponential(2)})`
-          : `no convergence in ${ctx.iterations} iterations (relative residual ${(residualNorm / ctx.bnorm).toExponential(2)})`;
-      detail = [why, ...this.diagnose(reason, ctx.iterations)].filter(Boolean).join('; ');
+        : iterations === 0
+          ? `maxIterations is 0: no iteration was done (relative residual ${(residualNorm / stop.bnorm).toExponential(2)})`
+          : `no convergence in ${iterations} iterations (relative residual ${(residualNorm / stop.bnorm).toExponential(2)})`;
+      detail = [why, ...this.diagnose(reason, iterations)].filter(Boolean).join('; ');
     }
     return {
       x: rt.f64(this.x, n).slice(),
       converged,
       reason,
       ...(detail !== undefined ? { detail } : {}),
-      iterations: ctx.iterations,
+      iterations,
       relativeResidual: bnorm > 0 ? residualNorm / bnorm : residualNorm,
       residualNorm,
-      history: ctx.history ?? [],
-      residualKind: ctx.residualKind,
+      history: monitor.history ?? [],
+      residualKind: monitor.residualKind,
       method: this.method,
       precond: this.precond,
       precondInfo: this.precondInfo,
+      timings: { setupMs, solveMs },
       setupMs,
       solveMs,
-      residualReplacements: replacements,
+      residualReplacements: stop.replacements,
+      ...this.descriptor.report?.(this.ws),
     };
   }
 
@@ -376,7 +480,7 @@ export class SolverSession extends WasmResource {
    * factors, diagonal shifts. Computed per failed solve: the values may have changed since the last.
    */
   private diagnose(reason: StopReason, iterations: number): string[] {
-    const A = this.A, n = A.rows, out: string[] = [];
+    const A = this.matrix, n = A.rows, out: string[] = [];
     const empty = structuralSingularity(A);
     if (empty) out.push(`the matrix is structurally singular: ${empty.kind} ${empty.index} is empty`);
     // with no iteration allowed, nothing about the preconditioner can explain the result

@@ -50,9 +50,10 @@ export interface MethodRequirements {
   readonly matrix: 'any' | 'symmetric' | 'spd';
   /**
    * 'spd': the run detects a preconditioner that is not SPD (CG: r.z <= 0); 'spd-strict': setup
-   * also refuses one known not to be SPD (MINRES's Lanczos process would go wrong silently)
+   * also refuses one known not to be SPD (MINRES's Lanczos process would go wrong silently);
+   * 'none': the method takes no preconditioner (a stationary method), setup refuses any
    */
-  readonly preconditioner: 'any' | 'spd' | 'spd-strict';
+  readonly preconditioner: 'any' | 'spd' | 'spd-strict' | 'none';
   /**
    * true: a structurally singular A (an empty row or column) is refused at setup, as the method
    * would only run out of iterations; false: the method returns a minimum-residual answer

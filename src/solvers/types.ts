@@ -73,6 +73,33 @@ export interface SolveOptions {
   history?: boolean;
 }
 
+/** The recycle space in one solve of a recycling method (`SolveResult.recycle`). */
+export interface RecycleReport {
+  /** recycled columns used from the start of the solve (0: none yet, or dropped) */
+  used: number;
+  /** columns kept for the next solve */
+  kept: number;
+  /**
+   * what was done with the space found at the start: 'none' (empty), 'reused' (only b changed),
+   * 'recomputed' (the values, the matrix or the preconditioner changed: C = A M^-1 U redone and
+   * re-orthonormalized), 'dropped' (built for another size, or no column independent)
+   */
+  action: 'none' | 'reused' | 'recomputed' | 'dropped';
+  /** columns left out in this solve because they were numerically dependent (rank-deficient C) */
+  dropped: number;
+}
+
+/** Times of one solve, in ms. */
+export interface SolveTimings {
+  /**
+   * building or refactoring the preconditioner for this solve (0 when reused as it was): the
+   * session's setup for its first solve, then update() calls and refactorizations since the last
+   */
+  setupMs: number;
+  /** iterating, including the true-residual checks */
+  solveMs: number;
+}
+
 export interface SolveResult {
   x: Float64Array;
   converged: boolean;
@@ -90,9 +117,14 @@ export interface SolveResult {
   precond: string;
   /** preconditioner facts (shifts, bounds, fill) */
   precondInfo: Record<string, number | string | boolean>;
-  /** time building the preconditioner for this solve (0 when reused) and iterating */
+  /** times of this solve, in ms */
+  timings: SolveTimings;
+  /** @deprecated use `timings.setupMs` */
   setupMs: number;
+  /** @deprecated use `timings.solveMs` */
   solveMs: number;
   /** times the recurrence was restarted from the true residual */
   residualReplacements: number;
+  /** what a recycling method (GCRO-DR) did with its recycle space in this solve */
+  recycle?: RecycleReport;
 }
