@@ -55,6 +55,13 @@ export function parseCommandLine(args: string[], options: OptionSpecs): Parsed {
   return { positional, values, spelled };
 }
 
+/** The positional arguments, exactly `count` of them, else a UsageError: "`what`, got N arguments". */
+export function operands(p: Parsed, count: number, what: string): string[] {
+  const n = p.positional.length;
+  if (n !== count) throw new UsageError(`${what}, got ${n} argument${n === 1 ? '' : 's'}`);
+  return p.positional;
+}
+
 /** True when `--help` or `-h` comes before any `--`: help wins over every other argument. */
 export function wantsHelp(args: string[]): boolean {
   for (const a of args) {

@@ -2,7 +2,7 @@
 import { init } from '../runtime/runtime.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { matrixProperties } from '../matrix/properties.js';
-import { UsageError, parseCommandLine } from './args.js';
+import { operands, parseCommandLine } from './args.js';
 import { GENERATOR_HELP, loadMatrix, type LoadedMatrix } from './matrices.js';
 import type { Command } from './command.js';
 
@@ -79,9 +79,9 @@ export function printInfo(o: ReturnType<typeof infoOf>): void {
 
 async function run(args: string[]): Promise<number> {
   const p = parseCommandLine(args, { json: { type: 'boolean' } });
-  if (p.positional.length !== 1) throw new UsageError(`info takes one FILE.mtx, got ${p.positional.length} arguments`);
+  const [file] = operands(p, 1, 'info takes one FILE.mtx');
   await init();
-  const l = await loadMatrix(p.positional[0]);
+  const l = await loadMatrix(file);
   try {
     const o = infoOf(l);
     if (p.values.has('json')) process.stdout.write(JSON.stringify(o) + '\n');

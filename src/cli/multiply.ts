@@ -6,7 +6,7 @@ import { SpgemmProduct, spgemmFlops, type Accumulator } from '../matrix/spgemm.j
 import { drop } from '../matrix/ops.js';
 import { writeMatrix } from '../node.js';
 import { DimensionMismatchError } from '../errors.js';
-import { FileError, UsageError, choiceOption, numberOption, parseCommandLine, stringOption } from './args.js';
+import { FileError, choiceOption, numberOption, operands, parseCommandLine, stringOption } from './args.js';
 import { GENERATOR_HELP, loadMatrix } from './matrices.js';
 import { checkWritable, writeAtomically, writeFailure } from './output.js';
 import { runCommand, type Command } from './command.js';
@@ -36,9 +36,9 @@ function parse(args: string[]) {
     output: { type: 'string', short: 'o' }, repeat: { type: 'string' }, accumulator: { type: 'string' },
     json: { type: 'boolean' }, 'drop-zeros': { type: 'boolean' },
   });
-  if (p.positional.length !== 2) throw new UsageError(`multiply takes two files: A.mtx B.mtx, got ${p.positional.length}`);
+  const [a, b] = operands(p, 2, 'multiply takes two files: A.mtx B.mtx');
   return {
-    a: p.positional[0], b: p.positional[1], json: p.values.has('json'), dropZeros: p.values.has('drop-zeros'),
+    a, b, json: p.values.has('json'), dropZeros: p.values.has('drop-zeros'),
     repeat: numberOption(p, 'repeat', 5, { min: 1, max: 1000, integer: true }),
     accumulator: choiceOption(p, 'accumulator', ACCUMULATORS) as Accumulator,
     out: stringOption(p, 'output'),

@@ -1,7 +1,7 @@
 // Writing `-o FILE`: checked before the work starts (a long solve should not end in "no such
 // directory"), then written to a temporary file beside the target and renamed over it, so a
 // failed write (disk full, killed process) never leaves a truncated file or clobbers the old one.
-import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
 import { access, chmod, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -44,6 +44,18 @@ async function resolveTarget(file: string): Promise<string> {
   return file;
 }
 
+/** The target's stat, undefined when it does not exist yet; a directory is refused (EISDIR). */
+async function existingFile(target: string): Promise<Stats | undefined> {
+  let st: Stats | undefined;
+  try {
+    st = await stat(target);
+  } catch (e) {
+    if (errCode(e) !== 'ENOENT') throw e;
+  }
+  if (st?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+  return st;
+}
+
 /**
  * Throws `cannot write FILE: reason` unless FILE can be written: its directory exists and is
  * writable, and FILE is not a directory (nor a file we may not write). Creates nothing.
@@ -52,13 +64,7 @@ export async function checkWritable(file: string): Promise<void> {
   try {
     if (file === '' || file.endsWith('/') || file.endsWith(path.sep)) throw new FileError(`cannot write "${file}": a file name is needed`);
     const target = await resolveTarget(file);
-    let st;
-    try {
-      st = await stat(target);
-    } catch (e) {
-      if (errCode(e) !== 'ENOENT') throw e;
-    }
-    if (st?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    const st = await existingFile(target);
     if (st) await access(target, constants.W_OK);
     if (st && !st.isFile()) return; // a device or pipe (/dev/stdout) is written in place
     const dir = path.dirname(target);
@@ -109,13 +115,7 @@ export async function writeAtomically(file: string, write: (tmpPath: string) => 
   let tmp: string | undefined;
   try {
     const target = await resolveTarget(file);
-    let old;
-    try {
-      old = await stat(target);
-    } catch (e) {
-      if (errCode(e) !== 'ENOENT') throw e;
-    }
-    if (old?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    const old = await existingFile(target);
     if (old && !old.isFile()) {
       await write(target);
       return;

@@ -2,7 +2,7 @@
 import { init, type SparseRuntime } from '../runtime/runtime.js';
 import type { CsrMatrix, SpmvLayout } from '../matrix/csr.js';
 import { DenseVector } from '../vector.js';
-import { UsageError, choiceOption, numberOption, parseCommandLine } from './args.js';
+import { choiceOption, numberOption, operands, parseCommandLine } from './args.js';
 import { GENERATOR_HELP, loadMatrix } from './matrices.js';
 import type { Command } from './command.js';
 
@@ -73,11 +73,11 @@ export function printSpmv(file: string, r: ReturnType<typeof timeSpmv>): void {
 
 async function run(args: string[]): Promise<number> {
   const p = parseCommandLine(args, { seconds: { type: 'string' }, layout: { type: 'string' }, json: { type: 'boolean' } });
-  if (p.positional.length !== 1) throw new UsageError(`spmv takes one FILE.mtx, got ${p.positional.length} arguments`);
+  const [file] = operands(p, 1, 'spmv takes one FILE.mtx');
   const seconds = numberOption(p, 'seconds', 1, { min: 0, max: 3600 });
   const layout: SpmvLayout = choiceOption(p, 'layout', LAYOUTS);
   const rt = await init();
-  const l = await loadMatrix(p.positional[0], layout);
+  const l = await loadMatrix(file, layout);
   try {
     const r = { file: l.source, readMs: l.readMs, ...timeSpmv(rt, l.matrix, seconds) };
     if (p.values.has('json')) process.stdout.write(JSON.stringify(r) + '\n');
