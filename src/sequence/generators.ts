@@ -2,15 +2,9 @@
 // sequence of 10,000 matrices must not pin 10,000 CsrMatrix objects). solveSequence takes these
 // arrays directly and copies them into the one matrix it owns.
 import { InvalidArgumentError } from '../errors.js';
+import type { CsrArrays } from '../factor/triangle.js';
 
-/** A square matrix in CSR arrays (rows sorted, no duplicates). */
-export interface CsrArrays {
-  rows: number;
-  cols: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  data: Float64Array;
-}
+export type { CsrArrays };
 
 /** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {

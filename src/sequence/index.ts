@@ -12,4 +12,4 @@ export { GalerkinGuess } from './galerkin.js';
 export {
   varcoefSequence, rotatingWindSequence, diffusion2d, convectionDiffusion2d, heatMatrix, heatInitial, gaussianField,
 } from './generators.js';
-export type { CsrArrays, VarcoefOptions } from './generators.js';
+export type { VarcoefOptions } from './generators.js';
