@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  init, createRuntime, CsrMatrix, FactorizationError, InvalidArgumentError, StalePreconditionerError, DisposedError,
+  init, createRuntime, CsrMatrix, FactorizationError, InvalidArgumentError, StalePreconditionerError, PatternMismatchError, DisposedError,
   type SparseRuntime,
 } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
@@ -178,6 +178,66 @@ function inverseError(P: Preconditioner, A: Dense, seed = 7): number {
 function allFinite(c: CsrArrays): boolean {
   for (const v of c.data) if (!Number.isFinite(v)) return false;
   return true;
+}
+
+/** Rows of a CSR-arrays triangle as maps column -> value. */
+function rowMaps(c: CsrArrays): Map<number, number>[] {
+  return Array.from({ length: c.rows }, (_, i) => {
+    const m = new Map<number, number>();
+    for (let p = c.indptr[i]; p < c.indptr[i + 1]; p++) m.set(c.indices[p], c.data[p]);
+    return m;
+  });
+}
+
+/** sum_k X_ik Y_kj over the stored entries, and sum_k |X_ik Y_kj| (for a rounding tolerance) */
+function rowTimes(x: Map<number, number>, rowsOfY: Map<number, number>[], j: number, colsOfY = false): [number, number] {
+  let s = 0, a = 0;
+  for (const [k, v] of x) {
+    const w = colsOfY ? rowsOfY[j].get(k) : rowsOfY[k].get(j);
+    if (w !== undefined) { s += v * w; a += Math.abs(v * w); }
+  }
+  return [s, a];
+}
+
+/**
+ * IC(0): max over the lower pattern of A (diagonal included) of |(L L^T)_ij - b_ij| / sum|terms|,
+ * b = A + shift diag(|a_ii|).
+ */
+function ic0PatternError(A: CsrMatrix, L: CsrArrays, shift: number): number {
+  const rows = rowMaps(L), rp = A.rowPtr, ci = A.colIdx, v = A.values;
+  let worst = 0;
+  for (let i = 0; i < A.rows; i++) {
+    for (let p = rp[i]; p < rp[i + 1]; p++) {
+      const j = ci[p];
+      if (j > i) continue;
+      const b = v[p] + (i === j ? shift * Math.abs(v[p]) : 0);
+      const [s, a] = rowTimes(rows[i], rows, j, true); // (L L^T)_ij = row i of L . row j of L
+      worst = Math.max(worst, Math.abs(s - b) / Math.max(a, Math.abs(b), 1e-300));
+    }
+  }
+  return worst;
+}
+
+/**
+ * ILU(0) (L unit lower given without its diagonal): the worst relative |(L U)_ij - a_ij| over A's
+ * off-diagonal pattern, and the rows whose (L U)_ii differs from a_ii (0 when not stored).
+ */
+function ilu0PatternCheck(A: CsrMatrix, L: CsrArrays, U: CsrArrays): { offPattern: number; changedDiagonals: number[] } {
+  const l = rowMaps(L), u = rowMaps(U), rp = A.rowPtr, ci = A.colIdx, v = A.values;
+  let offPattern = 0;
+  const changedDiagonals: number[] = [];
+  for (let i = 0; i < A.rows; i++) {
+    const li = new Map(l[i]).set(i, 1);
+    let aii = 0;
+    for (let p = rp[i]; p < rp[i + 1]; p++) {
+      if (ci[p] === i) { aii = v[p]; continue; }
+      const [s, a] = rowTimes(li, u, ci[p]);
+      offPattern = Math.max(offPattern, Math.abs(s - v[p]) / Math.max(a, Math.abs(v[p]), 1e-300));
+    }
+    const [s, a] = rowTimes(li, u, i);
+    if (Math.abs(s - aii) > 1e-10 * Math.max(a, Math.abs(aii))) changedDiagonals.push(i);
+  }
+  return { offPattern, changedDiagonals };
 }
 
 /** A scalar ILUT with the kernel's rules (drop l_ik < tau ||a_i||, p largest per part, pivot shift). */
@@ -586,7 +646,7 @@ describe('SSOR', () => {
 });
 
 // ---------- lifecycle, shared by all four ----------
-type Build = (A: CsrMatrix) => Preconditioner & { refactor(A: CsrMatrix): void };
+type Build = (A: CsrMatrix) => Preconditioner & { update(A: CsrMatrix): void; refactor(A: CsrMatrix): void };
 const builders: [string, Build][] = [
   ['ic0', (A) => new Ic0Preconditioner(A)],
   ['ilu0', (A) => new Ilu0Preconditioner(A)],
@@ -638,7 +698,7 @@ describe.each(builders)('%s lifecycle', (name, build) => {
     expect(rt.stats().liveAllocations).toBeGreaterThan(before);
     expect(B.patternId).not.toBe(A.patternId); // same pattern, but not known to be: a new analysis is needed
     expect(() => P.refactor(B)).toThrow(StalePreconditionerError);
-    expect(() => P.refactor(other)).toThrow(StalePreconditionerError);
+    expect(() => P.update(other)).toThrow(PatternMismatchError); // the precise class (a StalePreconditionerError)
     P.dispose();
     P.dispose(); // idempotent
     expect(rt.stats().liveAllocations).toBe(before);
@@ -731,9 +791,15 @@ describe('real matrices', () => {
     it(`${f}: IC(0) has finite factors and makes CG converge faster`, async () => {
       const { matrix: A } = await readMatrix(matrixPath(`${f}.mtx`));
       const P = new Ic0Preconditioner(A);
-      expect(allFinite(P.getFactor())).toBe(true);
+      const L = P.getFactors().L;
+      expect(allFinite(L)).toBe(true);
       expect(P.info.nnz).toBe((A.nnz + A.rows) / 2);
-      expect(typeof P.info.shift).toBe('number');
+      // the shift is 0 exactly when nothing broke down, else the restarts' doubling of 1e-3
+      const { shift, restarts, firstBadPivotRow } = P.info;
+      if (restarts === 0) expect([shift, firstBadPivotRow]).toEqual([0, -1]);
+      else { expect(shift).toBe(1e-3 * 2 ** (restarts - 1)); expect(firstBadPivotRow).toBeGreaterThanOrEqual(0); }
+      // and L L^T equals A + shift diag(|A|) on the lower pattern (IC(0)'s defining property)
+      expect(ic0PatternError(A, L, shift)).toBeLessThanOrEqual(1e-10);
       const withIc = pcgIterations(A, P, 1e-8, 5 * A.rows);
       const plain = pcgIterations(A, undefined, 1e-8, 5 * A.rows);
       expect(withIc).toBeLessThan(plain);
@@ -752,16 +818,30 @@ describe('real matrices', () => {
       for (const P of [new Ilu0Preconditioner(A), new IlutPreconditioner(A)]) {
         const { L, U } = P.getFactors();
         expect(allFinite(L) && allFinite(U)).toBe(true);
-        const shifted = P.info.shiftedPivots as number;
-        expect(shifted).toBeGreaterThanOrEqual(0);
-        if (shifted === 0) expect(P.info.firstShiftedRow).toBe(-1);
-        else expect(P.info.firstShiftedRow as number).toBeGreaterThanOrEqual(0);
+        const shifted = P.info.shiftedPivots;
+        if (P.name === 'ilu0') {
+          // (L U)_ij = a_ij on the pattern, except the diagonal of exactly the shifted rows
+          const { offPattern, changedDiagonals } = ilu0PatternCheck(A, L, U);
+          expect(offPattern).toBeLessThanOrEqual(1e-10);
+          expect(changedDiagonals.length).toBe(shifted);
+          expect(P.info.firstShiftedRow).toBe(shifted === 0 ? -1 : changedDiagonals[0]);
+        } else if (shifted === 0) {
+          expect(P.info.firstShiftedRow).toBe(-1);
+        } else {
+          expect(P.info.firstShiftedRow).toBeGreaterThanOrEqual(0);
+          expect(P.info.firstShiftedRow).toBeLessThan(A.rows);
+        }
         const z = applyJs(P, randomVector(A.rows, 1));
         expect(z.every(Number.isFinite)).toBe(true);
+        const strict = P.name === 'ilu0' ? () => new Ilu0Preconditioner(A, { pivot: 'error' }) : () => new IlutPreconditioner(A, { pivot: 'error' });
         if (shifted > 0) {
           const row = P.info.firstShiftedRow as number;
-          const strict = P.name === 'ilu0' ? () => new Ilu0Preconditioner(A, { pivot: 'error' }) : () => new IlutPreconditioner(A, { pivot: 'error' });
           expect(strict).toThrow(expect.objectContaining({ row, name: 'FactorizationError' }));
+        } else {
+          // nothing was shifted: the strict policy gives the very same factors
+          const S = strict();
+          expect(S.getFactors()).toEqual(P.getFactors());
+          S.dispose();
         }
         P.dispose();
       }
