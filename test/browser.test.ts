@@ -14,23 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer, type StaticServer } from './browser/server.js';
+import { hasChromium, launchChromium, reportMissingChromium } from './browser/chromium.js';
 import { base64ToF64, FIXTURES, runCases } from './browser/cases.js';
-
-const CHROMIUM = process.env.SPARSE_WASM_CHROMIUM || '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const requireBrowser = process.env.SPARSE_WASM_REQUIRE_BROWSER === '1';
-
-/** Flags from WASM-NOTES ("A real browser on this machine kind"); the user data dir is passed separately. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixturesDir = path.join(root, 'test', 'browser', 'fixtures');
@@ -52,17 +37,7 @@ interface RunResult {
 }
 type PageResult = ({ ok: true; userAgent: string } & RunResult) | { ok: false; error: string };
 
-if (!hasChromium) {
-  if (requireBrowser) {
-    describe('browser (headless Chromium)', () => {
-      it('has Chromium (SPARSE_WASM_REQUIRE_BROWSER=1)', () => {
-        throw new Error(`${CHROMIUM} not found and SPARSE_WASM_REQUIRE_BROWSER=1: apt-get install -y chromium`);
-      });
-    });
-  } else {
-    console.warn(`browser test skipped: ${CHROMIUM} not found; apt-get install chromium (or set SPARSE_WASM_CHROMIUM)`);
-  }
-}
+reportMissingChromium('browser (headless Chromium)', 'browser test');
 
 /** First differing element of two Float64Arrays compared by bits, or undefined when identical. */
 function firstBitDifference(a: Float64Array, b: Float64Array): string | undefined {
@@ -92,15 +67,9 @@ describe.skipIf(!hasChromium)('browser (headless Chromium via playwright-core)',
     for (const f of ['dist/index.js', 'dist/inline.js', 'build/sparse.wasm', 'build/sparse-scalar.wasm']) {
       if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
     }
-    const { chromium } = await import('playwright-core');
     server = await startStaticServer(root);
     userDataDir = await mkdtemp(path.join(tmpdir(), 'sparse-wasm-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    context = await launchChromium(userDataDir);
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console.error: ${m.text()} (${m.location().url})`);

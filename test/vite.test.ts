@@ -15,36 +15,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer, type StaticServer } from './browser/server.js';
-
-const CHROMIUM = process.env.SPARSE_WASM_CHROMIUM || '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const requireBrowser = process.env.SPARSE_WASM_REQUIRE_BROWSER === '1';
-
-/** Same flags as browser.test.ts (WASM-NOTES, "A real browser on this machine kind"). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { hasChromium, launchChromium, reportMissingChromium } from './browser/chromium.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-if (!hasChromium) {
-  if (requireBrowser) {
-    describe('vite (headless Chromium)', () => {
-      it('has Chromium (SPARSE_WASM_REQUIRE_BROWSER=1)', () => {
-        throw new Error(`${CHROMIUM} not found and SPARSE_WASM_REQUIRE_BROWSER=1: apt-get install -y chromium`);
-      });
-    });
-  } else {
-    console.warn(`vite test skipped: ${CHROMIUM} not found; apt-get install chromium (or set SPARSE_WASM_CHROMIUM)`);
-  }
-}
+reportMissingChromium('vite (headless Chromium)', 'vite test');
 
 // A small nonsymmetric matrix and x; the product is checked against plain arithmetic below.
 const DENSE = [
@@ -220,13 +195,7 @@ describe.skipIf(!hasChromium)('Vite: dev server and build (headless Chromium via
     await devServer.listen();
     devOrigin = devServer.resolvedUrls!.local[0].replace(/\/$/, '');
 
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    context = await launchChromium(path.join(tmp, 'chromium-profile'));
   }, 90_000);
 
   afterAll(async () => {
