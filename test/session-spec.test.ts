@@ -17,6 +17,12 @@ const live = () => { rt.releaseScratch(); return rt.stats().liveAllocations; };
 const diffNorm = (a: ArrayLike<number>, c: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v, i) => s + (v - c[i]) ** 2, 0));
 const norm = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
 
+/** An SPD system with b = A * ones. */
+function spdSystem(n: number, seed: number) {
+  const D = randomSpdDense(n, 0.2, seed);
+  return { D, A: CsrMatrix.fromDense(D), b: denseMul(D, new Float64Array(n).fill(1)) };
+}
+
 function nonsymmetricDense(n: number, seed: number, density = 0.15): Float64Array[] {
   const r = rng(seed);
   const A = Array.from({ length: n }, () => new Float64Array(n));
@@ -147,9 +153,7 @@ describe('update({ matrix })', () => {
   });
 
   it('refuses another size, a disposed or structurally singular matrix, and leaves the session as it was', () => {
-    const D = randomSpdDense(20, 0.2, 14);
-    const A = CsrMatrix.fromDense(D);
-    const b = denseMul(D, new Float64Array(20).fill(1));
+    const { D, A, b } = spdSystem(20, 14);
     const s = new SolverSession(A, { method: 'cg', precond: 'ic0' });
     const r0 = s.solve(b);
     const before = live();
@@ -266,9 +270,7 @@ describe('recycle space slot', () => {
 
 describe('timings', () => {
   it('results carry timings { setupMs, solveMs } (flat fields kept as aliases); the session sums them', () => {
-    const D = randomSpdDense(30, 0.2, 20);
-    const A = CsrMatrix.fromDense(D);
-    const b = denseMul(D, new Float64Array(30).fill(1));
+    const { A, b } = spdSystem(30, 20);
     const s = new SolverSession(A, { method: 'cg', precond: 'ic0' });
     const r1 = s.solve(b);
     expect(r1.timings.setupMs).toBe(s.timings.setupMs); // the first solve reports the session's setup

@@ -1,17 +1,16 @@
 import type { InnerResult, KrylovContext } from './context.js';
-import { defineMethod } from './method.js';
+import { vectorMethod } from './method.js';
 
 /** Work vectors: rhat, p, v, ph, s, sh, t. */
 export const BICGSTAB_VECTORS = 7;
 
-export const bicgstab = defineMethod({
+export const bicgstab = vectorMethod({
   name: 'bicgstab',
   summary: 'BiCGSTAB, right-preconditioned (any nonsingular A)',
   residualKind: 'recursive-2-norm',
   requires: { matrix: 'any', preconditioner: 'any', nonsingular: true },
-  options: {},
-  workspace: () => ({ vectors: BICGSTAB_VECTORS }),
-  run: (ctx, ws) => runBicgstab(ctx, ws.vectors),
+  vectors: BICGSTAB_VECTORS,
+  run: runBicgstab,
 });
 
 /**

@@ -1,17 +1,16 @@
 import type { InnerResult, KrylovContext } from './context.js';
-import { defineMethod } from './method.js';
+import { vectorMethod } from './method.js';
 
 /** Work vectors CG needs besides x, b, r: z (only with a preconditioner), p, q. */
 export const CG_VECTORS = 3;
 
-export const cg = defineMethod({
+export const cg = vectorMethod({
   name: 'cg',
   summary: 'preconditioned conjugate gradients (A and M symmetric positive definite)',
   residualKind: 'recursive-2-norm',
   requires: { matrix: 'spd', preconditioner: 'spd', nonsingular: true },
-  options: {},
-  workspace: () => ({ vectors: CG_VECTORS }),
-  run: (ctx, ws) => runCg(ctx, ws.vectors),
+  vectors: CG_VECTORS,
+  run: runCg,
 });
 
 /** Below this relative size the recurrence residual is rounding noise (and may underflow). */

@@ -95,6 +95,20 @@ export function defineMethod<N extends string, O extends Record<string, unknown>
   return d;
 }
 
+/** A method that needs only n-vectors and has no options of its own (CG, BiCGSTAB, MINRES). */
+export function vectorMethod<N extends string>(d: {
+  name: N;
+  summary: string;
+  residualKind: ResidualKind;
+  requires: MethodRequirements;
+  /** work vectors besides x, b, r */
+  vectors: number;
+  run(ctx: KrylovContext, work: readonly number[]): InnerResult;
+}): MethodDescriptor<N, Record<never, never>, undefined> {
+  const { vectors, run, ...rest } = d;
+  return { ...rest, options: {}, workspace: () => ({ vectors }), run: (ctx, ws) => run(ctx, ws.vectors) };
+}
+
 /** An integer option >= min. */
 export function integerOption(def: number, min: number, doc: string): MethodOption<number> {
   return {

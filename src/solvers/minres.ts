@@ -1,17 +1,16 @@
 import type { InnerResult, KrylovContext } from './context.js';
-import { defineMethod } from './method.js';
+import { vectorMethod } from './method.js';
 
 /** Work vectors: r1, r2, y, v, w, w1, w2. */
 export const MINRES_VECTORS = 7;
 
-export const minres = defineMethod({
+export const minres = vectorMethod({
   name: 'minres',
   summary: 'MINRES (symmetric A, possibly indefinite or singular; SPD preconditioner)',
   residualKind: 'minres-estimate',
   requires: { matrix: 'symmetric', preconditioner: 'spd-strict', nonsingular: false },
-  options: {},
-  workspace: () => ({ vectors: MINRES_VECTORS }),
-  run: (ctx, ws) => runMinres(ctx, ws.vectors),
+  vectors: MINRES_VECTORS,
+  run: runMinres,
 });
 
 /** the least-squares test's tolerance: never looser than 1e-10, never below the rounding level */
