@@ -19,9 +19,13 @@ export { matrixProperties } from './matrix/properties.js';
 export type { MatrixProperties } from './matrix/properties.js';
 export { poisson2d } from './matrix/generators.js';
 export { SolverSession, solve } from './session/session.js';
-export type { SessionOptions } from './session/session.js';
+export type { SessionOptions, SessionTimings } from './session/session.js';
+export { checkSessionSpec, splitSessionOptions } from './session/spec.js';
+export type { SessionSpec, SessionHooks } from './session/spec.js';
+export { METHOD_NAMES } from './solvers/registry.js';
+export type { RecycleSpace, RecycleStatus } from './solvers/recycle.js';
 export type {
-  MethodName, StopReason, ResidualKind, IterationState, SolveOptions, SetupOptions, SolveResult,
+  MethodName, StopReason, ResidualKind, IterationState, SolveOptions, SetupOptions, SolveResult, SolveTimings,
   PreconditionerFunction, PreconditionerSpec,
 } from './solvers/types.js';
 export { createPreconditioner } from './precond/factory.js';

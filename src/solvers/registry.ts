@@ -15,8 +15,10 @@
 //     residual in ctx.r, returning an InnerResult ('restart' makes the session recompute the true
 //     residual and call run again). `run` must not allocate wasm memory; it reads its pointers
 //     from `ws` (ws.vectors, ws.blocks, ws.scratch, ws.state) and the recycle space from
-//     `ws.recycle` (see recycle.ts: U, C, k, what they were built for, and `status(A)` to learn
-//     whether the values or the matrix changed since).
+//     `ws.recycle` (see recycle.ts: U, C, k, what they were built for, and `status(op)` to learn
+//     whether the values, the preconditioner or the matrix changed since; `markBuilt(op, k)`
+//     after building). Optional `report(ws)` adds method facts to the SolveResult (GCRO-DR's
+//     `recycle`). `requires.preconditioner: 'none'` makes setup refuse any preconditioner.
 //  2. Import it below and append it to METHOD_LIST. That is all: `method: '<name>'`, its
 //     options, `sparse-wasm solve --method <name>` and the MethodName type follow.
 //  3. New wasm kernels go in assembly/ and are declared in the kernel table (src/runtime/); the
@@ -25,13 +27,14 @@
 //     shape and JSON-serialisable defaults on its own.
 import { bicgstab } from './bicgstab.js';
 import { cg } from './cg.js';
+import { gcrodr } from './gcrodr.js';
 import { gmres } from './gmres.js';
 import type { MethodDescriptor, MethodOption } from './method.js';
 import { minres } from './minres.js';
 import { sor } from './sor.js';
 
 /** Every method, in the order help texts list them. */
-export const METHOD_LIST = [cg, bicgstab, gmres, minres, sor] as const;
+export const METHOD_LIST = [cg, bicgstab, gmres, minres, sor, gcrodr] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number]['name'];
 
