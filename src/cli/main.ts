@@ -10,8 +10,9 @@ import { info } from './info.js';
 import { spmv } from './spmv.js';
 import { solve } from './solve.js';
 import { multiply } from './multiply.js';
+import { sequence } from './sequence.js';
 
-const COMMANDS: Command[] = [info, spmv, solve, multiply];
+const COMMANDS: Command[] = [info, spmv, solve, multiply, sequence];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

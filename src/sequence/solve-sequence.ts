@@ -38,7 +38,24 @@ export interface TuneOptions {
   seed?: number;
 }
 
-export interface SequenceOptions extends Omit<SessionOptions, 'onIteration'> {
+/**
+ * Options: the session's (method, precond, precondOptions, tolerances, method-specific keys such as
+ * restart or omega: any key not listed below goes to the SolverSession, which checks it) plus the
+ * sequence's own.
+ */
+export interface SequenceOptions {
+  method?: SessionOptions['method'];
+  precond?: SessionOptions['precond'];
+  precondOptions?: SessionOptions['precondOptions'];
+  rtol?: number;
+  atol?: number;
+  maxIterations?: number;
+  signal?: AbortSignal;
+  history?: boolean;
+  /** GMRES-type restart length (method option) */
+  restart?: number;
+  /** SOR's relaxation factor (method option) */
+  omega?: number;
   /** the fixed matrix of a sequence of right-hand sides (systems are then b alone, or { b }) */
   matrix?: CsrMatrix;
   /** 'greedy': solve in nearest-neighbour order of `features` or of fingerprints (default 'none') */
