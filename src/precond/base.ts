@@ -1,6 +1,8 @@
 import { FactorizationFailedError, InvalidArgumentError, PatternMismatchError } from '../errors.js';
+import type { AnalysisKind, TriangularAnalysis } from '../factor/analysis.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { WasmResource } from '../runtime/resource.js';
+import { useAnalysis } from './triangular.js';
 import type { Preconditioner, PreconditionerInfo, PreconditionerName } from './types.js';
 
 /** Times (ms) every built-in preconditioner records in its info. */
@@ -33,6 +35,8 @@ export abstract class MatrixPreconditioner<I extends PreconditionerInfo = Precon
   private valuesVersion: number;
   /** the error of the last factorization if it threw (its factors are then incomplete) */
   private failure: unknown = undefined;
+  /** the pattern analysis this factorization uses (IC(0), ILU(0)), released by dispose() */
+  private analysisInUse: TriangularAnalysis | undefined;
 
   protected constructor(A: CsrMatrix) {
     super(A.runtime);
@@ -130,6 +134,24 @@ export abstract class MatrixPreconditioner<I extends PreconditionerInfo = Precon
       this.dispose();
       throw e;
     }
+  }
+
+  /**
+   * For analyze(): the pattern analysis of A to factor on, `given` (shared, checked against A) or
+   * a new one held by this preconditioner alone; dispose() releases it.
+   */
+  protected patternAnalysis(A: CsrMatrix, kind: AnalysisKind, given: TriangularAnalysis | undefined): TriangularAnalysis {
+    const S = useAnalysis(A, this.name, kind, given);
+    this.analysisInUse = S;
+    return S;
+  }
+
+  /** Frees the memory this preconditioner owns and ends its use of a pattern analysis. */
+  override dispose(): void {
+    if (this.disposed) return;
+    super.dispose();
+    this.analysisInUse?.releaseUse();
+    this.analysisInUse = undefined;
   }
 
   /** factor(A), recording whether it failed (the `failed` state of every preconditioner). */

@@ -4,21 +4,16 @@ import type { TriangularAnalysis } from '../factor/analysis.js';
 import { choleskySolve, readCholesky, type CholeskyStorage, type CsrArrays } from '../factor/triangle.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
-import { checkAnalysis, checkOptions, fmt, pivotPolicy, useAnalysis } from './triangular.js';
+import { checkAnalysis, checkOptions, fmt, pivotPolicy, type SharedAnalysisOption } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
-export interface Ic0Options {
+export interface Ic0Options extends SharedAnalysisOption {
   /**
    * What to do with a pivot l_ii^2 that is not finite or <= 1e-14 |a_ii| (default 'shift'):
    * 'shift' refactors A + alpha diag(|A|) for alpha = 1e-3, 2e-3, 4e-3, ... (at most 30 times);
    * 'error' throws FactorizationError naming the row.
    */
   pivot?: PivotPolicy;
-  /**
-   * The pattern analysis to use (analyzeIc0, or analyzeIlu0, of a matrix with A's pattern id),
-   * shared with other factorizations instead of analysing A again; not disposed with this one.
-   */
-  analysis?: TriangularAnalysis;
 }
 
 const OPTIONS = ['pivot', 'analysis'] as const;
@@ -82,8 +77,7 @@ export class Ic0Preconditioner extends MatrixPreconditioner<Ic0Info> {
   /** The pattern of L (lower triangle of A plus the diagonal; shared when given); the value storage. */
   protected override analyze(A: CsrMatrix): void {
     const rt = this.runtime, n = this.n;
-    const S = useAnalysis(A, 'ic0', 'cholesky', this.given);
-    this.analysis = S;
+    const S = (this.analysis = this.patternAnalysis(A, 'cholesky', this.given));
     const { L } = this.chol;
     L.ptr = S.lPtr;
     L.col = S.lCol;
@@ -148,13 +142,6 @@ export class Ic0Preconditioner extends MatrixPreconditioner<Ic0Info> {
   /** @deprecated getFactors().L */
   getFactor(): CsrArrays {
     return this.getFactors().L;
-  }
-
-  override dispose(): void {
-    if (this.disposed) return;
-    super.dispose();
-    this.analysis?.releaseUse();
-    this.analysis = undefined;
   }
 }
 

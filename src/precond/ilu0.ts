@@ -3,21 +3,16 @@ import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { LuPreconditioner, type LuInfo } from './lu.js';
 import type { TriangularAnalysis } from '../factor/analysis.js';
-import { checkAnalysis, checkOptions, fmt, pivotPolicy, PIVOT_SHIFT, useAnalysis } from './triangular.js';
+import { checkAnalysis, checkOptions, fmt, pivotPolicy, PIVOT_SHIFT, type SharedAnalysisOption } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
-export interface Ilu0Options {
+export interface Ilu0Options extends SharedAnalysisOption {
   /**
    * What to do with a pivot |u_ii| <= 1e-12 max_j |a_ij| (zero, tiny, or a structurally missing
    * diagonal that stays 0) — default 'shift': replace it by sign(u_ii) max_j |a_ij| (1 for an
    * all-zero row), counted in info.shiftedPivots; 'error': throw FactorizationError naming the row.
    */
   pivot?: PivotPolicy;
-  /**
-   * The pattern analysis to use (from analyzeIlu0 of a matrix with A's pattern id), shared with
-   * other factorizations instead of analysing A again; it is not disposed with this one.
-   */
-  analysis?: TriangularAnalysis;
 }
 
 const OPTIONS = ['pivot', 'analysis'] as const;
@@ -66,8 +61,7 @@ export class Ilu0Preconditioner extends LuPreconditioner<Ilu0Info> {
   /** The pattern analysis (shared when one was given); its L and U patterns; the value storage. */
   protected override analyze(A: CsrMatrix): void {
     const rt = this.runtime, n = this.n;
-    const S = useAnalysis(A, 'ilu0', 'lu', this.given);
-    this.analysis = S;
+    const S = (this.analysis = this.patternAnalysis(A, 'lu', this.given));
     const { L, U } = this.lu;
     L.ptr = S.lPtr; L.col = S.lCol; U.ptr = S.uPtr; U.col = S.uCol;
     L.val = this.own(rt.alloc(S.nnzL * 8));
@@ -103,12 +97,5 @@ export class Ilu0Preconditioner extends LuPreconditioner<Ilu0Info> {
     this.info.firstShiftedRow = st.firstShiftedRow;
     this.info.growth = st.growth;
     this.countNegativePivots();
-  }
-
-  override dispose(): void {
-    if (this.disposed) return;
-    super.dispose();
-    this.analysis?.releaseUse();
-    this.analysis = undefined;
   }
 }

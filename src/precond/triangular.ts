@@ -37,6 +37,16 @@ export function fmt(v: number): string {
   return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
 }
 
+/** The option of the factorizations on A's own pattern (IC(0), ILU(0)) to share an analysis. */
+export interface SharedAnalysisOption {
+  /**
+   * The pattern analysis to use (analyzeIlu0 for ILU(0); analyzeIc0 or analyzeIlu0 for IC(0)) of
+   * a matrix with A's pattern id, shared with other factorizations instead of analysing A again;
+   * it is not disposed with this one.
+   */
+  analysis?: TriangularAnalysis;
+}
+
 /** options.analysis checked: undefined or a TriangularAnalysis. */
 export function checkAnalysis(name: string, analysis: unknown): TriangularAnalysis | undefined {
   if (analysis === undefined || analysis instanceof TriangularAnalysis) return analysis;
