@@ -92,32 +92,33 @@ export const MAX_REPLACEMENTS = 8;
  * the true residual and, if the estimate drifted, restarts with a tighter estimate target.
  */
 export class StoppingCriteria {
-  rtol = 1e-8;
-  atol = 0;
-  maxIterations = 10000;
-  /** ||b|| as computed */
-  normB = 0;
-  /** ||b||, or 1 when b = 0 (so relative figures stay defined) */
-  bnorm = 1;
-  /** the true-residual target max(rtol ||b||, atol) */
-  target = 0;
-  /** what the method's estimate must reach in this run */
-  estimateTarget = 0;
-  /** times the true residual refused an estimate's convergence */
-  replacements = 0;
+  // changed only by reset() and replace(): read-only to methods
+  private s = { rtol: 1e-8, atol: 0, maxIterations: 10000, normB: 0, bnorm: 1, target: 0, estimateTarget: 0, replacements: 0 };
 
   constructor(readonly maxReplacements = MAX_REPLACEMENTS) {}
 
+  get rtol(): number { return this.s.rtol; }
+  get atol(): number { return this.s.atol; }
+  get maxIterations(): number { return this.s.maxIterations; }
+  /** ||b|| as computed */
+  get normB(): number { return this.s.normB; }
+  /** ||b||, or 1 when b = 0 (so relative figures stay defined) */
+  get bnorm(): number { return this.s.bnorm; }
+  /** the true-residual target max(rtol ||b||, atol) */
+  get target(): number { return this.s.target; }
+  /** what the method's estimate must reach in this run */
+  get estimateTarget(): number { return this.s.estimateTarget; }
+  /** times the true residual refused an estimate's convergence */
+  get replacements(): number { return this.s.replacements; }
+
   /** Starts a solve for a right-hand side of norm `normB`. */
   reset(o: StoppingOptions, normB: number): void {
-    this.rtol = o.rtol ?? 1e-8;
-    this.atol = o.atol ?? 0;
-    this.maxIterations = o.maxIterations ?? 10000;
-    this.normB = normB;
-    this.bnorm = normB > 0 ? normB : 1;
-    this.target = Math.max(this.rtol * normB, this.atol);
-    this.estimateTarget = this.target;
-    this.replacements = 0;
+    const rtol = o.rtol ?? 1e-8, atol = o.atol ?? 0;
+    const target = Math.max(rtol * normB, atol);
+    this.s = {
+      rtol, atol, maxIterations: o.maxIterations ?? 10000, normB, bnorm: normB > 0 ? normB : 1,
+      target, estimateTarget: target, replacements: 0,
+    };
   }
 
   /** The converged reason when the true residual norm meets the target, else undefined. */
@@ -132,13 +133,14 @@ export class StoppingCriteria {
    * instead ('breakdown') once the replacements are used up, else undefined.
    */
   replace(trueNorm: number): string | undefined {
-    if (++this.replacements > this.maxReplacements) {
+    const s = this.s;
+    if (++s.replacements > this.maxReplacements) {
       const rel = (trueNorm / this.normB).toExponential(3);
       return this.target === 0
         ? `rtol = 0 and atol = 0 ask for a residual of exactly 0; the true residual stalls at ${rel} (relative), the rounding level of this solve`
         : `the true residual stalls at ${rel} (relative) above the tolerance: accuracy is lost`;
     }
-    this.estimateTarget = Math.max(this.estimateTarget * Math.max(1e-3, (0.5 * this.target) / trueNorm), 1e-300);
+    s.estimateTarget = Math.max(s.estimateTarget * Math.max(1e-3, (0.5 * s.target) / trueNorm), 1e-300);
     return undefined;
   }
 }
@@ -158,11 +160,10 @@ export interface MonitorHooks {
  * solve, or re-enters it.
  */
 export class SolveMonitor implements Guard {
-  iterations = 0;
-  history: number[] | undefined;
-  residualKind: ResidualKind = 'recursive-2-norm';
-  /** set when onIteration or the signal stopped the solve */
-  aborted = false;
+  private count = 0;
+  private record: number[] | undefined;
+  private kind: ResidualKind = 'recursive-2-norm';
+  private stopped = false;
   private onIteration: MonitorHooks['onIteration'];
   private signal: AbortSignal | undefined;
   private bnorm = 1;
@@ -176,6 +177,14 @@ export class SolveMonitor implements Guard {
     private readonly ownerName = 'SolverSession',
   ) {}
 
+  /** iterations so far in this solve */
+  get iterations(): number { return this.count; }
+  /** the residual norms so far (undefined when history is off) */
+  get history(): number[] | undefined { return this.record; }
+  get residualKind(): ResidualKind { return this.kind; }
+  /** true when onIteration or the signal stopped the solve */
+  get aborted(): boolean { return this.stopped; }
+
   /** The operator whose A and M guard() checks too. */
   watch(operands: { checkOperands(): void }): void {
     this.operands = operands;
@@ -183,13 +192,13 @@ export class SolveMonitor implements Guard {
 
   /** Starts a solve: counters cleared, hooks and the residual kind of the method set. */
   reset(hooks: MonitorHooks, residualKind: ResidualKind, bnorm: number): void {
-    this.iterations = 0;
-    this.history = hooks.history === false ? undefined : [];
+    this.count = 0;
+    this.record = hooks.history === false ? undefined : [];
     this.onIteration = hooks.onIteration;
     this.signal = hooks.signal;
-    this.residualKind = residualKind;
+    this.kind = residualKind;
     this.bnorm = bnorm;
-    this.aborted = false;
+    this.stopped = false;
   }
 
   /**
@@ -204,23 +213,23 @@ export class SolveMonitor implements Guard {
 
   /** true when the solve must stop as 'aborted' (onIteration said so, or the signal fired); throws as guard() does */
   stopRequested(): boolean {
-    if (this.signal?.aborted) this.aborted = true;
+    if (this.signal?.aborted) this.stopped = true;
     this.guard();
-    return this.aborted;
+    return this.stopped;
   }
 
   /** Counts an iteration and reports it; returns true when the solve must stop (aborted). */
   tick(residualNorm: number): boolean {
-    this.iterations++;
-    this.history?.push(residualNorm);
+    this.count++;
+    this.record?.push(residualNorm);
     if (this.onIteration) {
       const go = this.onIteration({
-        iteration: this.iterations,
+        iteration: this.count,
         residualNorm,
         relativeResidual: residualNorm / this.bnorm,
-        residualKind: this.residualKind,
+        residualKind: this.kind,
       });
-      if (go === false) this.aborted = true;
+      if (go === false) this.stopped = true;
     }
     return this.stopRequested();
   }
