@@ -1,43 +1,19 @@
 // The CLI a user expects (issue 7, section 5): help for every command, one-line usage errors,
 // validated generator specs, solve's tolerance/x0/restart options, safe `-o` writes, and
 // `multiply --drop-zeros`. Runs the built CLI (dist/) as a user would.
-import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { matrixBytes, matrixPath } from './matrices.js';
 import { writeAtomically } from '../src/cli/output.js';
+import { root, runCli as run, scratchDir } from './cli-helpers.js';
 
 // each test runs the CLI several times (a process start and a wasm load each): a machine under
 // load must not turn that into a timeout
 vi.setConfig({ testTimeout: 60_000 });
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'sparse-wasm.js');
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const tmp = mkdtempSync(path.join(tmpdir(), 'sparse-wasm-cli-more-'));
-function file(name: string, text: string): string {
-  const p = path.join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
-/** A fresh empty directory under tmp. */
-function dir(name: string): string {
-  const d = path.join(tmp, name);
-  mkdirSync(d);
-  return d;
-}
+const { tmp, file, dir } = scratchDir('sparse-wasm-cli-more-');
 const lines = (s: string) => s.trim().split('\n');
 
 /** The n x 1 Matrix Market array of `values`. */
@@ -58,12 +34,14 @@ describe('help and version', () => {
       const mixed = await run([cmd, 'whatever.mtx', '--bogus', '--help']);
       expect(mixed.code).toBe(0);
       const viaHelp = await run(['help', cmd]);
+      expect(viaHelp.code).toBe(0);
       expect(viaHelp.stdout).toBe(mixed.stdout);
     });
   }
 
   it('solve --help documents the solver options', async () => {
     const r = await run(['solve', '--help']);
+    expect(r.code).toBe(0);
     for (const o of ['--rhs', '--x0', '--rtol', '--tol', '--atol', '--max-iter', '--restart', '--output', '--json']) expect(r.stdout).toContain(o);
   });
 
@@ -96,6 +74,9 @@ describe('usage errors', () => {
       [['solve', 'gen:poisson2d:4', '--tol', '1e-6', '--rtol', '1e-6'], /--tol is an alias of --rtol/],
       [['--bogus'], /unknown option --bogus.*sparse-wasm --help/],
       [['frobnicate'], /unknown command "frobnicate"/],
+      [['multiply', 'gen:poisson2d:4'], /^sparse-wasm: multiply takes two files: A\.mtx B\.mtx, got 1 argument \(see sparse-wasm multiply --help\)$/m],
+      [['spmv', 'gen:poisson2d:4', 'gen:poisson2d:4'], /spmv takes one FILE\.mtx, got 2 arguments/],
+      [['solve'], /solve takes one A\.mtx, got 0 arguments/],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);
@@ -117,6 +98,7 @@ describe('usage errors', () => {
       }
     }
     const ok = await run(['info', 'gen:poisson2d:1', '--json']);
+    expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ rows: 1, nnz: 1 });
   }, 60_000);
 });
@@ -149,6 +131,7 @@ describe('info tells what is true', () => {
   it('signs are counted when they differ', async () => {
     const m = file('signs.mtx', '%%MatrixMarket matrix coordinate real general\n3 3 3\n1 1 2\n2 2 -1\n3 3 0\n');
     const r = await run(['info', m]);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/diagonal +all 3 present, 1 positive, 1 negative, 1 zero;/);
   });
 
@@ -161,6 +144,7 @@ describe('info tells what is true', () => {
     const b = JSON.parse((await run(['info', gz, '--json'])).stdout);
     expect({ ...b, file: '' }).toEqual({ ...a, file: '' });
     const s = await run(['solve', gz, '--rhs', vectorFile('b48.mtx', Array.from({ length: 48 }, (_, i) => i + 1)), '--json']);
+    expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout)).toMatchObject({ converged: true, rows: 48 });
   });
 });
@@ -248,6 +232,7 @@ describe('-o FILE', () => {
     // the work is not lost: the result is printed, saying that the file was not written
     expect(JSON.parse(m.stdout)).toMatchObject({ nnz: 676, output: null, outputError: 'cannot write /dev/full: no space left on device' });
     const s = await run(['solve', 'gen:poisson2d:8', '-o', '/dev/full', '--json']);
+    expect(s.code).toBe(1);
     expect(JSON.parse(s.stdout)).toMatchObject({ converged: true, output: null, outputError: 'cannot write /dev/full: no space left on device' });
   });
 
@@ -313,6 +298,7 @@ describe('multiply --drop-zeros', () => {
     expect([...readFileSync(gz).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
     expect(JSON.parse((await run(['info', gz, '--json'])).stdout)).toMatchObject({ rows: 2003, nnz: 395_923 });
     const human = await run(['multiply', A, A, '--repeat', '1']);
+    expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/nnz 396773 .*850 of them exactly 0 \(--drop-zeros removes them\)/);
   }, 60_000);
 });

@@ -1,29 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matrixPath } from './matrices.js';
+import { runCli as run, scratchDir } from './cli-helpers.js';
 
 // Runs the built CLI (npm test builds dist/ first) as a user would.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'sparse-wasm.js');
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const tmp = mkdtempSync(path.join(tmpdir(), 'sparse-wasm-cli-'));
-function file(name: string, text: string): string {
-  const p = path.join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { tmp, file } = scratchDir('sparse-wasm-cli-');
 
 describe('sparse-wasm CLI', () => {
   it('info --json prints one JSON object with the documented fields', async () => {
@@ -39,8 +20,10 @@ describe('sparse-wasm CLI', () => {
 
   it('info counts entries after symmetric expansion, keeping explicit zeros', async () => {
     const r = await run(['info', matrixPath('arc130.mtx'), '--json']);
+    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 130, cols: 130, nnz: 1282, explicitZeros: 245, symmetry: 'general' });
     const s = await run(['info', matrixPath('plskz362.mtx'), '--json']);
+    expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout)).toMatchObject({ nnz: 1760, symmetry: 'skew-symmetric', numericallySkewSymmetric: true });
   });
 
@@ -64,6 +47,8 @@ describe('sparse-wasm CLI', () => {
 
   it('spmv on a generated matrix and with a forced layout', async () => {
     const r = await run(['spmv', 'gen:poisson2d:50', '--json', '--seconds', '0.02', '--layout', 'csr']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ rows: 2500, nnz: 5 * 2500 - 4 * 50, layout: 'csr' });
   });
@@ -98,6 +83,8 @@ describe('sparse-wasm CLI', () => {
       'solve', matrixPath('sherman1.mtx'), '--rhs', matrixPath('sherman1_rhs1.mtx'),
       '--method', 'minres', '--precond', 'jacobi', '--tol', '1e-10', '-o', out, '--json',
     ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ converged: true, method: 'minres', precond: 'jacobi', rhs: matrixPath('sherman1_rhs1.mtx') });
     expect(o.relativeResidual).toBeLessThanOrEqual(1e-10);
@@ -112,6 +99,7 @@ describe('sparse-wasm CLI', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ converged: false, reason: 'max-iterations', iterations: 5 });
     const h = await run(['solve', matrixPath('bcsstk13.mtx'), '--precond', 'none', '--max-iter', '5']);
+    expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/NOT converged \(max-iterations: no convergence in 5 iterations/);
   });
 
