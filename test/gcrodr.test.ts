@@ -104,6 +104,7 @@ import { init, CsrMatrix, type SparseRuntime } from '../src/index.js';
 import { SolverSession } from '../src/session/session.js';
 import type { RecycleSpace } from '../src/solvers/recycle.js';
 import type { SolveResult } from '../src/solvers/types.js';
+import { GcrodrState, prepareSpace } from '../src/solvers/gcrodr.js';
 import { denseSolve } from './helpers.js';
 
 let rt: SparseRuntime;
@@ -349,6 +350,76 @@ describe('GCRO-DR across solves', () => {
     expect(r3.recycle).toMatchObject({ action: 'dropped', used: 0 });
     expect(r3.converged).toBe(true);
     s.dispose();
+    A.dispose();
+  });
+});
+
+describe('GCRO-DR: another matrix', () => {
+  /** convDiff plus a weak coupling two cells away in x: the same size, another pattern */
+  function wider(N: number, wx: number, wy: number): CsrMatrix {
+    const c = convDiff(N, wx, wy);
+    for (let p = 0; p < c.n; p++) if (p % N < N - 2) { c.rows.push(p); c.cols.push(p + 2); c.vals.push(-0.1); }
+    return CsrMatrix.fromCoo(c.n, c.n, c.rows, c.cols, c.vals);
+  }
+
+  it('update({ matrix }) with another pattern: U carried over as vectors, C recomputed for the new matrix', () => {
+    const N = 20;
+    const A = matrix(N, 20, 0);
+    const B = wider(N, 18, 6);
+    expect(B.patternId).not.toBe(A.patternId);
+    for (const precond of ['none', 'ilu0'] as const) {
+      const s = new SolverSession(A, { method: 'gcrodr', precond, restart: 20, recycle: 6 });
+      const b = rhs(A.rows, 9);
+      const r1 = s.solve(b);
+      s.update({ matrix: B });
+      expect(spaceOf(s).status({ A: B, precondVersion: -1 })).not.toBe('current');
+      const r2 = s.solve(b);
+      expect(r2.recycle!.action).toBe('recomputed');
+      expect(r2.recycle!.used).toBe(r1.recycle!.kept);
+      expect(r2.converged).toBe(true);
+      expect(relErr(r2.x, denseSolve(dense(B), b))).toBeLessThan(1e-6);
+      if (precond === 'none') {
+        const e = spaceErrors(B, spaceOf(s));
+        expect(e.image).toBeLessThan(1e-10);
+        expect(e.orth).toBeLessThan(1e-10);
+      }
+      s.dispose();
+    }
+    A.dispose();
+    B.dispose();
+  });
+
+  it('a matrix of another size is refused and the space stays; a space built for another size is dropped, never used', () => {
+    const A = matrix(12, 10, 0);
+    const small = matrix(8, 10, 0);
+    const s = new SolverSession(A, { method: 'gcrodr', precond: 'none', restart: 15, recycle: 4 });
+    const b = rhs(A.rows, 2);
+    s.solve(b);
+    expect(() => s.update({ matrix: small })).toThrow(/144 x 144.*64 x 64/);
+    const r = s.solve(rhs(A.rows, 3));
+    expect(r.recycle!.action).toBe('reused');
+    expect(r.converged).toBe(true);
+    // the method itself: a space built for n = 144 met with a 64-row operator
+    const rs = spaceOf(s);
+    const st = new GcrodrState(15, 4);
+    const fake = { op: { A: small, precondVersion: 0 } } as unknown as Parameters<typeof prepareSpace>[0];
+    expect(prepareSpace(fake, rs, st, 0, 0, true)).toBe(0);
+    expect(st.report.action).toBe('dropped');
+    expect(rs.k).toBe(0);
+    s.dispose();
+    A.dispose();
+    small.dispose();
+  });
+
+  it('clamps recycle to restart - 1 (each cycle needs an Arnoldi step; restart itself is clamped to n) and checks its type', () => {
+    const A = matrix(10, 5, 5);
+    const s = new SolverSession(A, { method: 'gcrodr', precond: 'none', restart: 5, recycle: 9 });
+    const r = s.solve(rhs(A.rows, 1));
+    expect(r.converged).toBe(true);
+    expect(r.recycle!.kept).toBeLessThanOrEqual(4);
+    s.dispose();
+    expect(() => new SolverSession(A, { method: 'gcrodr', recycle: -1 })).toThrow(/recycle/);
+    expect(() => new SolverSession(A, { method: 'gcrodr', recycle: 2.5 })).toThrow(/recycle/);
     A.dispose();
   });
 });

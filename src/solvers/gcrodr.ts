@@ -86,9 +86,9 @@ function operatorOf(ctx: KrylovContext): RecycleOperator {
  * Makes the recycle space valid for the current operator at the start of a solve: nothing when
  * only b changed; C = A M^-1 U, re-orthonormalized (U transformed alike) when the values, the
  * matrix or the preconditioner changed; dropped when built for another size. Dependent columns
- * of C are dropped (never used). Returns the columns usable now.
+ * of C are dropped (never used). Returns the columns usable now. Exported for tests.
  */
-function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrState, z: number, h: number, first: boolean): number {
+export function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrState, z: number, h: number, first: boolean): number {
   const op = operatorOf(ctx);
   const status = rs.status(op);
   const rep = st.report;
