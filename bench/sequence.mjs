@@ -1,0 +1,287 @@
+// Sequence benchmark: solveSequence (reused session, initial guesses, similarity sorting,
+// recycling, learned omega) against our own best independent solves, side by side in one run.
+//
+//   node bench/sequence.mjs            the full run (varcoef 128x128 x 20, its shuffled copy, heat
+//                                      equation 50 steps, rotating-wind convection-diffusion,
+//                                      learned omega on 120 systems, sorting 10,000 fingerprints)
+//   node bench/sequence.mjs --quick    small sizes, runs in seconds (CI smoke run)
+//   options: --rounds N (variants alternated N times, median time reported; default 2, quick 1),
+//            --only NAME[,NAME] (varcoef, shuffled, heat, wind, omega, sort)
+//
+// Every problem is generated here in JS (src/sequence/generators.ts; the varcoef sequence follows
+// the definition of the shared anchors' gen_matrices.py with our own random fields). Times are
+// wall clock, single thread, setup included (matrix upload, preconditioner, session); the systems'
+// CSR arrays are generated before timing. Methods missing from the registry (gcrodr, a recycled
+// CG) are skipped with a note.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  init, CsrMatrix, SolverSession, solveSequence, greedyOrder, varcoefSequence, rotatingWindSequence, heatMatrix, heatInitial,
+  diffusion2d, gaussianField,
+} from '../dist/index.js';
+import { median } from './lib/stats.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const quick = flag('--quick');
+const rounds = Number(value('--rounds', quick ? '1' : '2'));
+const only = value('--only', '') ? new Set(value('--only', '').split(',')) : null;
+const want = (name) => !only || only.has(name);
+
+await init({ initialMemoryMiB: 1024 });
+
+const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
+const RTOL = 1e-8;
+
+/** true when the registry knows `method` (the session refuses unknown names at once). */
+function hasMethod(method, extra = {}) {
+  const A = CsrMatrix.fromCsr(1, 1, [0, 1], [0], [1]);
+  try {
+    new SolverSession(A, { method, precond: 'none', ...extra }).dispose();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    A.dispose();
+  }
+}
+const RECYCLED_CG = ['rcg', 'defcg', 'initcg', 'deflated-cg', 'recycled-cg'].filter((m) => hasMethod(m));
+const HAS_GCRODR = hasMethod('gcrodr');
+const notes = [];
+if (!HAS_GCRODR) notes.push('gcrodr is not in the method registry: its rows are skipped');
+if (RECYCLED_CG.length === 0) notes.push('no recycled CG method in the registry: its rows are skipped');
+
+/** Independent solves: a new matrix and session per system, x0 = 0 (or x0 from `guess`). */
+function independent(systems, options, next) {
+  let iterations = 0, converged = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < systems.count; i++) {
+    const { A, b } = systems.load(i);
+    const M = CsrMatrix.fromCsr(A.rows, A.cols, A.indptr, A.indices, A.data);
+    const s = new SolverSession(M, options);
+    const r = s.solve(b);
+    s.dispose();
+    M.dispose();
+    iterations += r.iterations;
+    if (r.converged) converged++;
+    next?.(r.x);
+  }
+  return { iterations, converged, ms: performance.now() - t0 };
+}
+
+async function sequence(systems, options) {
+  const t0 = performance.now();
+  const res = await solveSequence(systems, { keepSolutions: false, ...options });
+  const ms = performance.now() - t0;
+  return { iterations: res.totals.iterations, converged: res.totals.converged, ms, sortMs: res.totals.sortMs, order: res.order, res };
+}
+
+/** Runs every variant `rounds` times, alternating, and keeps the median time. */
+async function sideBySide(title, count, variants) {
+  const rows = new Map();
+  for (let r = 0; r < rounds; r++) {
+    for (const v of variants) {
+      const out = await v.run();
+      const row = rows.get(v.name) ?? { name: v.name, times: [], ...out };
+      row.times.push(out.ms);
+      rows.set(v.name, row);
+    }
+  }
+  const list = [...rows.values()].map((r) => ({ ...r, ms: median(r.times), res: undefined, order: undefined }));
+  const base = list[0];
+  console.log(`\n## ${title}`);
+  console.log('| variant | iterations | converged | time | vs first row |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of list) {
+    console.log(`| ${r.name} | ${r.iterations} | ${r.converged}/${count} | ${fmt(r.ms)} | ${(r.ms / base.ms).toFixed(2)}x time, ${(r.iterations / base.iterations).toFixed(2)}x its |`);
+  }
+  return list.map(({ times, ...r }) => ({ ...r, times }));
+}
+
+/** Generates once, loads from memory: generation is not part of any timing. */
+function cached(seq) {
+  const items = Array.from({ length: seq.count }, (_, i) => seq.load(i));
+  return { count: items.length, load: (i) => items[i] };
+}
+
+const results = { quick, rounds, node: process.version, date: new Date().toISOString(), notes, problems: {} };
+
+// -- 1. varcoef ---------------------------------------------------------------------------------
+const N = quick ? 24 : 128, COUNT = quick ? 6 : 20;
+const varcoef = cached(varcoefSequence({ N, count: COUNT }));
+const cgIc = { method: 'cg', precond: 'ic0', rtol: RTOL };
+const gmIlu = { method: 'gmres', restart: 40, precond: 'ilu0', rtol: RTOL };
+if (want('varcoef')) {
+  const v = [
+    { name: 'independent CG+IC(0)', run: async () => independent(varcoef, cgIc) },
+    { name: 'sequence CG+IC(0), x0 = 0', run: () => sequence(varcoef, { ...cgIc, initialGuess: 'zero' }) },
+    { name: 'sequence CG+IC(0), previous x', run: () => sequence(varcoef, { ...cgIc, initialGuess: 'previous' }) },
+    { name: 'sequence CG+IC(0), Galerkin (6)', run: () => sequence(varcoef, { ...cgIc, initialGuess: 'galerkin' }) },
+    ...RECYCLED_CG.map((m) => ({ name: `sequence ${m}+IC(0), Galerkin`, run: () => sequence(varcoef, { ...cgIc, method: m }) })),
+    { name: 'independent GMRES(40)+ILU(0)', run: async () => independent(varcoef, gmIlu) },
+    { name: 'sequence GMRES(40)+ILU(0), min-res guess', run: () => sequence(varcoef, { ...gmIlu }) },
+    ...(HAS_GCRODR ? [
+      { name: 'sequence GCRO-DR(40,10)+ILU(0), x0 = 0', run: () => sequence(varcoef, { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL, initialGuess: 'zero' }) },
+      { name: 'sequence GCRO-DR(40,10)+ILU(0), min-res guess', run: () => sequence(varcoef, { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL }) },
+    ] : []),
+  ];
+  results.problems.varcoef = { n: N * N, systems: COUNT, rows: await sideBySide(`varcoef ${N}x${N}, ${COUNT} systems, b = ones, rtol 1e-8`, COUNT, v) };
+}
+
+// -- 2. the same sequence shuffled: does greedy sorting recover the true order's gain? ------------
+if (want('shuffled')) {
+  let s = 12345;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const perm = Array.from({ length: COUNT }, (_, i) => i);
+  for (let i = COUNT - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [perm[i], perm[j]] = [perm[j], perm[i]]; }
+  const shuffled = { count: COUNT, load: (i) => varcoef.load(perm[i]) };
+  const base = { ...cgIc, initialGuess: 'galerkin' };
+  const v = [
+    { name: 'shuffled, sort none', run: () => sequence(shuffled, { ...base, sort: 'none' }) },
+    { name: 'shuffled, sort greedy (fingerprints)', run: () => sequence(shuffled, { ...base, sort: 'greedy' }) },
+    { name: 'true order', run: () => sequence(varcoef, { ...base }) },
+    { name: 'independent CG+IC(0) (no sequence gain)', run: async () => independent(varcoef, cgIc) },
+  ];
+  const rows = await sideBySide(`varcoef shuffled (seed 12345), CG+IC(0) with Galerkin guess`, COUNT, v);
+  const greedyRun = await sequence(shuffled, { ...base, sort: 'greedy' });
+  const recovered = greedyRun.order.map((i) => perm[i]);
+  const [none, greedy, truth, indep] = rows.map((r) => r.iterations);
+  const gainTrue = indep - truth, gainGreedy = indep - greedy, gainNone = indep - none;
+  const recoveredShare = gainTrue > 0 ? gainGreedy / gainTrue : NaN;
+  console.log(`greedy order (true indices): ${recovered.join(' ')}`);
+  console.log(`iteration gain over independent: true order ${gainTrue}, greedy ${gainGreedy} (${(100 * recoveredShare).toFixed(0)}% of the true order's), unsorted ${gainNone}`);
+  results.problems.shuffled = { perm, greedyOrderTrueIndices: recovered, rows, gainTrue, gainGreedy, gainNone, recoveredShare };
+}
+
+// -- 3. heat equation: same SPD A, 50 right-hand sides b_{t+1} = x_t -------------------------------
+if (want('heat')) {
+  const HN = quick ? 24 : 128, STEPS = quick ? 8 : 50;
+  const H = heatMatrix(HN, 4);
+  const u0 = heatInitial(HN);
+  const opts = { method: 'cg', precond: 'ic0', rtol: RTOL };
+  const indepHeat = async () => {
+    let u = u0;
+    const t0 = performance.now();
+    let iterations = 0, converged = 0;
+    // independent PCG: a fresh matrix, session and preconditioner per step, x0 = 0
+    for (let t = 0; t < STEPS; t++) {
+      const M = CsrMatrix.fromCsr(H.rows, H.cols, H.indptr, H.indices, H.data);
+      const s = new SolverSession(M, opts);
+      const r = s.solve(u);
+      s.dispose(); M.dispose();
+      iterations += r.iterations; if (r.converged) converged++;
+      u = r.x;
+    }
+    return { iterations, converged, ms: performance.now() - t0 };
+  };
+  const seqHeat = async (extra) => {
+    let u = u0;
+    function* steps() { for (let t = 0; t < STEPS; t++) yield u; }
+    const t0 = performance.now();
+    const M = CsrMatrix.fromCsr(H.rows, H.cols, H.indptr, H.indices, H.data);
+    const res = await solveSequence(steps(), { matrix: M, ...opts, keepSolutions: false, onSystem: (r) => { u = r.x; }, ...extra });
+    M.dispose();
+    return { iterations: res.totals.iterations, converged: res.totals.converged, ms: performance.now() - t0 };
+  };
+  const v = [
+    { name: 'independent PCG (CG+IC(0)), x0 = 0', run: indepHeat },
+    { name: 'sequence, previous x', run: () => seqHeat({ initialGuess: 'previous' }) },
+    { name: 'sequence, Galerkin (6)', run: () => seqHeat({ initialGuess: 'galerkin' }) },
+    { name: 'sequence, Galerkin (12)', run: () => seqHeat({ initialGuess: 'galerkin', galerkinSize: 12 }) },
+    ...RECYCLED_CG.map((m) => ({ name: `sequence ${m}, Galerkin`, run: () => seqHeat({ method: m }) })),
+  ];
+  results.problems.heat = { n: HN * HN, steps: STEPS, dt: 4, rows: await sideBySide(`heat equation ${HN}x${HN}, backward Euler dt = 4 (grid units), ${STEPS} steps`, STEPS, v) };
+}
+
+// -- 4. convection-diffusion with a rotating wind: strong preconditioner, few iterations -----------
+if (want('wind')) {
+  const WN = quick ? 24 : 128, WC = quick ? 6 : 20;
+  const wind = cached(rotatingWindSequence(WN, WC, 4));
+  const v = [
+    { name: 'independent GMRES(40)+ILU(0)', run: async () => independent(wind, gmIlu) },
+    { name: 'sequence GMRES(40)+ILU(0), x0 = 0', run: () => sequence(wind, { ...gmIlu, initialGuess: 'zero' }) },
+    { name: 'sequence GMRES(40)+ILU(0), min-res guess', run: () => sequence(wind, { ...gmIlu }) },
+    ...(HAS_GCRODR ? [
+      { name: 'sequence GCRO-DR(40,10), recycle 10', run: () => sequence(wind, { ...gmIlu, method: 'gcrodr', recycle: 10, initialGuess: 'zero' }) },
+      ...(hasMethod('gcrodr', { recycle: 'auto' }) ? [{ name: "sequence GCRO-DR(40), recycle 'auto'", run: () => sequence(wind, { ...gmIlu, method: 'gcrodr', recycle: 'auto', initialGuess: 'zero' }) }] : []),
+    ] : []),
+  ];
+  results.problems.wind = { n: WN * WN, systems: WC, peclet: 4, rows: await sideBySide(`convection-diffusion ${WN}x${WN}, wind of mesh Peclet 4 turning a full circle over ${WC} systems`, WC, v) };
+}
+
+// -- 5. learned omega: >= 100 systems (A_t = I + c_t L, c_t random; context c_t) ----------------------
+if (want('omega')) {
+  const ON = quick ? 16 : 32, OC = quick ? 30 : 120;
+  let s = 777;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const coef = Array.from({ length: OC }, () => Math.exp(Math.log(0.5) + rand() * Math.log(400)));
+  const field = gaussianField(ON, 99, 2);
+  const bs = Array.from({ length: OC }, (_, t) => gaussianField(ON, 1000 + t, 2));
+  const omegaSeq = cached({
+    count: OC,
+    load: (t) => {
+      // I + c_t * (-div(k grad)), k a fixed smooth positive field: the best omega moves with c_t
+      const A = diffusion2d(ON, field.map((z) => coef[t] * Math.exp(0.5 * z)));
+      for (let r = 0; r < A.rows; r++) for (let p = A.indptr[r]; p < A.indptr[r + 1]; p++) if (A.indices[p] === r) A.data[p] += 1;
+      return { A, b: bs[t] };
+    },
+  });
+  const grid = Array.from({ length: 20 }, (_, i) => Math.round((1 + 0.05 * i) * 100) / 100);
+  const ssor = { method: 'cg', precond: 'ssor', rtol: RTOL, initialGuess: 'zero' };
+  // offline: every fixed omega of the grid over the whole sequence
+  const fixed = [];
+  for (const w of grid) {
+    const r = await sequence(omegaSeq, { ...ssor, precondOptions: { omega: w } });
+    fixed.push({ omega: w, iterations: r.iterations, ms: r.ms });
+  }
+  const best = fixed.reduce((a, b) => (b.iterations < a.iterations ? b : a));
+  const omega1 = fixed[0];
+  const v = [
+    { name: `fixed omega = 1`, run: () => sequence(omegaSeq, { ...ssor, precondOptions: { omega: 1 } }) },
+    { name: `best fixed omega in hindsight (${best.omega})`, run: () => sequence(omegaSeq, { ...ssor, precondOptions: { omega: best.omega } }) },
+    { name: 'Tsallis-INF over the grid', run: () => sequence(omegaSeq, { ...ssor, tune: { omega: grid } }) },
+    { name: 'contextual (context c_t)', run: () => sequence(omegaSeq, { ...ssor, tune: { omega: grid, context: (t) => [Math.log(coef[t])] } }) },
+  ];
+  const rows = await sideBySide(`learned SSOR omega for PCG, ${OC} systems I + c_t L (${ON}x${ON}), c_t in [0.5, 200]`, OC, v);
+  const tsallis = rows[2].iterations, contextual = rows[3].iterations;
+  console.log(`best fixed omega ${best.omega}: ${best.iterations} its; omega = 1: ${omega1.iterations}; Tsallis-INF ${tsallis} (${((tsallis / best.iterations - 1) * 100).toFixed(1)}% above best fixed); contextual ${contextual}`);
+  // SOR as the stationary method, a smaller run (SOR needs many more iterations)
+  const sorSeq = { count: Math.min(OC, quick ? 20 : 100), load: omegaSeq.load };
+  const sorFixed = [];
+  for (const w of grid) {
+    const r = await sequence(sorSeq, { method: 'sor', omega: w, rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000 });
+    sorFixed.push({ omega: w, iterations: r.iterations });
+  }
+  const sorBest = sorFixed.reduce((a, b) => (b.iterations < a.iterations ? b : a));
+  const sorT = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid } });
+  const sorC = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid, context: (t) => [Math.log(coef[t])] } });
+  console.log(`SOR (${sorSeq.count} systems, rtol 1e-6): omega = 1 ${sorFixed[0].iterations} its, best fixed (${sorBest.omega}) ${sorBest.iterations}, Tsallis-INF ${sorT.iterations}, contextual ${sorC.iterations}`);
+  results.problems.omega = {
+    n: ON * ON, systems: OC, grid, fixed, bestFixed: best, rows,
+    sor: { systems: sorSeq.count, fixed: sorFixed, bestFixed: sorBest, tsallis: sorT.iterations, contextual: sorC.iterations },
+  };
+}
+
+// -- 6. sorting 10,000 fingerprints ---------------------------------------------------------------
+if (want('sort')) {
+  const count = quick ? 2000 : 10000, dim = 32;
+  const pts = new Float64Array(count * dim);
+  let s = 4242;
+  for (let k = 0; k < pts.length; k++) pts[k] = (s = (s * 16807) % 2147483647) / 2147483647;
+  const t0 = performance.now();
+  greedyOrder(pts, count, dim);
+  const ms = performance.now() - t0;
+  console.log(`\n## sorting\ngreedy nearest-neighbour order of ${count} random ${dim}-dimensional fingerprints: ${fmt(ms)}`);
+  results.problems.sort = { count, dim, ms };
+}
+
+for (const n of notes) console.log(`note: ${n}`);
+const dir = quick ? os.tmpdir() : path.join(here, 'results');
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, quick ? 'sequence-quick.json' : 'sequence.json');
+writeFileSync(file, JSON.stringify(results, null, 1) + '\n');
+console.log(`\nwrote ${quick ? file : path.relative(process.cwd(), file)}`);
