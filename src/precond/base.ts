@@ -27,7 +27,7 @@ export type SetupTimes = {
  */
 export abstract class MatrixPreconditioner<I extends PreconditionerInfo = PreconditionerInfo>
   extends WasmResource implements Preconditioner {
-  abstract readonly name: PreconditionerName;
+  abstract readonly name: PreconditionerName | 'factor';
   abstract readonly symmetric: boolean;
   readonly n: number;
   private readonly facts = {} as I;

@@ -1,35 +1,42 @@
 import { FactorizationError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
 import { CsrMatrix } from '../matrix/csr.js';
-import { WasmResource } from '../runtime/resource.js';
-import { kernels } from './triangular.js';
-import type { Preconditioner } from './types.js';
+import { MatrixPreconditioner, type SetupTimes } from './base.js';
+
+/** FactorPreconditioner's setup facts. */
+export type FactorInfo = SetupTimes & {
+  /** entries of L, diagonal included */
+  nnz: number;
+};
 
 /**
  * A preconditioner from a given sparse lower-triangular factor L (e.g. one computed elsewhere or
  * learned): M = L L^T, applied as z = L^-T L^-1 r by two row-wise triangular solves. L is copied
  * (rows scaled by 1/L_ii, and its transpose built once), so it may be disposed afterwards.
- * L must be square, lower triangular, with a nonzero diagonal entry in every row.
+ * L must be square, lower triangular, with a nonzero diagonal entry in every row. Built through
+ * the common lifecycle (MatrixPreconditioner): checked and copied as its analysis, nothing to factor.
  */
-export class FactorPreconditioner extends WasmResource implements Preconditioner {
+export class FactorPreconditioner extends MatrixPreconditioner<FactorInfo> {
   readonly name = 'factor' as const;
   readonly symmetric = true;
-  readonly n: number;
-  private readonly facts: Record<string, number | string | boolean>;
-  private readonly lPtr: number;
-  private readonly lCol: number;
-  private readonly lVal: number;
-  private readonly tPtr: number;
-  private readonly tCol: number;
-  private readonly tVal: number;
-  private readonly d: number;
-  private readonly tmp: number;
+  private lPtr = 0;
+  private lCol = 0;
+  private lVal = 0;
+  private tPtr = 0;
+  private tCol = 0;
+  private tVal = 0;
+  private d = 0;
+  private tmp = 0;
 
   constructor(L: CsrMatrix) {
     if (!(L instanceof CsrMatrix)) throw new InvalidArgumentError('FactorPreconditioner needs a CsrMatrix L');
-    super(L.runtime);
-    const t0 = performance.now();
     if (L.rows !== L.cols) throw new InvalidArgumentError(`the factor L must be square, got ${L.rows} x ${L.cols}`);
-    const n = (this.n = L.rows);
+    super(L);
+    this.setup(L);
+  }
+
+  /** Checks L and copies it (and its transpose) into storage of its own. */
+  protected override analyze(L: CsrMatrix): void {
+    const n = this.n;
     const rp = L.rowPtr, ci = L.colIdx, v = L.values;
     // strictly lower part scaled by 1/L_ii (rows), and its transpose scaled by 1/L_jj
     const d = new Float64Array(n);
@@ -70,44 +77,30 @@ export class FactorPreconditioner extends WasmResource implements Preconditioner
     const rt = this.runtime;
     const put32 = (a: Int32Array) => { const p = this.own(rt.alloc(a.length * 4)); rt.i32(p, a.length).set(a); return p; };
     const put64 = (a: Float64Array) => { const p = this.own(rt.alloc(a.length * 8)); rt.f64(p, a.length).set(a); return p; };
-    try {
-      this.lPtr = put32(lp); this.lCol = put32(lc); this.lVal = put64(lv);
-      this.tPtr = put32(tp); this.tCol = put32(tc); this.tVal = put64(tv);
-      this.d = put64(d);
-      this.tmp = this.own(rt.alloc(n * 8));
-    } catch (e) {
-      this.dispose(); // out of memory part-way: free the copies made so far
-      throw e;
-    }
-    this.facts = { nnz: m + n, setupMs: performance.now() - t0 };
+    this.lPtr = put32(lp); this.lCol = put32(lc); this.lVal = put64(lv);
+    this.tPtr = put32(tp); this.tCol = put32(tc); this.tVal = put64(tv);
+    this.d = put64(d);
+    this.tmp = this.own(rt.alloc(n * 8));
+    this.info.nnz = m + n;
   }
 
-  /** nnz of L and the setup time; DisposedError after dispose(). */
-  get info(): Record<string, number | string | boolean> {
-    this.alive('FactorPreconditioner');
-    return this.facts;
-  }
+  /** Nothing numeric to do: the factor is given. */
+  protected factor(): void {}
 
-  applyPtr(r: number, z: number): void {
-    this.alive('FactorPreconditioner');
-    const k = kernels(this.runtime);
+  protected solve(r: number, z: number): void {
+    const k = this.runtime.kernels;
     k.trsvLowerScaled(this.n, this.lPtr, this.lCol, this.lVal, this.d, r, this.tmp);
     k.trsvUpperScaled(this.n, this.tPtr, this.tCol, this.tVal, this.d, this.tmp, z);
   }
 
   /** The factor is fixed: it never goes stale with A's values. */
-  isStale(): boolean {
-    this.alive('FactorPreconditioner');
+  override isStale(): boolean {
+    this.alive();
     return false;
   }
 
   /** The factor is fixed: nothing to redo for new values of A. */
-  update(): void {
-    this.alive('FactorPreconditioner');
-  }
-
-  /** @deprecated the former name of update() */
-  refactor(): void {
-    this.update();
+  override update(): void {
+    this.alive();
   }
 }
