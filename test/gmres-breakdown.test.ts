@@ -5,18 +5,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, CsrMatrix, type SparseRuntime } from '../src/index.js';
 import { SolverSession } from '../src/session/session.js';
-import { denseMul, rng } from './helpers.js';
+import { norm, rng, trueResidual as residual } from './helpers.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
   rt = await init();
 });
 
-const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, a) => s + a * a, 0));
-const residual = (A: number[][], x: ArrayLike<number>, b: ArrayLike<number>) => {
-  const Ax = denseMul(A.map((r) => Float64Array.from(r)), x);
-  return norm(Array.from(b, (v, i) => v - Ax[i]));
-};
 /** CSR of a dense matrix that keeps the zero diagonal entries explicitly (no structurally empty column) */
 const withDiagonal = (A: number[][]) => {
   const ri: number[] = [], ci: number[] = [], v: number[] = [];

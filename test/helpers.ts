@@ -142,3 +142,58 @@ export function randomSpdDense(n: number, density: number, seed: number, shift =
 export function denseMul(d: Float64Array[], x: ArrayLike<number>): Float64Array {
   return Float64Array.from(d, (row) => row.reduce((s, a, j) => s + a * x[j], 0));
 }
+
+/** Euclidean norm, summed plainly (an independent reference for the wasm nrm2). */
+export function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+/** ||a - b||_2 */
+export function diffNorm(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/** The true residual norm ||b - A x|| of a dense A, computed here, independently of any solver. */
+export function trueResidual(A: ArrayLike<number>[], x: ArrayLike<number>, b: ArrayLike<number>): number {
+  return diffNorm(b, denseMul(A.map((r) => Float64Array.from(r)), x));
+}
+
+/** The true relative residual ||b - A x|| / ||b|| of a dense A. */
+export function trueRelativeResidual(A: ArrayLike<number>[], x: ArrayLike<number>, b: ArrayLike<number>): number {
+  return trueResidual(A, x, b) / norm(b);
+}
+
+/** A random nonsymmetric, strictly diagonally dominant matrix as dense rows. */
+export function nonsymmetricDense(n: number, seed: number, density = 0.15): Float64Array[] {
+  const r = rng(seed);
+  const A = Array.from({ length: n }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) if (i !== j && r() < density) { A[i][j] = r() * 2 - 1; s += Math.abs(A[i][j]); }
+    A[i][i] = s + 0.5 + r();
+  }
+  return A;
+}
+
+/** b = A * ones, the right-hand side whose exact solution is all ones. */
+export function onesRhs(A: { cols: number; multiply(x: Float64Array): Float64Array }): Float64Array {
+  return A.multiply(new Float64Array(A.cols).fill(1));
+}
+
+/** The first violation of canonical CSR (row pointers, columns in range and strictly increasing), or ''. */
+export function canonicalProblem(C: { rows: number; cols: number; nnz: number; rowPtr: ArrayLike<number>; colIdx: ArrayLike<number> }): string {
+  const rp = C.rowPtr, ci = C.colIdx;
+  if (rp[0] !== 0 || rp[C.rows] !== C.nnz) return `rowPtr ends ${rp[0]}, ${rp[C.rows]} for nnz ${C.nnz}`;
+  for (let i = 0; i < C.rows; i++) {
+    if (rp[i + 1] < rp[i]) return `rowPtr decreases at ${i}`;
+    for (let p = rp[i]; p < rp[i + 1]; p++) {
+      if (ci[p] < 0 || ci[p] >= C.cols) return `row ${i}: column ${ci[p]} out of range`;
+      if (p > rp[i] && ci[p] <= ci[p - 1]) return `row ${i}: columns ${ci[p - 1]}, ${ci[p]} not increasing`;
+    }
+  }
+  return '';
+}

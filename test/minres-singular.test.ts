@@ -5,18 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, CsrMatrix, poisson2d, type SparseRuntime } from '../src/index.js';
 import { SolverSession, solve } from '../src/session/session.js';
 import type { MethodName } from '../src/solvers/types.js';
-import { denseMul, rng } from './helpers.js';
+import { norm, rng, trueResidual as residual } from './helpers.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
   rt = await init();
 });
 
-const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, a) => s + a * a, 0));
-const residual = (A: Float64Array[], x: ArrayLike<number>, b: ArrayLike<number>) => {
-  const Ax = denseMul(A, x);
-  return norm(Array.from(b, (v, i) => v - Ax[i]));
-};
 const dense = (rows: number[][]) => rows.map((r) => Float64Array.from(r));
 
 describe('MINRES on a singular symmetric matrix returns the minimum-residual solution', () => {

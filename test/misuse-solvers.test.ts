@@ -10,7 +10,7 @@ import {
 } from '../src/index.js';
 import { SolverSession } from '../src/session/session.js';
 import type { MethodName } from '../src/solvers/types.js';
-import { denseMul, denseSolve, randomSpdDense } from './helpers.js';
+import { denseMul, denseSolve, diffNorm, randomSpdDense } from './helpers.js';
 
 let rt: SparseRuntime;
 let baseline = 0;
@@ -25,7 +25,6 @@ const METHODS: MethodName[] = ['cg', 'bicgstab', 'gmres', 'minres'];
 
 /** live wasm allocations, not counting the runtime's reusable scratch buffers (those are no leak) */
 const live = (r: SparseRuntime = rt) => { r.releaseScratch(); return r.stats().liveAllocations; };
-const diffNorm = (a: ArrayLike<number>, c: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v, i) => s + (v - c[i]) ** 2, 0));
 
 /** A fresh, independent solve is still correct: the heap was not corrupted. */
 function heapStillWorks(): void {

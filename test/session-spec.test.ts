@@ -7,31 +7,18 @@ import {
 import { SolverSession } from '../src/session/session.js';
 import { checkSessionSpec, splitSessionOptions, type SessionSpec } from '../src/session/spec.js';
 import { RecycleSpace } from '../src/solvers/recycle.js';
-import { denseMul, denseSolve, randomSpdDense, rng } from './helpers.js';
+import { denseMul, denseSolve, diffNorm, nonsymmetricDense, norm, randomSpdDense } from './helpers.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
   rt = await init();
 });
 const live = () => { rt.releaseScratch(); return rt.stats().liveAllocations; };
-const diffNorm = (a: ArrayLike<number>, c: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v, i) => s + (v - c[i]) ** 2, 0));
-const norm = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
 
 /** An SPD system with b = A * ones. */
 function spdSystem(n: number, seed: number) {
   const D = randomSpdDense(n, 0.2, seed);
   return { D, A: CsrMatrix.fromDense(D), b: denseMul(D, new Float64Array(n).fill(1)) };
-}
-
-function nonsymmetricDense(n: number, seed: number, density = 0.15): Float64Array[] {
-  const r = rng(seed);
-  const A = Array.from({ length: n }, () => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) if (i !== j && r() < density) { A[i][j] = r() * 2 - 1; s += Math.abs(A[i][j]); }
-    A[i][i] = s + 0.5 + r();
-  }
-  return A;
 }
 
 describe('SessionSpec: the plain-data part of the options', () => {
