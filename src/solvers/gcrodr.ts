@@ -4,6 +4,7 @@
 import type { InnerResult, KrylovContext } from './context.js';
 import { harmonicRitz, qrDrop, solveUpperTransposed } from './dense.js';
 import { defineMethod, integerOption, type MethodWorkspace } from './method.js';
+import { BlockGramSchmidt } from './orthogonalize.js';
 import type { RecycleOperator, RecycleSpace } from './recycle.js';
 import type { RecycleReport } from './types.js';
 
@@ -106,6 +107,8 @@ export function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrSta
   // applying the same column operations to U so that A M^-1 U = C still holds
   const { k, n } = ctx;
   const kOld = rs.k;
+  const gs = new BlockGramSchmidt(k, n);
+  const work = h + (st.m + 2) * 8;
   let kept = 0;
   for (let j = 0; j < kOld; j++) {
     const Uj = rs.column('U', j);
@@ -115,11 +118,9 @@ export function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrSta
     ctx.spmv(z, Cc);
     const before = ctx.norm(Cc);
     if (kept > 0) {
-      k.orthogonalize(n, kept, rs.C, Cc, h);
-      // U_c -= U_0..kept-1 * h: the same combination (h holds both passes' coefficients summed)
-      const hv = ctx.rt.f64(h, kept);
-      for (let l = 0; l < kept; l++) hv[l] = -hv[l];
-      k.combine(n, kept, rs.U, h, Uc);
+      gs.orthogonalize(rs.C, kept, Cc, h, work);
+      // U_c -= U_0..kept-1 h: the same combination (h holds both passes' coefficients summed)
+      k.multiAxpy(rs.U, kept, n, h, Uc);
     }
     const after = ctx.norm(Cc);
     if (!(before > 0) || !(after > RANK_DROP * before) || !Number.isFinite(after)) continue;
@@ -162,10 +163,11 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
   if (firstCycle) rep.used = kEff;
   rep.kept = kEff;
   k.fill(n, 0, u);
+  const gs = new BlockGramSchmidt(k, n);
   if (kEff > 0) {
     // project r onto C: c = C^T r (two passes), r -= C c, and the correction starts as U c
-    k.orthogonalize(n, kEff, rs!.C, r, h);
-    k.combine(n, kEff, rs!.U, h, u);
+    gs.orthogonalize(rs!.C, kEff, r, h, yw);
+    addCombination(ctx, rs!.U, kEff, h, u);
     for (let i = 0; i < kEff; i++) d[i] = 1 / ctx.norm(rs!.column('U', i));
   }
   const beta = ctx.norm(r);
@@ -200,14 +202,13 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
       const col = kEff + j;
       let big = 0;
       if (kEff > 0) {
-        k.orthogonalize(n, kEff, rs!.C, w, h); // B column: C^T A M^-1 v_j
+        gs.orthogonalize(rs!.C, kEff, w, h, yw); // B column: C^T A M^-1 v_j (yw is free until the cycle's end)
         const hb = rt.f64(h, kEff);
         for (let i = 0; i < kEff; i++) { G[i + col * ld] = hb[i]; big = Math.max(big, Math.abs(hb[i])); }
       }
-      k.orthogonalize(n, j + 1, V, w, h);
+      const hn = gs.orthogonalize(V, j + 1, w, h, yw);
       const hv = rt.f64(h, j + 1);
       for (let i = 0; i <= j; i++) { G[kEff + i + col * ld] = hv[i]; big = Math.max(big, Math.abs(hv[i])); }
-      const hn = ctx.norm(w);
       G[kEff + j + 1 + col * ld] = hn;
       big = Math.max(big, hn);
       if (!Number.isFinite(big)) { status = 'nan-or-inf'; detail = 'the Arnoldi vector is not finite'; break; }
@@ -257,10 +258,10 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
     const yv = rt.f64(yw, m + 1);
     if (kEff > 0) {
       for (let i = 0; i < kEff; i++) yv[i] = d[i] * y[i];
-      k.combine(n, kEff, rs!.U, yw, u);
+      addCombination(ctx, rs!.U, kEff, yw, u);
     }
     rt.f64(yw, m + 1).set(y.subarray(kEff, cols));
-    k.combine(n, j, V, yw, u);
+    addCombination(ctx, V, j, yw, u);
   }
   if (j > 0 || kEff > 0) {
     ctx.precond(u, z);
@@ -290,14 +291,24 @@ function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff
   const Gc = new Float64Array(rows * cols);
   for (let c = 0; c < cols; c++) for (let i = 0; i < rows; i++) Gc[i + c * rows] = st.G[i + c * ld];
   const WtV = new Float64Array(rows * cols);
+  const dots = ws.scratch; // h is free after the cycle
   for (let c = 0; c < kEff; c++) {
     const Uc = rs.column('U', c);
-    for (let i = 0; i < kEff; i++) WtV[i + c * rows] = st.d[c] * ctx.dot(rs.column('C', i), Uc);
-    for (let i = 0; i <= j; i++) WtV[kEff + i + c * rows] = st.d[c] * ctx.dot(V + i * stride, Uc);
+    k.multiDot(rs.C, kEff, n, Uc, dots);
+    let dv = rt.f64(dots, kEff);
+    for (let i = 0; i < kEff; i++) WtV[i + c * rows] = st.d[c] * dv[i];
+    k.multiDot(V, j + 1, n, Uc, dots);
+    dv = rt.f64(dots, j + 1);
+    for (let i = 0; i <= j; i++) WtV[kEff + i + c * rows] = st.d[c] * dv[i];
   }
   for (let c = 0; c < j; c++) WtV[kEff + c + (kEff + c) * rows] = 1;
   const maxCount = Math.min(st.k + 1, st.m - 1, rs.capacity);
-  const hr = harmonicRitz(Gc, WtV, rows, cols, st.k, maxCount);
+  let hr: ReturnType<typeof harmonicRitz>;
+  try {
+    hr = harmonicRitz(Gc, WtV, rows, cols, st.k, maxCount);
+  } catch {
+    hr = null; // the small eigensolver did not converge (never seen): no new space this cycle
+  }
   if (!hr) return; // G rank-deficient: keep the space as it is
   const { P, count } = hr;
   // [Q, R] = qr(G P), dropping dependent columns (never a C column from noise)
@@ -327,17 +338,25 @@ function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff
     k.fill(n, 0, Ct);
     if (kEff > 0) {
       for (let i = 0; i < kEff; i++) coef[i] = st.d[i] * Y[i + c * cols];
-      k.combine(n, kEff, rs.U, yw, Ut);
+      addCombination(ctx, rs.U, kEff, yw, Ut);
       for (let i = 0; i < kEff; i++) coef[i] = Q[i + c * rows];
-      k.combine(n, kEff, rs.C, yw, Ct);
+      addCombination(ctx, rs.C, kEff, yw, Ct);
     }
     for (let i = 0; i < j; i++) coef[i] = Y[kEff + i + c * cols];
-    k.combine(n, j, V, yw, Ut);
+    addCombination(ctx, V, j, yw, Ut);
     for (let i = 0; i <= j; i++) coef[i] = Q[kEff + i + c * rows];
-    k.combine(n, j + 1, V, yw, Ct);
+    addCombination(ctx, V, j + 1, yw, Ct);
   }
   k.copy(n * kk, Unew, rs.U);
   k.copy(n * kk, Cnew, rs.C);
   rs.markBuilt(operatorOf(ctx), kk);
   st.report.kept = kk;
+}
+
+/** target += block[:, 0..cols) y, in one sweep (multiAxpy computes v -= C y: y is negated in place first) */
+function addCombination(ctx: KrylovContext, block: number, cols: number, y: number, target: number): void {
+  if (cols === 0) return;
+  const yv = ctx.rt.f64(y, cols);
+  for (let i = 0; i < cols; i++) yv[i] = -yv[i];
+  ctx.k.multiAxpy(block, cols, ctx.n, y, target);
 }
