@@ -9,7 +9,7 @@ import { readMatrix } from '../src/node.js';
 import { SolverSession, solve } from '../src/session/session.js';
 import type { MethodName } from '../src/solvers/types.js';
 import { matrixPath } from './matrices.js';
-import { csrMatVecRef, randomSpdDense, rng } from './helpers.js';
+import { csrTrueRelativeResidual as trueRelative, onesRhs as ones, randomSpdDense, rng } from './helpers.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -17,15 +17,6 @@ beforeAll(async () => {
 });
 
 const load = async (name: string) => (await readMatrix(matrixPath(name))).matrix;
-const ones = (A: CsrMatrix) => A.multiply(new Float64Array(A.cols).fill(1));
-
-/** ||b - A x|| / ||b|| from the CSR arrays */
-function trueRelative(A: CsrMatrix, x: ArrayLike<number>, b: ArrayLike<number>): number {
-  const ax = csrMatVecRef(A.rows, A.rowPtr, A.colIdx, A.values, x);
-  let r = 0, n = 0;
-  for (let i = 0; i < b.length; i++) { r += (b[i] - ax[i]) ** 2; n += b[i] ** 2; }
-  return Math.sqrt(r / n);
-}
 
 /** nonsymmetric, diagonally dominant, positive diagonal */
 function nonsymmetric(n: number, seed: number): CsrMatrix {

@@ -197,3 +197,13 @@ export function canonicalProblem(C: { rows: number; cols: number; nnz: number; r
   }
   return '';
 }
+
+/** ||b - A x|| / ||b|| from a CSR matrix's arrays with a plain loop, independent of the wasm SpMV. */
+export function csrTrueRelativeResidual(
+  A: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, x: ArrayLike<number>, b: ArrayLike<number>,
+): number {
+  const ax = csrMatVecRef(A.rows, A.rowPtr, A.colIdx, A.values, x);
+  let r = 0, n = 0;
+  for (let i = 0; i < b.length; i++) { r += (b[i] - ax[i]) ** 2; n += b[i] ** 2; }
+  return Math.sqrt(r / n);
+}

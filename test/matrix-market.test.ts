@@ -17,6 +17,7 @@ import {
 import { readMatrixMarketFile, writeMatrixMarketFile } from '../src/io/matrix-market-node.js';
 import { InvalidArgumentError, NonFiniteValueError, SparseError, SparseFormatError } from '../src/errors.js';
 import { bundledMatrices, extraMatrices, fixtureDir, matrixBytes, matrixPath, matrixText } from './matrices.js';
+import { rng } from './helpers.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -112,18 +113,6 @@ function parsed(name: string): MatrixMarketData {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Index of the first bitwise difference of two Float64Arrays, -1 if identical, -2 if lengths differ. */
 function firstBitDiff(a: Float64Array, b: Float64Array): number {

@@ -8,7 +8,7 @@ import {
   DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, DisposedError, type SparseRuntime,
 } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
-import { randomCoo, rng } from './helpers.js';
+import { canonicalProblem, randomCoo, rng } from './helpers.js';
 import { matrixPath } from './matrices.js';
 
 let rt: SparseRuntime;
@@ -21,18 +21,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 function random(m: number, n: number, density: number, seed: number): CsrMatrix {
   const c = randomCoo(m, n, density, seed, 0.2);
   return CsrMatrix.fromCoo(m, n, c.ri, c.ci, c.v);
-}
-
-function canonicalProblem(C: CsrMatrix): string {
-  const rp = C.rowPtr, ci = C.colIdx;
-  if (rp[0] !== 0 || rp[C.rows] !== C.nnz) return 'rowPtr ends';
-  for (let i = 0; i < C.rows; i++) {
-    for (let p = rp[i]; p < rp[i + 1]; p++) {
-      if (ci[p] < 0 || ci[p] >= C.cols) return `row ${i}: column ${ci[p]} out of range`;
-      if (p > rp[i] && ci[p] <= ci[p - 1]) return `row ${i}: not sorted`;
-    }
-  }
-  return '';
 }
 
 /** stored positions as a set of i * cols + j */

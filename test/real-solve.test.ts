@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, solve, type CsrMatrix, type MethodName, type PreconditionerName } from '../src/index.js';
+import { init, solve, type MethodName, type PreconditionerName } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
 import { matrixPath } from './matrices.js';
-import { csrMatVecRef } from './helpers.js';
+import { csrTrueRelativeResidual as trueRelative, onesRhs as ones } from './helpers.js';
 
 // Solves of the real test matrices (test/fixtures/matrices: README.md says what each one is).
 beforeAll(async () => {
@@ -12,15 +12,6 @@ beforeAll(async () => {
 
 const load = async (name: string) => (await readMatrix(matrixPath(name))).matrix;
 
-/** ||b - A x|| / ||b|| from the CSR arrays with a plain JS loop, independent of the wasm SpMV */
-function trueRelative(A: CsrMatrix, x: Float64Array, b: Float64Array): number {
-  const ax = csrMatVecRef(A.rows, A.rowPtr, A.colIdx, A.values, x);
-  let r = 0, n = 0;
-  for (let i = 0; i < b.length; i++) { r += (b[i] - ax[i]) ** 2; n += b[i] ** 2; }
-  return Math.sqrt(r / n);
-}
-
-const ones = (A: CsrMatrix) => A.multiply(new Float64Array(A.cols).fill(1));
 
 describe('SPD matrices: auto picks PCG + IC(0) and reaches 1e-8', () => {
   const spd = ['1138_bus', '494_bus', 'bcsstk01', 'bcsstk02', 'bcsstk03', 'bcsstk06', 'bcsstk09', 'bcsstk13', 'bcsstm07', 'gr_30_30', 'LFAT5', 'Trefethen_20'];

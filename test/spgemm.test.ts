@@ -8,7 +8,7 @@ import {
   type SpgemmOptions, DEFAULT_HASH_MAX,
 } from '../src/index.js';
 import { readMatrix } from '../src/node.js';
-import { denseOf, randomCoo, rng } from './helpers.js';
+import { canonicalProblem, denseOf, randomCoo, rng } from './helpers.js';
 import { fixtureDir, matrixPath } from './matrices.js';
 
 let rt: SparseRuntime;
@@ -45,20 +45,6 @@ function patternProduct(A: CsrMatrix, B: CsrMatrix): Set<number> {
     }
   }
   return out;
-}
-
-/** First violation of canonical CSR (sorted, in-range, distinct columns), or '' */
-function canonicalProblem(C: CsrMatrix): string {
-  const rp = C.rowPtr, ci = C.colIdx;
-  if (rp[0] !== 0 || rp[C.rows] !== C.nnz) return `rowPtr ends ${rp[0]}, ${rp[C.rows]} for nnz ${C.nnz}`;
-  for (let i = 0; i < C.rows; i++) {
-    if (rp[i + 1] < rp[i]) return `rowPtr decreases at ${i}`;
-    for (let p = rp[i]; p < rp[i + 1]; p++) {
-      if (ci[p] < 0 || ci[p] >= C.cols) return `row ${i}: column ${ci[p]} out of range`;
-      if (p > rp[i] && ci[p] <= ci[p - 1]) return `row ${i}: columns ${ci[p - 1]}, ${ci[p]} not increasing`;
-    }
-  }
-  return '';
 }
 
 function expectCanonical(C: CsrMatrix): void {
