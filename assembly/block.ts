@@ -3,15 +3,18 @@
 //
 // Why blocked: W^T v and v -= C y done one column at a time read v (and write it, for the update)
 // k times. Here rows are taken in chunks of CHUNK elements, and within a chunk the columns four at a
-// time: the chunk of v stays in L1 while every column streams past it once, so W is read once and
-// v once per call. Column blocks of four keep 4 (SIMD: 8) independent accumulators in registers.
+// time: the chunk of v stays in cache while every column streams past it once, so W is read once
+// and v once per call. Column blocks of four keep 4 (SIMD: 8) independent accumulators in registers.
+// CHUNK trades two things: each column segment must be long enough for the hardware prefetcher
+// (256 rows, 2 KiB, read a block from memory at about half the speed of one long stream), and k
+// segments must stay in L2 for the fused multiAxpyDot to reread them (k = 40: 320 KiB at 1024).
 // The F32 variants read a basis stored as f32 (half the traffic) and compute in f64.
 // Sums are accumulated per chunk, so the rounding differs from a straight dot (not its size).
 
 import { ldf, stf } from './ptr';
 
-/** Rows per chunk: 2 KiB of v (f64), even so every chunk but the last starts SIMD pairs aligned. */
-const CHUNK: i32 = 256;
+/** Rows per chunk: 8 KiB of v; a multiple of 4, so only the last chunk has a SIMD tail. */
+const CHUNK: i32 = 1024;
 
 /** basis entry i of the column at p, as f64 */
 // @ts-ignore: decorator
@@ -27,6 +30,21 @@ const CHUNK: i32 = 256;
   return f64x2.promote_low_f32x4(v128.load64_zero(p + (<usize>i << 2)));
 }
 
+// The SIMD loops walk pointers (the offsets below are load immediates), which V8 compiles to
+// fewer address computations than an index scaled for every column.
+/** the pair at row pointer q, as f64x2 */
+// @ts-ignore: decorator
+@inline function ldA<T>(q: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(q);
+  return f64x2.promote_low_f32x4(v128.load64_zero(q));
+}
+/** the pair two rows after q, as f64x2 */
+// @ts-ignore: decorator
+@inline function ldB<T>(q: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(q, 16);
+  return f64x2.promote_low_f32x4(v128.load64_zero(q, 8));
+}
+
 /** out[0..3] += (columns p, p+cb, p+2cb, p+3cb) . v over rows [i0, i1) */
 // @ts-ignore: decorator
 @inline function dot4<T>(p0: usize, cb: usize, v: usize, i0: i32, i1: i32, out: usize): void {
@@ -36,18 +54,23 @@ const CHUNK: i32 = 256;
   if (ASC_FEATURE_SIMD) {
     let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
     let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
-    for (; i + 4 <= i1; i += 4) {
-      const pv = v + (<usize>i << 3);
+    const sz = <usize>sizeof<T>();
+    let q0 = p0 + <usize>i * sz, q1 = p1 + <usize>i * sz, q2 = p2 + <usize>i * sz, q3 = p3 + <usize>i * sz;
+    let pv = v + (<usize>i << 3);
+    const end = v + (<usize>(i0 + ((i1 - i0) & ~3)) << 3);
+    for (; pv < end; pv += 32) {
       const x = v128.load(pv), y = v128.load(pv, 16);
-      a0 = f64x2.add(a0, f64x2.mul(ldb2<T>(p0, i), x));
-      a1 = f64x2.add(a1, f64x2.mul(ldb2<T>(p1, i), x));
-      a2 = f64x2.add(a2, f64x2.mul(ldb2<T>(p2, i), x));
-      a3 = f64x2.add(a3, f64x2.mul(ldb2<T>(p3, i), x));
-      b0 = f64x2.add(b0, f64x2.mul(ldb2<T>(p0, i + 2), y));
-      b1 = f64x2.add(b1, f64x2.mul(ldb2<T>(p1, i + 2), y));
-      b2 = f64x2.add(b2, f64x2.mul(ldb2<T>(p2, i + 2), y));
-      b3 = f64x2.add(b3, f64x2.mul(ldb2<T>(p3, i + 2), y));
+      a0 = f64x2.add(a0, f64x2.mul(ldA<T>(q0), x));
+      a1 = f64x2.add(a1, f64x2.mul(ldA<T>(q1), x));
+      a2 = f64x2.add(a2, f64x2.mul(ldA<T>(q2), x));
+      a3 = f64x2.add(a3, f64x2.mul(ldA<T>(q3), x));
+      b0 = f64x2.add(b0, f64x2.mul(ldB<T>(q0), y));
+      b1 = f64x2.add(b1, f64x2.mul(ldB<T>(q1), y));
+      b2 = f64x2.add(b2, f64x2.mul(ldB<T>(q2), y));
+      b3 = f64x2.add(b3, f64x2.mul(ldB<T>(q3), y));
+      q0 += 4 * sz; q1 += 4 * sz; q2 += 4 * sz; q3 += 4 * sz;
     }
+    i = i0 + ((i1 - i0) & ~3);
     for (; i + 2 <= i1; i += 2) {
       const x = v128.load(v + (<usize>i << 3));
       a0 = f64x2.add(a0, f64x2.mul(ldb2<T>(p0, i), x));
@@ -102,13 +125,31 @@ const CHUNK: i32 = 256;
   let i = i0;
   if (ASC_FEATURE_SIMD) {
     const d0 = f64x2.splat(c0), d1 = f64x2.splat(c1), d2 = f64x2.splat(c2), d3 = f64x2.splat(c3);
+    const sz = <usize>sizeof<T>();
+    let q0 = p0 + <usize>i * sz, q1 = p1 + <usize>i * sz, q2 = p2 + <usize>i * sz, q3 = p3 + <usize>i * sz;
+    let pv = v + (<usize>i << 3);
+    const end = v + (<usize>(i0 + ((i1 - i0) & ~3)) << 3);
+    for (; pv < end; pv += 32) {
+      const t = f64x2.add(
+        f64x2.add(f64x2.mul(d0, ldA<T>(q0)), f64x2.mul(d1, ldA<T>(q1))),
+        f64x2.add(f64x2.mul(d2, ldA<T>(q2)), f64x2.mul(d3, ldA<T>(q3))),
+      );
+      const u = f64x2.add(
+        f64x2.add(f64x2.mul(d0, ldB<T>(q0)), f64x2.mul(d1, ldB<T>(q1))),
+        f64x2.add(f64x2.mul(d2, ldB<T>(q2)), f64x2.mul(d3, ldB<T>(q3))),
+      );
+      v128.store(pv, f64x2.sub(v128.load(pv), t));
+      v128.store(pv, f64x2.sub(v128.load(pv, 16), u), 16);
+      q0 += 4 * sz; q1 += 4 * sz; q2 += 4 * sz; q3 += 4 * sz;
+    }
+    i = i0 + ((i1 - i0) & ~3);
     for (; i + 2 <= i1; i += 2) {
-      const pv = v + (<usize>i << 3);
+      const pw = v + (<usize>i << 3);
       const t = f64x2.add(
         f64x2.add(f64x2.mul(d0, ldb2<T>(p0, i)), f64x2.mul(d1, ldb2<T>(p1, i))),
         f64x2.add(f64x2.mul(d2, ldb2<T>(p2, i)), f64x2.mul(d3, ldb2<T>(p3, i))),
       );
-      v128.store(pv, f64x2.sub(v128.load(pv), t));
+      v128.store(pw, f64x2.sub(v128.load(pw), t));
     }
   }
   for (; i < i1; i++) {

@@ -22,7 +22,7 @@ function fillRandom(a: Float64Array | Float32Array, seed: number): void {
   }
 }
 
-const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 33, 255, 256, 257, 511, 513, 1001];
+const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 33, 255, 257, 1001, 1023, 1024, 1025, 2050];
 const ks = [0, 1, 2, 3, 4, 5, 9];
 const EPS = 2 ** -52;
 
