@@ -159,6 +159,20 @@ describe('init options of the wrong kind are refused before loading', () => {
     const small = await createRuntime({ maximumMemoryMiB: 16 });
     expect(small.stats().memoryBytes).toBe(16 * 2 ** 20);
   });
+
+  it('the edges of the ranges are accepted; undefined counts as absent; the unknown key is named with the known ones', async () => {
+    // a fraction of a MiB is rounded up to whole 64 KiB pages; initial may equal the maximum
+    expect((await createRuntime({ initialMemoryMiB: 0.5, maximumMemoryMiB: 0.5 })).stats().memoryBytes).toBe(2 ** 19);
+    expect((await createRuntime({ initialMemoryMiB: 1, maximumMemoryMiB: 4096 })).stats().memoryBytes).toBe(2 ** 20);
+    expect((await createRuntime({ build: undefined, source: undefined, initialMemoryMiB: 1 })).stats().memoryBytes).toBe(2 ** 20);
+    await expect(createRuntime({ memory: 64 } as unknown as InitOptions)).rejects.toThrow(
+      'init: unknown option "memory" (known: source, build, initialMemoryMiB, maximumMemoryMiB)',
+    );
+    await expect(createRuntime({ initialMemoryMiB: 64, maximumMemoryMiB: 32 })).rejects.toThrow(
+      'init: option initialMemoryMiB (64) is larger than maximumMemoryMiB (32)',
+    );
+    await expect(createRuntime(null as unknown as InitOptions)).rejects.toThrow('init: options must be an object, got null');
+  });
 });
 
 describe('the main entry (sparse-wasm) loads the shipped builds by their literal URLs', () => {
