@@ -103,3 +103,9 @@ export class SingularMatrixError extends SparseError {
     this.index = index;
   }
 }
+
+/**
+ * A result would have more nonzeros than int32 indices can address (2^31 - 1). Thrown before
+ * anything is written; the module stays usable.
+ */
+export class IndexOverflowError extends SparseError {}

@@ -46,7 +46,7 @@ export { FactorPreconditioner } from './precond/factor.js';
 export type { Preconditioner, PreconditionerInfo, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';
 export { TriangularAnalysis, analyzeIc0, analyzeIlu0, type AnalysisKind } from './factor/analysis.js';
 export type { CsrArrays } from './factor/triangle.js';
-export { spgemm, SpgemmProduct, TripleProduct, tripleProduct, spgemmFlops, IndexOverflowError, DEFAULT_HASH_MAX, DEFAULT_WIDE_RATIO } from './matrix/spgemm.js';
+export { spgemm, SpgemmProduct, TripleProduct, tripleProduct, spgemmFlops, DEFAULT_HASH_MAX, DEFAULT_WIDE_RATIO } from './matrix/spgemm.js';
 export type { SpgemmOptions, SpgemmTimings, TripleProductOptions, Accumulator } from './matrix/spgemm.js';
 export {
   add, subtract, elementwiseMultiply, transpose, multiplyAtB, multiplyABt, drop, permute, symmetricPermute, permuteRows,

@@ -93,3 +93,23 @@ export class DenseVector extends WasmResource {
 
 /** A vector argument: a wasm-resident DenseVector (no copy) or a plain array (copied in). */
 export type VectorLike = DenseVector | Float64Array | ArrayLike<number>;
+
+/**
+ * Pointer to `v`'s data in wasm memory, copying a plain array into scratch slot `slot`. Copied
+ * input must hold finite numbers, as matrix input does (NonFiniteValueError names the first bad
+ * index): plain arrays are checked in JS (where a string would otherwise become NaN or a number),
+ * float typed arrays by one wasm pass over the copy. DenseVector operands are wasm-resident and
+ * used in place, unchecked (IEEE NaN/Inf propagation).
+ * @internal
+ */
+export function vectorIn(rt: SparseRuntime, v: VectorLike, n: number, slot: number, what: string): number {
+  if (v instanceof DenseVector) return v.check(n, what, rt);
+  checkVectorArray(v, what);
+  if (v.length !== n) throw new DimensionMismatchError(`${what} has length ${v.length}, expected ${n}`);
+  const typed = ArrayBuffer.isView(v);
+  if (!typed) checkFiniteEntries(v, what);
+  const ptr = rt.scratchPtr(slot, n * 8);
+  rt.f64(ptr, n).set(v);
+  if (typed && !rt.kernels.allFiniteScaled(n, 1, ptr)) checkFiniteEntries(v, what);
+  return ptr;
+}

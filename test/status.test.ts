@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as status from '../src/runtime/status.js';
+import { Scratch } from '../src/runtime/runtime.js';
+import * as errors from '../src/errors.js';
+import * as pkg from '../src/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,5 +39,18 @@ describe('status twins', () => {
     };
     fields('FACTOR_OUT_', { STATUS: 4, ROW: 4, VALUE: 8, FIRST_SHIFTED: 4, SHIFTED: 4, GROWTH_L: 8, GROWTH_U: 8 }, status.FACTOR_OUT_BYTES);
     fields('SSOR_OUT_', { ZERO: 4, NEGATIVE: 4, FIRST_ZERO: 4 }, status.SSOR_OUT_BYTES);
+  });
+});
+
+describe('runtime layout', () => {
+  it('every scratch role has its own slot (bandwidth() no longer borrows the SpGEMM marker)', () => {
+    const slots = Object.values(Scratch);
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(Scratch.bandwidth).not.toBe(Scratch.spgemmMarker);
+  });
+
+  it('IndexOverflowError is a SparseError from errors.ts, exported by the package', () => {
+    expect(pkg.IndexOverflowError).toBe(errors.IndexOverflowError);
+    expect(new errors.IndexOverflowError('x')).toBeInstanceOf(errors.SparseError);
   });
 });

@@ -1,8 +1,7 @@
 import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, SparseFormatError } from '../errors.js';
 import { WasmResource } from '../runtime/resource.js';
-import { getRuntime, type SparseRuntime } from '../runtime/runtime.js';
-import { DenseVector, type VectorLike } from '../vector.js';
-import { vectorIn } from '../blas1.js';
+import { getRuntime, Scratch, type SparseRuntime } from '../runtime/runtime.js';
+import { DenseVector, vectorIn, type VectorLike } from '../vector.js';
 import { checkOptions } from '../options.js';
 
 /** How SpMV runs: plain CSR, SELL-8 (sliced ELLPACK, built from the CSR arrays), or chosen per matrix. */
@@ -63,6 +62,14 @@ function checkShape(rows: number, cols: number): void {
 
 function isIndexArray(a: unknown): a is ArrayLike<number> {
   return a != null && typeof (a as ArrayLike<number>).length === 'number';
+}
+
+/** Throws unless `m` is a live CsrMatrix (of runtime `rt` when given); returns its runtime. @internal */
+export function checkOperand(m: unknown, name: string, rt?: SparseRuntime): SparseRuntime {
+  if (!(m instanceof CsrMatrix)) throw new InvalidArgumentError(`${name} must be a CsrMatrix`);
+  m.pointers(); // throws DisposedError after dispose()
+  if (rt && m.runtime !== rt) throw new InvalidArgumentError(`${name} belongs to a different runtime`);
+  return m.runtime;
 }
 
 /**
@@ -277,7 +284,7 @@ export class CsrMatrix extends WasmResource {
         rt.i32(ptrs[1], nnz).set(colIndex);
         rt.f64(ptrs[2], nnz).set(values);
         // the output overwrites the column and value inputs, which pass 2 no longer reads
-        const kept = rt.exports.cooToCsr(rows, cols, nnz, ri, ptrs[1], ptrs[2], ptrs[0], tmpPtr, tmpRow, tmpCol, tmpVal, ptrs[1], ptrs[2]);
+        const kept = rt.kernels.cooToCsr(rows, cols, nnz, ri, ptrs[1], ptrs[2], ptrs[0], tmpPtr, tmpRow, tmpCol, tmpVal, ptrs[1], ptrs[2]);
         for (const p of tmp.splice(0)) rt.free(p);
         if (kept === nnz) return new CsrMatrix(rt, rows, cols, nnz, ptrs, spmv);
         // finite duplicates can sum past the largest double
@@ -491,7 +498,7 @@ export class CsrMatrix extends WasmResource {
     this.alive('CsrMatrix');
     const rt = this.runtime;
     const ptrs = CsrMatrix.allocate(rt, this.cols, this.nnz);
-    rt.exports.csrTranspose(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, ptrs[0], ptrs[1], ptrs[2]);
+    rt.kernels.csrTranspose(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, ptrs[0], ptrs[1], ptrs[2]);
     return new CsrMatrix(rt, this.cols, this.rows, this.nnz, ptrs, this.layoutWanted);
   }
 
@@ -500,8 +507,8 @@ export class CsrMatrix extends WasmResource {
     this.alive('CsrMatrix');
     const rt = this.runtime;
     const n = Math.min(this.rows, this.cols);
-    const p = rt.scratchPtr(0, n * 8);
-    rt.exports.csrDiagonal(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, p);
+    const p = rt.scratchPtr(Scratch.vectorX, n * 8);
+    rt.kernels.csrDiagonal(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, p);
     return rt.f64(p, n).slice();
   }
 
@@ -630,7 +637,7 @@ export class CsrMatrix extends WasmResource {
       const cp = rt.i32(chunkPtr, chunks + 1);
       cp[0] = 0;
       for (let c = 0; c < chunks; c++) cp[c + 1] = cp[c] + 8 * widths[c];
-      rt.exports.sellFill(this.rows, chunks, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, permPtr, chunkPtr, cols, vals);
+      rt.kernels.sellFill(this.rows, chunks, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, permPtr, chunkPtr, cols, vals);
       for (const p of got) this.own(p);
       this.sell = { chunks, chunkPtr, cols, vals, perm: permPtr, padded: total };
     } catch {
@@ -683,17 +690,17 @@ export class CsrMatrix extends WasmResource {
     const nIn = transposed ? this.rows : this.cols;
     const nOut = transposed ? this.cols : this.rows;
     if (!transposed && alpha === 1 && beta === 0) this.prepareSpmv(); // may allocate: before views
-    const px = vectorIn(rt, x, nIn, 2, 'x');
+    const px = vectorIn(rt, x, nIn, Scratch.spmvX, 'x');
     const out = (y ?? new Float64Array(nOut)) as T;
     let py: number;
     if (out instanceof DenseVector) {
       py = out.check(nOut, 'y', rt);
       if (x instanceof DenseVector && x === (out as unknown)) throw new InvalidArgumentError('x and y must be different vectors');
     } else {
-      py = beta === 0 ? rt.scratchPtr(3, nOut * 8) : vectorIn(rt, out, nOut, 3, 'y');
+      py = beta === 0 ? rt.scratchPtr(Scratch.spmvY, nOut * 8) : vectorIn(rt, out, nOut, Scratch.spmvY, 'y');
       if (out.length !== nOut) throw new DimensionMismatchError(`y has length ${out.length}, expected ${nOut}`);
     }
-    const e = rt.exports;
+    const e = rt.kernels;
     if (transposed) {
       e.csrSpmvTransposed(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, px, py, alpha, beta);
     } else if (alpha === 1 && beta === 0) {

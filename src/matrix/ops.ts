@@ -2,11 +2,11 @@
 // intersection), transposes and products with a transposed operand, dropping small entries,
 // row/column/symmetric permutations and bandwidth. Kernels in assembly/ops.ts; every result is a
 // new canonical CsrMatrix sized exactly by a counting pass before anything is written.
-import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
-import type { SparseRuntime } from '../runtime/runtime.js';
+import { DimensionMismatchError, IndexOverflowError, InvalidArgumentError } from '../errors.js';
+import { Scratch, type SparseRuntime } from '../runtime/runtime.js';
 import { checkOptions } from '../options.js';
-import { checkFiniteResult, CsrMatrix } from './csr.js';
-import { checkOperand, dropExactZeros, IndexOverflowError, scratch, splitDropZeros, SpgemmProduct, type SpgemmOptions } from './spgemm.js';
+import { checkFiniteResult, checkOperand, CsrMatrix } from './csr.js';
+import { dropExactZeros, splitDropZeros, SpgemmProduct, type SpgemmOptions } from './spgemm.js';
 
 const MAX_I32 = 0x7fffffff;
 
@@ -242,7 +242,7 @@ export function permuteColumns(A: CsrMatrix, perm: ArrayLike<number>): CsrMatrix
 /** Lower bandwidth max(i - j), upper max(j - i) over stored entries, and bandwidth = max of both. */
 export function bandwidth(A: CsrMatrix): { lower: number; upper: number; bandwidth: number } {
   const rt = checkOperand(A, 'A');
-  const out = scratch(rt, 10, 8);
+  const out = rt.scratchPtr(Scratch.bandwidth, 8);
   const a = A.pointers();
   rt.kernels.csrBandwidth(A.rows, a.rowPtr, a.colIdx, out);
   const v = rt.i32(out, 2);

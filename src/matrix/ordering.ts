@@ -2,9 +2,8 @@
 import { DimensionMismatchError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
-import { CsrMatrix } from './csr.js';
+import { checkOperand, CsrMatrix } from './csr.js';
 import { add, bandwidth, symmetricPermute } from './ops.js';
-import { checkOperand } from './spgemm.js';
 
 export interface RcmOptions {
   /**

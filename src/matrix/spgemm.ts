@@ -1,17 +1,11 @@
 // Sparse matrix-matrix products C = op(A) op(B) (op = identity or transpose) on the two-phase
 // kernels of assembly/spgemm.ts: symbolic (exact row counts) then numeric (fill), with `recompute`
 // redoing only the numeric phase when the operands keep their patterns.
-import { DimensionMismatchError, DisposedError, InvalidArgumentError, SparseError, WasmMemoryError } from '../errors.js';
+import { DimensionMismatchError, DisposedError, IndexOverflowError, InvalidArgumentError, WasmMemoryError } from '../errors.js';
 import { WasmResource } from '../runtime/resource.js';
-import type { SparseRuntime } from '../runtime/runtime.js';
+import { Scratch, type SparseRuntime } from '../runtime/runtime.js';
 import { checkOption, checkOptions, checkOptionsObject } from '../options.js';
-import { checkFiniteResult, CsrMatrix, type SpmvLayout } from './csr.js';
-
-/**
- * A result would have more nonzeros than int32 indices can address (2^31 - 1). Thrown before
- * anything is written; the module stays usable.
- */
-export class IndexOverflowError extends SparseError {}
+import { checkFiniteResult, checkOperand, CsrMatrix, type SpmvLayout } from './csr.js';
 
 /**
  * Under 'auto', rows with at most this many flops (sum of nnz(B(j,:)) over the entries A(i,j))
@@ -97,29 +91,6 @@ export interface SpgemmTimings {
   numericMs: number;
 }
 
-/**
- * rt.scratchPtr, made safe when the allocation fails: scratchPtr frees a slot's old block before
- * allocating the larger one and, if that throws, still records the freed block, which a later
- * call would hand out again while TLSF reuses it. Releasing all scratch (contents are undefined
- * between calls anyway; rt.free ignores the repeated free) leaves the runtime consistent.
- */
-export function scratch(rt: SparseRuntime, slot: number, bytes: number): number {
-  try {
-    return rt.scratchPtr(slot, bytes);
-  } catch (e) {
-    rt.releaseScratch();
-    throw e;
-  }
-}
-
-/** Throws unless `m` is a live CsrMatrix; returns its runtime. */
-export function checkOperand(m: unknown, name: string, rt?: SparseRuntime): SparseRuntime {
-  if (!(m instanceof CsrMatrix)) throw new InvalidArgumentError(`${name} must be a CsrMatrix`);
-  m.pointers(); // throws DisposedError after dispose()
-  if (rt && m.runtime !== rt) throw new InvalidArgumentError(`${name} belongs to a different runtime`);
-  return m.runtime;
-}
-
 function parseOptions(options: SpgemmOptions) {
   const o = checkOptions('SpGEMM', options, SPGEMM_OPTIONS);
   if (o.dropZeros) {
@@ -136,7 +107,7 @@ export function spgemmFlops(A: CsrMatrix, B: CsrMatrix, hashThreshold = DEFAULT_
   const rt = checkOperand(A, 'A');
   checkOperand(B, 'B', rt);
   if (A.cols !== B.rows) throw new DimensionMismatchError(`cannot multiply ${A.rows} x ${A.cols} by ${B.rows} x ${B.cols}: A.cols != B.rows`);
-  const s = scratch(rt, 16, 24);
+  const s = rt.scratchPtr(Scratch.flops, 24);
   const a = A.pointers(), b = B.pointers();
   rt.kernels.spgemmFlops(A.rows, a.rowPtr, a.colIdx, b.rowPtr, hashThreshold, limit, s);
   const v = rt.f64(s, 3);
@@ -158,7 +129,7 @@ function tableSlots(hashMax: number, n: number): number {
  */
 function bRowsMissCache(rt: SparseRuntime, A: CsrMatrix, B: CsrMatrix): boolean {
   if (B.rows === 0 || A.nnz === 0) return false;
-  const out = scratch(rt, 14, 16);
+  const out = rt.scratchPtr(Scratch.bandwidth, 8);
   const a = A.pointers();
   rt.kernels.csrBandwidth(A.rows, a.rowPtr, a.colIdx, out);
   const [lower, upper] = rt.i32(out, 2);
@@ -295,7 +266,7 @@ export class SpgemmProduct extends WasmResource {
     const needDense = opts.accumulator === 'hash' ? allHash() : true;
     if (needDense) {
       try {
-        marker = scratch(rt, 10, Math.max(n, 1) * 4);
+        marker = rt.scratchPtr(Scratch.spgemmMarker, Math.max(n, 1) * 4);
       } catch (e) {
         if (!(e instanceof WasmMemoryError) || opts.accumulator !== 'auto' || allHash()) throw e;
         marker = 0;
@@ -305,9 +276,9 @@ export class SpgemmProduct extends WasmResource {
     const cRp = rt.alloc((m + 1) * 4);
     let cCi = 0, cVal = 0;
     try {
-      const keys = slots ? scratch(rt, 11, slots * 4) : 0;
-      const tvals = slots ? scratch(rt, 13, slots * 8) : 0;
-      const stats = scratch(rt, 14, 16);
+      const keys = slots ? rt.scratchPtr(Scratch.spgemmKeys, slots * 4) : 0;
+      const tvals = slots ? rt.scratchPtr(Scratch.spgemmHashValues, slots * 8) : 0;
+      const stats = rt.scratchPtr(Scratch.spgemmStats, 16);
       const a = A.pointers(), b = B.pointers();
       const total = k.spgemmSymbolic(m, n, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRp, marker, keys, hashMax, stats);
       if (total > MAX_I32) {
@@ -320,8 +291,8 @@ export class SpgemmProduct extends WasmResource {
       cVal = rt.alloc(total * 8);
       cCi = rt.alloc(total * 4);
       // sort temporaries for the longest row
-      const tmpKeys = scratch(rt, 12, Math.max(longest, 1) * 8);
-      const tmpVals = scratch(rt, 15, Math.max(longest, 1) * 8);
+      const tmpKeys = rt.scratchPtr(Scratch.spgemmSortKeys, Math.max(longest, 1) * 8);
+      const tmpVals = rt.scratchPtr(Scratch.spgemmSortValues, Math.max(longest, 1) * 8);
       const t1 = performance.now();
       k.spgemmNumeric(m, n, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal,
         marker, keys, tvals, tmpKeys, tmpVals, hashMax, opts.sorted ? 1 : 0, opts.sorted && bRowsMissCache(rt, A, B) ? 1 : 0);
@@ -387,8 +358,8 @@ export class SpgemmProduct extends WasmResource {
     const rp = this.rowPtr;
     let longest = 0;
     for (let i = 0; i < this.rows; i++) longest = Math.max(longest, rp[i + 1] - rp[i]);
-    const keys = scratch(rt, 11, Math.max(longest, 1) * 8);
-    const tmp = scratch(rt, 12, Math.max(longest, 1) * 8);
+    const keys = rt.scratchPtr(Scratch.spgemmKeys, Math.max(longest, 1) * 8);
+    const tmp = rt.scratchPtr(Scratch.spgemmSortKeys, Math.max(longest, 1) * 8);
     const [r, c, v] = this.cPtrs;
     rt.kernels.csrSortRows(this.rows, r, c, v, keys, tmp);
     // ownership moves from this product's raw list to the matrix
@@ -437,7 +408,7 @@ export class SpgemmProduct extends WasmResource {
     if (L.rows !== this.aShape[0] || L.cols !== this.aShape[1]) throw this.shapeError('A', A);
     if (R.rows !== this.bShape[0] || R.cols !== this.bShape[1]) throw this.shapeError('B', B);
     const t1 = performance.now();
-    const pos = scratch(rt, 10, Math.max(this.cols, 1) * 4);
+    const pos = rt.scratchPtr(Scratch.spgemmMarker, Math.max(this.cols, 1) * 4);
     const a = L.pointers(), b = R.pointers();
     const [cRp, cCi, cVal] = this.cPtrs;
     const bad = rt.kernels.spgemmRecompute(this.rows, a.rowPtr, a.colIdx, a.values, b.rowPtr, b.colIdx, b.values, cRp, cCi, cVal, pos);

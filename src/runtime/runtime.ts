@@ -3,6 +3,37 @@ import type { Kernels } from './kernels.js';
 import { checkOptions, describeValue } from '../options.js';
 
 const PAGE = 65536;
+
+/**
+ * The scratch slots of SparseRuntime.scratchPtr, one for each operand that is live at the same
+ * time as another; calls that never overlap share a slot.
+ */
+export const Scratch = {
+  /** first vector operand copied in (BLAS-1 x), or a vector result read back at once (diagonal) */
+  vectorX: 0,
+  /** second vector operand copied in (BLAS-1 y) */
+  vectorY: 1,
+  /** SpMV input copied in */
+  spmvX: 2,
+  /** SpMV output (copied out) */
+  spmvY: 3,
+  /** SpGEMM: i32[n] column marker (symbolic) or position map (numeric, recompute) */
+  spgemmMarker: 10,
+  /** SpGEMM hash-table keys; the sort keys of sortRows() */
+  spgemmKeys: 11,
+  /** SpGEMM per-row sort keys (i64); the value buffer of sortRows() */
+  spgemmSortKeys: 12,
+  /** SpGEMM hash-table values */
+  spgemmHashValues: 13,
+  /** SpGEMM symbolic statistics */
+  spgemmStats: 14,
+  /** SpGEMM per-row sort values */
+  spgemmSortValues: 15,
+  /** flop statistics (spgemmFlops) */
+  flops: 16,
+  /** the i32[2] of csrBandwidth (bandwidth(), SpGEMM's cache heuristic) */
+  bandwidth: 17,
+} as const;
 /** TLSF's largest block is just under 1 GiB; larger requests are refused up front. */
 const MAX_BLOCK = (1 << 30) - 64;
 
@@ -82,8 +113,9 @@ export class SparseRuntime {
   }
 
   /**
-   * A scratch region of at least `bytes`, reused between calls (slot 0, 1, 2... for distinct
-   * operands of one call). Its contents are undefined; valid until the next scratch() of the slot.
+   * A scratch region of at least `bytes`, reused between calls (one `Scratch` slot for each
+   * operand live at the same time). Its contents are undefined; valid until the next scratchPtr()
+   * of the slot. If the allocation throws, the slot is empty and the runtime stays consistent.
    */
   scratchPtr(slot: number, bytes: number): number {
     const s = this.scratch[slot];
