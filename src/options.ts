@@ -34,7 +34,7 @@ export interface FunctionSpec { kind: 'function' }
 export interface ObjectSpec { kind: 'object' }
 /** Anything with a boolean `aborted` (an AbortSignal, also from another realm). */
 export interface SignalSpec { kind: 'signal' }
-/** A check of the caller's; `expected` completes "must be ..." */
+/** A check of the caller's (a type guard types the result); `expected` completes "must be ..." */
 export interface CustomSpec<T = unknown> { kind: 'custom'; test: (v: unknown) => boolean; expected: string; default?: T }
 /** Accepted as it is (the caller checks it, e.g. a value handed on to another validator). */
 export interface AnySpec { kind: 'any' }
@@ -48,7 +48,7 @@ type ValueOf<S> = S extends NumberSpec | IntegerSpec ? number
   : S extends FunctionSpec ? (...args: never[]) => unknown
   : S extends ObjectSpec ? Record<string, unknown>
   : S extends SignalSpec ? AbortSignal
-  : S extends CustomSpec<infer T> ? T
+  : S extends { kind: 'custom'; test: (v: unknown) => v is infer T } ? T
   : unknown;
 
 /** The checked options: every key of the schema, with its default where one is given. */
