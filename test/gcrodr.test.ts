@@ -82,6 +82,16 @@ describe('dense eigensolver', () => {
     expect([...ej.re]).toEqual([expect.closeTo(2, 12), expect.closeTo(2, 12)]);
   });
 
+  it('computes only the selected eigenvectors when asked (same values, same vectors)', () => {
+    const n = 12, r = rng(99);
+    const A = new Float64Array(n * n).map(() => r());
+    const all = eig(A, n);
+    const some = eig(A, n, () => [3, 7]);
+    expect([...some.re]).toEqual([...all.re]);
+    for (const j of [3, 7]) for (let i = 0; i < n; i++) expect(some.vr[i + j * n]).toBe(all.vr[i + j * n]);
+    for (let i = 0; i < n; i++) expect(some.vr[i]).toBe(0);
+  });
+
   it('qrDrop keeps independent columns and drops dependent ones', () => {
     // columns a, 2a, b
     const A = Float64Array.from([1, 2, 3, 2, 4, 6, 0, 1, 0]);

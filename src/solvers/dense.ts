@@ -5,6 +5,22 @@
 
 const EPS = 2.220446049250313e-16;
 
+/** |a + i b| without Math.hypot's cost where the squares cannot overflow or underflow */
+function mod(a: number, b: number): number {
+  const s = Math.abs(a) + Math.abs(b);
+  return s > 1e-150 && s < 1e150 ? Math.sqrt(a * a + b * b) : Math.hypot(a, b);
+}
+
+/** ||v[from..to)||_2, scaled only when the plain sum of squares is out of the safe range */
+function norm2(v: Float64Array, from: number, to: number): number {
+  let sq = 0;
+  for (let i = from; i < to; i++) sq += v[i] * v[i];
+  if (sq > 1e-290 && sq < 1e290) return Math.sqrt(sq);
+  let h = 0;
+  for (let i = from; i < to; i++) h = Math.hypot(h, v[i]);
+  return h;
+}
+
 /** Eigenvalues (re, im) and unit eigenvectors (columns of vr + i vi, n x n column-major). */
 export interface Eigen {
   re: Float64Array;
@@ -17,18 +33,18 @@ export interface Eigen {
  * Eigenvalues and eigenvectors of a real n x n matrix (column-major, not modified). Householder
  * reduction to Hessenberg form, then the complex Schur form T = Z^H A Z by single-shift QR with
  * Wilkinson shifts (complex arithmetic, so complex-conjugate pairs need no 2 x 2 blocks), then the
- * eigenvectors of T by back substitution, mapped back by Z. Throws if QR does not converge
- * (30 n sweeps: not seen on any matrix, a guard against a hang).
+ * eigenvectors of T by back substitution, mapped back by Z. `select` (given the eigenvalues)
+ * names the eigenvectors wanted (default all; the others are left 0). Throws if QR does not
+ * converge (30 n sweeps: not seen on any matrix, a guard against a hang).
  */
-export function eig(A: Float64Array, n: number): Eigen {
+export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: Float64Array) => readonly number[]): Eigen {
   // Hessenberg reduction H = Q^T A Q, Q accumulated
   const h = Float64Array.from(A.subarray(0, n * n));
   const q = new Float64Array(n * n);
   for (let i = 0; i < n; i++) q[i + i * n] = 1;
   const v = new Float64Array(n);
   for (let c = 0; c < n - 2; c++) {
-    let alpha = 0;
-    for (let i = c + 1; i < n; i++) alpha = Math.hypot(alpha, h[i + c * n]);
+    let alpha = norm2(h, c + 1 + c * n, n + c * n);
     if (alpha === 0) continue;
     const x0 = h[c + 1 + c * n];
     if (x0 > 0) alpha = -alpha; // v = x - alpha e1 without cancellation
@@ -66,8 +82,8 @@ export function eig(A: Float64Array, n: number): Eigen {
   while (hi > 0) {
     let lo = hi;
     while (lo > 0) {
-      const off = Math.hypot(tr[lo + (lo - 1) * n], ti[lo + (lo - 1) * n]);
-      const diag = Math.hypot(tr[lo - 1 + (lo - 1) * n], ti[lo - 1 + (lo - 1) * n]) + Math.hypot(tr[lo + lo * n], ti[lo + lo * n]);
+      const off = mod(tr[lo + (lo - 1) * n], ti[lo + (lo - 1) * n]);
+      const diag = mod(tr[lo - 1 + (lo - 1) * n], ti[lo - 1 + (lo - 1) * n]) + mod(tr[lo + lo * n], ti[lo + lo * n]);
       if (off <= EPS * (diag || norm) || off === 0) {
         tr[lo + (lo - 1) * n] = 0;
         ti[lo + (lo - 1) * n] = 0;
@@ -85,7 +101,7 @@ export function eig(A: Float64Array, n: number): Eigen {
     let mr: number, mi: number;
     if (its % 11 === 10) {
       // exceptional shift: breaks the rare cycles of the plain shift
-      mr = dr + 0.75 * Math.hypot(cr, ci);
+      mr = dr + 0.75 * mod(cr, ci);
       mi = di;
     } else {
       const hr = 0.5 * (ar - dr), hi2 = 0.5 * (ai - di);
@@ -93,13 +109,13 @@ export function eig(A: Float64Array, n: number): Eigen {
       const [sqr, sqi] = csqrt(hr * hr - hi2 * hi2 + br * cr - bi * ci, 2 * hr * hi2 + br * ci + bi * cr);
       // eigenvalues: (a + d)/2 +- sqrt(disc) = d + h +- sqrt
       const e1r = dr + hr + sqr, e1i = di + hi2 + sqi, e2r = dr + hr - sqr, e2i = di + hi2 - sqi;
-      if (Math.hypot(e1r - dr, e1i - di) <= Math.hypot(e2r - dr, e2i - di)) { mr = e1r; mi = e1i; } else { mr = e2r; mi = e2i; }
+      if (mod(e1r - dr, e1i - di) <= mod(e2r - dr, e2i - di)) { mr = e1r; mi = e1i; } else { mr = e2r; mi = e2i; }
     }
     for (let i = lo; i <= hi; i++) { tr[i + i * n] -= mr; ti[i + i * n] -= mi; }
     // QR of the shifted window by Givens rotations G_k = [c s; -conj(s) c] on rows k, k+1
     for (let k = lo; k < hi; k++) {
       const xr = tr[k + k * n], xi = ti[k + k * n], yr = tr[k + 1 + k * n], yi = ti[k + 1 + k * n];
-      const ax = Math.hypot(xr, xi), nrm = Math.hypot(ax, Math.hypot(yr, yi));
+      const ax = mod(xr, xi), nrm = mod(ax, mod(yr, yi));
       let c: number, s1: number, s2: number;
       if (nrm === 0) { c = 1; s1 = 0; s2 = 0; }
       else if (ax === 0) { c = 0; s1 = 1; s2 = 0; }
@@ -123,18 +139,8 @@ export function eig(A: Float64Array, n: number): Eigen {
     // R Q: columns k, k+1 times G_k^H = [c -s; conj(s) c]; the same on Z
     for (let k = lo; k < hi; k++) {
       const c = cs[k], s1 = sr[k], s2 = si[k];
-      const last = Math.min(k + 2, hi);
-      for (const [mr2, mi2, rows] of [[tr, ti, last + 1], [zr, zi, n]] as const) {
-        for (let i = 0; i < rows; i++) {
-          const pr = mr2[i + k * n], pi = mi2[i + k * n], qr = mr2[i + (k + 1) * n], qi = mi2[i + (k + 1) * n];
-          // p c + q conj(s)
-          mr2[i + k * n] = c * pr + qr * s1 + qi * s2;
-          mi2[i + k * n] = c * pi + qi * s1 - qr * s2;
-          // -p s + q c
-          mr2[i + (k + 1) * n] = -(pr * s1 - pi * s2) + c * qr;
-          mi2[i + (k + 1) * n] = -(pr * s2 + pi * s1) + c * qi;
-        }
-      }
+      rotateColumns(tr, ti, n, k, Math.min(k + 2, hi) + 1, c, s1, s2);
+      rotateColumns(zr, zi, n, k, n, c, s1, s2);
     }
     for (let i = lo; i <= hi; i++) { tr[i + i * n] += mr; ti[i + i * n] += mi; }
   }
@@ -143,12 +149,15 @@ export function eig(A: Float64Array, n: number): Eigen {
   const vr = new Float64Array(n * n), vi = new Float64Array(n * n);
   const yr = new Float64Array(n), yi = new Float64Array(n);
   let tnorm = 0;
-  for (let j = 0; j < n; j++) for (let i = 0; i <= j; i++) tnorm = Math.max(tnorm, Math.hypot(tr[i + j * n], ti[i + j * n]));
+  for (let j = 0; j < n; j++) for (let i = 0; i <= j; i++) tnorm = Math.max(tnorm, mod(tr[i + j * n], ti[i + j * n]));
   const small = Math.max(EPS * tnorm, Number.MIN_VALUE);
   for (let j = 0; j < n; j++) {
-    const lr = tr[j + j * n], li = ti[j + j * n];
-    re[j] = lr;
-    im[j] = li;
+    re[j] = tr[j + j * n];
+    im[j] = ti[j + j * n];
+  }
+  // eigenvectors only where asked (harmonic Ritz needs k of them)
+  for (const j of select ? select(re, im) : Array.from({ length: n }, (_, i) => i)) {
+    const lr = re[j], li = im[j];
     yr.fill(0);
     yi.fill(0);
     yr[j] = 1;
@@ -161,15 +170,14 @@ export function eig(A: Float64Array, n: number): Eigen {
       }
       let d1 = tr[i + i * n] - lr, d2 = ti[i + i * n] - li;
       // a repeated eigenvalue: perturb the pivot (the vector is then nearly parallel to another)
-      if (Math.hypot(d1, d2) < small) { d1 = small; d2 = 0; }
+      if (mod(d1, d2) < small) { d1 = small; d2 = 0; }
       const dd = d1 * d1 + d2 * d2;
       // y_i = -s / d
       yr[i] = -(s1 * d1 + s2 * d2) / dd;
       yi[i] = -(s2 * d1 - s1 * d2) / dd;
-      const big = Math.hypot(yr[i], yi[i]);
+      const big = mod(yr[i], yi[i]);
       if (big > 1e100) for (let l = i; l <= j; l++) { yr[l] /= big; yi[l] /= big; }
     }
-    let nn = 0;
     for (let i = 0; i < n; i++) {
       let s1 = 0, s2 = 0;
       for (let l = 0; l <= j; l++) {
@@ -179,11 +187,25 @@ export function eig(A: Float64Array, n: number): Eigen {
       }
       vr[i + j * n] = s1;
       vi[i + j * n] = s2;
-      nn = Math.hypot(nn, s1, s2);
     }
+    const nn = mod(norm2(vr, j * n, (j + 1) * n), norm2(vi, j * n, (j + 1) * n));
     for (let i = 0; i < n; i++) { vr[i + j * n] /= nn; vi[i + j * n] /= nn; }
   }
   return { re, im, vr, vi };
+}
+
+/** Columns k, k+1 (rows 0..rows-1) of the complex matrix (mr, mi) times G^H = [c -s; conj(s) c]. */
+function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number, rows: number, c: number, s1: number, s2: number): void {
+  const a = k * n, b = (k + 1) * n;
+  for (let i = 0; i < rows; i++) {
+    const pr = mr[i + a], pi = mi[i + a], qr = mr[i + b], qi = mi[i + b];
+    // p c + q conj(s)
+    mr[i + a] = c * pr + qr * s1 + qi * s2;
+    mi[i + a] = c * pi + qi * s1 - qr * s2;
+    // -p s + q c
+    mr[i + b] = -(pr * s1 - pi * s2) + c * qr;
+    mi[i + b] = -(pr * s2 + pi * s1) + c * qi;
+  }
 }
 
 function csqrt(a: number, b: number): [number, number] {
@@ -215,7 +237,7 @@ export function realEigenBasis(e: Eigen, n: number, pick: readonly number[], isC
       // rotate so that the largest entry is real: the vector is then real up to rounding
       let bi = 0, best = -1;
       for (let i = 0; i < n; i++) {
-        const a = Math.hypot(e.vr[i + j * n], e.vi[i + j * n]);
+        const a = mod(e.vr[i + j * n], e.vi[i + j * n]);
         if (a > best) { best = a; bi = i; }
       }
       const pr = e.vr[bi + j * n] / best, pi = e.vi[bi + j * n] / best;
@@ -240,8 +262,7 @@ export function qrDrop(A: Float64Array, rows: number, cols: number, drop: number
   const w = new Float64Array(rows);
   for (let j = 0; j < cols; j++) {
     for (let i = 0; i < rows; i++) w[i] = A[i + j * rows];
-    let orig = 0;
-    for (let i = 0; i < rows; i++) orig = Math.hypot(orig, w[i]);
+    const orig = norm2(w, 0, rows);
     const c = kept.length;
     const rcol = new Float64Array(c);
     for (let pass = 0; pass < 2; pass++) {
@@ -252,8 +273,7 @@ export function qrDrop(A: Float64Array, rows: number, cols: number, drop: number
         for (let i = 0; i < rows; i++) w[i] -= d * Qfull[i + l * rows];
       }
     }
-    let nrm = 0;
-    for (let i = 0; i < rows; i++) nrm = Math.hypot(nrm, w[i]);
+    const nrm = norm2(w, 0, rows);
     if (!(orig > 0) || !(nrm > drop * orig)) continue;
     for (let i = 0; i < rows; i++) Qfull[i + c * rows] = w[i] / nrm;
     for (let l = 0; l < c; l++) Rfull[l + c * cols] = rcol[l];
@@ -328,32 +348,37 @@ export function harmonicRitz(G: Float64Array, WtV: Float64Array, rows: number, c
     GtW.set(col, j * cols);
   }
   for (let i = 0; i < cols * cols; i++) if (!Number.isFinite(GtW[i])) return null;
-  const e = eig(GtW, cols);
-  const order = Array.from({ length: cols }, (_, i) => i).sort((a, b) => Math.hypot(e.re[b], e.im[b]) - Math.hypot(e.re[a], e.im[a]));
-  const scale = Math.max(...order.map((i) => Math.hypot(e.re[i], e.im[i])), Number.MIN_VALUE);
-  const isComplex = (j: number) => Math.abs(e.im[j]) > 1e-10 * Math.max(Math.hypot(e.re[j], e.im[j]), 1e-3 * scale);
+  let isComplex: (j: number) => boolean = () => false;
   const pick: number[] = [];
-  const used = new Set<number>();
-  let count = 0;
-  for (const j of order) {
-    if (count >= k) break;
-    if (used.has(j)) continue;
-    if (!(Math.hypot(e.re[j], e.im[j]) > 0)) break; // theta = infinity: no information
-    used.add(j);
-    if (isComplex(j)) {
-      if (count + 2 > maxCount) break;
-      // its conjugate: the nearest eigenvalue to conj(mu) among those not used
-      let best = -1, bd = Infinity;
-      for (const i of order) {
-        if (used.has(i)) continue;
-        const d = Math.hypot(e.re[i] - e.re[j], e.im[i] + e.im[j]);
-        if (d < bd) { bd = d; best = i; }
-      }
-      if (best >= 0) used.add(best);
-      count += 2;
-    } else count += 1;
-    pick.push(j);
-  }
-  if (count === 0) return null;
+  // choose from the eigenvalues, then compute only the chosen eigenvectors
+  const e = eig(GtW, cols, (re, im) => {
+    const abs = Float64Array.from(re, (r, i) => mod(r, im[i]));
+    const order = Array.from({ length: cols }, (_, i) => i).sort((a, b) => abs[b] - abs[a]);
+    const scale = Math.max(abs[order[0]], Number.MIN_VALUE);
+    isComplex = (j) => Math.abs(im[j]) > 1e-10 * Math.max(abs[j], 1e-3 * scale);
+    const used = new Set<number>();
+    let count = 0;
+    for (const j of order) {
+      if (count >= k) break;
+      if (used.has(j)) continue;
+      if (!(abs[j] > 0)) break; // theta = infinity: no information
+      used.add(j);
+      if (isComplex(j)) {
+        if (count + 2 > maxCount) break;
+        // its conjugate: the nearest eigenvalue to conj(mu) among those not used
+        let best = -1, bd = Infinity;
+        for (const i of order) {
+          if (used.has(i)) continue;
+          const d = mod(re[i] - re[j], im[i] + im[j]);
+          if (d < bd) { bd = d; best = i; }
+        }
+        if (best >= 0) used.add(best);
+        count += 2;
+      } else count += 1;
+      pick.push(j);
+    }
+    return pick;
+  });
+  if (pick.length === 0) return null;
   return realEigenBasis(e, cols, pick, isComplex);
 }
