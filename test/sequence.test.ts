@@ -208,6 +208,41 @@ describe('GalerkinGuess', () => {
     }
     g.dispose(); s1.dispose(); s2.dispose(); b.dispose(); x0.dispose(); A.dispose();
   });
+
+  it('with a fixed operator reuses A s of stored solutions and always spans the last q of them', () => {
+    const A = poisson2d(6), n = 36, rt = getRuntime();
+    const g = new GalerkinGuess(rt, n, 2);
+    const vecs = [1, 2, 3].map((f) => DenseVector.from(Array.from({ length: n }, (_, i) => Math.sin(f * (i + 1)))));
+    const x0 = DenseVector.zeros(n);
+    const rhsOf = (coef: number[]) => DenseVector.from(A.multiply(Array.from({ length: n }, (_, i) => coef.reduce((s, c, j) => s + c * vecs[j].data[i], 0))));
+    const close = (coef: number[]) => {
+      for (let i = 0; i < n; i++) expect(x0.data[i]).toBeCloseTo(coef.reduce((s, c, j) => s + c * vecs[j].data[i], 0), 10);
+    };
+    let spmvs = 0;
+    const orig = A.multiplyPtr.bind(A);
+    A.multiplyPtr = (x: number, y: number) => { spmvs++; orig(x, y); };
+    g.push(vecs[0].ptr);
+    const b1 = rhsOf([1.5]);
+    expect(g.guess(A, b1.ptr, x0.ptr, 'galerkin')).toBe(1);
+    close([1.5]);
+    g.push(vecs[1].ptr);
+    const b2 = rhsOf([1, -2]);
+    expect(g.guess(A, b2.ptr, x0.ptr, 'galerkin')).toBe(2);
+    close([1, -2]);
+    expect(spmvs).toBe(2); // one per solution: A v1 was kept
+    // full (q = 2): the window is {v2, v3}
+    g.push(vecs[2].ptr);
+    const b3 = rhsOf([0, 1, 3]);
+    expect(g.guess(A, b3.ptr, x0.ptr, 'minres')).toBe(2);
+    close([0, 1, 3]);
+    expect(spmvs).toBe(3);
+    // new values: every product is recomputed
+    A.scale(2);
+    expect(g.guess(A, b3.ptr, x0.ptr, 'galerkin')).toBe(2);
+    close([0, 0.5, 1.5]);
+    expect(spmvs).toBe(5);
+    g.dispose(); x0.dispose(); b1.dispose(); b2.dispose(); b3.dispose(); for (const v of vecs) v.dispose(); A.dispose();
+  });
 });
 
 describe('learned relaxation in solveSequence', () => {

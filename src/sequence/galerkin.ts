@@ -11,12 +11,18 @@ const DEPENDENT = 1e-16;
  * the next system A x = b:
  *  - 'galerkin' (A SPD): x0 = S (S^T A S)^-1 S^T b, the A-norm-best x in span(S);
  *  - 'minres' (any A): x0 = argmin over span(S) of ||b - A x||.
- * Both build an orthonormal basis of the image side in one pass of Gram-Schmidt (twice, for
- * orthogonality to rounding): for 'galerkin' Q is made A-orthonormal (Q^T A Q = I), so
- * x0 = Q (Q^T b); for 'minres' AQ is made orthonormal with Q carried along by the same column
- * operations, so x0 = Q ((AQ)^T b). Cost per system: q SpMVs and O(q^2) fused dot/axpy passes
- * over n, all wasm kernels; nothing is allocated after construction. Dependent solutions (a
- * repeated system, a sequence in a subspace of dimension < q) are dropped, never divided by ~0.
+ * Both keep a basis Q of span(S) with AQ = A Q: for 'galerkin' Q is A-orthonormal (Q^T A Q = I),
+ * so x0 = Q (Q^T b); for 'minres' AQ is orthonormal, so x0 = Q ((AQ)^T b). The basis is built by
+ * classical Gram-Schmidt twice over the block kernels (one pass over the basis for all inner
+ * products, one for the update), so a guess costs one SpMV per solution and O(q) passes over n.
+ *
+ * The products A s of the stored solutions are kept while the operator stays the same (the
+ * same matrix object with the same values version, as for a fixed A and many right-hand sides),
+ * so a guess then costs one SpMV (for the newest solution) instead of q; when the operator
+ * changes they are recomputed. The basis always spans the last q solutions (not an accumulated
+ * older space: dropping an old direction would drop the slow modes every solution shares).
+ * Dependent solutions (a repeated system) are dropped, never divided by ~0. Nothing is allocated
+ * after construction.
  */
 export class GalerkinGuess extends WasmResource {
   readonly n: number;
@@ -25,19 +31,32 @@ export class GalerkinGuess extends WasmResource {
   private stored = 0;
   private next = 0;
   private readonly S: number;
+  /** A S for the slots where asValid is true (for the operator in builtFor) */
+  private readonly AS: number;
+  private readonly asValid: boolean[];
   private readonly Q: number;
   private readonly AQ: number;
-  /** basis vectors kept by the last guess (for results and tests) */
+  /** q float64s of scratch for the block kernels' coefficients */
+  private readonly coef: number;
+  /** columns in the basis */
+  private r = 0;
+  /** what the basis was built for */
+  private builtFor: { A: CsrMatrix; version: number } | null = null;
+  /** basis vectors the last guess used (for results and tests) */
   rank = 0;
 
   constructor(runtime: SparseRuntime, n: number, q: number) {
     super(runtime);
     this.n = n;
     this.q = q;
+    this.asValid = new Array<boolean>(q).fill(false);
     try {
-      this.S = this.own(runtime.alloc(Math.max(1, q * n) * 8));
-      this.Q = this.own(runtime.alloc(Math.max(1, q * n) * 8));
-      this.AQ = this.own(runtime.alloc(Math.max(1, q * n) * 8));
+      const block = Math.max(1, q * n) * 8;
+      this.S = this.own(runtime.alloc(block));
+      this.AS = this.own(runtime.alloc(block));
+      this.Q = this.own(runtime.alloc(block));
+      this.AQ = this.own(runtime.alloc(block));
+      this.coef = this.own(runtime.alloc(Math.max(1, q) * 8));
     } catch (e) {
       this.dispose();
       throw e;
@@ -48,19 +67,56 @@ export class GalerkinGuess extends WasmResource {
   push(x: number): void {
     this.alive('GalerkinGuess');
     if (this.q === 0) return;
-    this.runtime.exports.copy(this.n, x, this.S + this.next * this.n * 8);
+    this.runtime.kernels.copy(this.n, x, this.col(this.S, this.next));
+    this.asValid[this.next] = false;
     this.next = (this.next + 1) % this.q;
     this.stored = Math.min(this.stored + 1, this.q);
   }
 
   /** Forgets every stored solution (a new size or an unrelated system follows). */
   clear(): void {
-    this.stored = 0;
-    this.next = 0;
+    this.stored = this.next = this.r = 0;
+    this.asValid.fill(false);
+    this.builtFor = null;
   }
 
   get size(): number {
     return this.stored;
+  }
+
+  private col(base: number, j: number): number {
+    return base + j * this.n * 8;
+  }
+
+  /**
+   * Appends the solution in slot `s` to the basis: A-orthonormalized ('galerkin') or with AQ
+   * orthonormalized ('minres') against the columns already there, twice; dropped when dependent.
+   */
+  private append(A: CsrMatrix, s: number, kind: 'galerkin' | 'minres'): void {
+    const k = this.runtime.kernels, n = this.n, r = this.r;
+    const q = this.col(this.Q, r), aq = this.col(this.AQ, r);
+    if (!this.asValid[s]) {
+      A.multiplyPtr(this.col(this.S, s), this.col(this.AS, s));
+      this.asValid[s] = true;
+    }
+    k.copy(n, this.col(this.S, s), q);
+    k.copy(n, this.col(this.AS, s), aq);
+    const norm0 = kind === 'galerkin' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
+    if (!(norm0 > 0) || !Number.isFinite(norm0)) return;
+    if (r > 0) {
+      for (let pass = 0; pass < 2; pass++) {
+        // c = Q^T A q (A symmetric: = (AQ)^T q) or (AQ)^T aq; then q -= Q c, aq -= AQ c
+        k.multiDot(kind === 'galerkin' ? this.Q : this.AQ, r, n, aq, this.coef);
+        k.multiAxpy(this.Q, r, n, this.coef, q);
+        k.multiAxpy(this.AQ, r, n, this.coef, aq);
+      }
+    }
+    const norm = kind === 'galerkin' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
+    if (!(norm > DEPENDENT * norm0)) return;
+    const scale = 1 / Math.sqrt(norm);
+    k.scal(n, scale, q);
+    k.scal(n, scale, aq);
+    this.r++;
   }
 
   /**
@@ -69,33 +125,21 @@ export class GalerkinGuess extends WasmResource {
    */
   guess(A: CsrMatrix, b: number, x0: number, kind: 'galerkin' | 'minres'): number {
     this.alive('GalerkinGuess');
-    const k = this.runtime.exports, n = this.n, col = (base: number, j: number) => base + j * n * 8;
+    const k = this.runtime.kernels, n = this.n;
+    const f = this.builtFor;
+    // A S is reused only for the very operator it was computed with
+    if (!(f !== null && f.A === A && f.version === A.valuesVersion)) this.asValid.fill(false);
+    this.builtFor = { A, version: A.valuesVersion };
+    const oldest = (this.next - this.stored + this.q) % this.q;
+    this.r = 0;
+    for (let j = 0; j < this.stored; j++) this.append(A, (oldest + j) % this.q, kind);
     k.fill(n, 0, x0);
-    let r = 0;
-    for (let j = 0; j < this.stored; j++) {
-      const q = col(this.Q, r), aq = col(this.AQ, r);
-      k.copy(n, col(this.S, j), q);
-      A.multiplyPtr(q, aq);
-      // the norm the basis is made orthonormal in: A-norm (galerkin) or 2-norm of AQ (minres)
-      const norm0 = kind === 'galerkin' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
-      if (!(norm0 > 0) || !Number.isFinite(norm0)) continue;
-      for (let pass = 0; pass < 2; pass++) {
-        for (let i = 0; i < r; i++) {
-          const c = kind === 'galerkin' ? k.dot(n, col(this.Q, i), aq) : k.dot(n, col(this.AQ, i), aq);
-          k.axpy(n, -c, col(this.Q, i), q);
-          k.axpy(n, -c, col(this.AQ, i), aq);
-        }
-      }
-      const norm = kind === 'galerkin' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
-      if (!(norm > DEPENDENT * norm0)) continue;
-      const s = 1 / Math.sqrt(norm);
-      k.scal(n, s, q);
-      k.scal(n, s, aq);
-      r++;
-    }
-    for (let i = 0; i < r; i++) {
-      const c = kind === 'galerkin' ? k.dot(n, col(this.Q, i), b) : k.dot(n, col(this.AQ, i), b);
-      k.axpy(n, c, col(this.Q, i), x0);
+    const r = this.r;
+    if (r > 0) {
+      k.multiDot(kind === 'galerkin' ? this.Q : this.AQ, r, n, b, this.coef);
+      // x0 = Q c, written as x0 -= Q (-c)
+      k.scal(r, -1, this.coef);
+      k.multiAxpy(this.Q, r, n, this.coef, x0);
     }
     this.rank = r;
     return r;
