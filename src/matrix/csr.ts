@@ -4,8 +4,9 @@ import { getRuntime, Scratch, type SparseRuntime } from '../runtime/runtime.js';
 import { DenseVector, vectorIn, type VectorLike } from '../vector.js';
 import { checkOptions } from '../options.js';
 
-/** How SpMV runs: plain CSR, SELL-8 (sliced ELLPACK, built from the CSR arrays), or chosen per matrix. */
-export type SpmvLayout = 'auto' | 'csr' | 'sell';
+import { buildSpmvLayout, sellBlocks, spmv, type CsrPointers, type SellLayout, type SpmvLayout } from './sell.js';
+
+export type { SpmvLayout } from './sell.js';
 
 export interface MatrixOptions {
   /** runtime to allocate in (default: the one `init()` loaded) */
@@ -42,12 +43,6 @@ export interface MultiplyOptions {
 }
 
 const MAX_I32 = 0x7fffffff;
-/** SELL-8 is used by 'auto' when padding adds at most this fraction of nnz */
-const SELL_MAX_FILL = 1.2;
-/** below this many nonzeros CSR is as fast and SELL is not worth the memory */
-const SELL_MIN_NNZ = 2048;
-/** with 'sell' forced, rows are sorted by length within windows of this many rows when that reduces padding */
-const SELL_SIGMA = 256;
 
 let nextPatternId = 1;
 
@@ -153,15 +148,6 @@ function checkCompressed(
   return canonical;
 }
 
-interface SellLayout {
-  chunks: number;
-  chunkPtr: number;
-  cols: number;
-  vals: number;
-  perm: number; // 0 = identity
-  padded: number;
-}
-
 /**
  * A sparse matrix in compressed sparse row form: float64 values, int32 indices, stored in wasm
  * memory. Always canonical: columns sorted within each row, no duplicates (explicit zeros kept).
@@ -176,6 +162,8 @@ export class CsrMatrix extends WasmResource {
   private readonly rowPtrPtr: number;
   private readonly colIdxPtr: number;
   private readonly valuesPtr: number;
+  /** the CSR arrays for the SpMV kernels */
+  private readonly csr: CsrPointers;
   private layoutWanted: SpmvLayout;
   private sell: SellLayout | undefined;
   private sellDecided = false;
@@ -191,6 +179,7 @@ export class CsrMatrix extends WasmResource {
     this.rowPtrPtr = this.own(ptrs[0]);
     this.colIdxPtr = this.own(ptrs[1]);
     this.valuesPtr = this.own(ptrs[2]);
+    this.csr = { rows, nnz, rowPtr: ptrs[0], colIdx: ptrs[1], values: ptrs[2] };
     this.layoutWanted = spmv;
     this.patternId = patternId ?? nextPatternId++;
   }
@@ -579,82 +568,19 @@ export class CsrMatrix extends WasmResource {
     this.alive('CsrMatrix');
     if (this.sellDecided) return this;
     this.sellDecided = true;
-    if (this.layoutWanted === 'csr' || this.rows === 0) return this;
-    const force = this.layoutWanted === 'sell';
-    if (!force && this.nnz < SELL_MIN_NNZ) return this;
-    let plan = this.planSell(false);
-    // 'auto' takes SELL only in the natural row order: the benchmarks measured the row-sorted
-    // layout slower than CSR on every matrix that needed it (bcsstk13, bayer10, sherman5,
-    // luxembourg_osm: 1.1-1.45x), the gathered y costing more than the saved padding.
-    if (!force && plan.padded > SELL_MAX_FILL * this.nnz) return this;
-    if (force && plan.padded > SELL_MAX_FILL * this.nnz) plan = this.planSell(true);
-    this.buildSell(plan.widths, plan.perm);
+    const s = buildSpmvLayout(this.runtime, this.csr, this.rowPtr, this.layoutWanted);
+    if (s) {
+      for (const p of sellBlocks(s)) this.own(p);
+      this.sell = s;
+    }
     return this;
-  }
-
-  private planSell(sorted: boolean): { widths: Int32Array; perm: Int32Array | undefined; padded: number } {
-    const rp = this.rowPtr;
-    const n = this.rows;
-    let perm: Int32Array | undefined;
-    if (sorted) {
-      perm = new Int32Array(n);
-      for (let i = 0; i < n; i++) perm[i] = i;
-      const len = (r: number) => rp[r + 1] - rp[r];
-      for (let w = 0; w < n; w += SELL_SIGMA) {
-        const win = perm.subarray(w, Math.min(n, w + SELL_SIGMA));
-        const sortedWin = Array.from(win).sort((a, b) => len(b) - len(a) || a - b);
-        win.set(sortedWin);
-      }
-    }
-    const chunks = Math.ceil(n / 8);
-    const widths = new Int32Array(chunks);
-    let padded = 0;
-    for (let c = 0; c < chunks; c++) {
-      let w = 0;
-      for (let k = c * 8; k < Math.min(n, c * 8 + 8); k++) {
-        const r = perm ? perm[k] : k;
-        w = Math.max(w, rp[r + 1] - rp[r]);
-      }
-      widths[c] = w;
-      padded += 8 * w;
-    }
-    return { widths, perm, padded };
-  }
-
-  private buildSell(widths: Int32Array, perm: Int32Array | undefined): void {
-    const rt = this.runtime;
-    const chunks = widths.length;
-    let total = 0;
-    for (let c = 0; c < chunks; c++) total += 8 * widths[c];
-    if (total > MAX_I32) return; // padded size exceeds int32: stay with CSR
-    const got: number[] = [];
-    try {
-      const chunkPtr = rt.alloc((chunks + 1) * 4); got.push(chunkPtr);
-      const cols = rt.alloc(total * 4); got.push(cols);
-      const vals = rt.alloc(total * 8); got.push(vals);
-      const permPtr = perm ? rt.alloc(perm.length * 4) : 0;
-      if (perm) { got.push(permPtr); rt.i32(permPtr, perm.length).set(perm); }
-      const cp = rt.i32(chunkPtr, chunks + 1);
-      cp[0] = 0;
-      for (let c = 0; c < chunks; c++) cp[c + 1] = cp[c] + 8 * widths[c];
-      rt.kernels.sellFill(this.rows, chunks, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, permPtr, chunkPtr, cols, vals);
-      for (const p of got) this.own(p);
-      this.sell = { chunks, chunkPtr, cols, vals, perm: permPtr, padded: total };
-    } catch {
-      // not enough memory for the second layout: CSR still works
-      for (const p of got) rt.free(p);
-    }
   }
 
   private dropSell(): void {
     const s = this.sell;
     this.sell = undefined;
     this.sellDecided = false;
-    if (!s) return;
-    this.release(s.chunkPtr);
-    this.release(s.cols);
-    this.release(s.vals);
-    if (s.perm) this.release(s.perm);
+    if (s) for (const p of sellBlocks(s)) this.release(p);
   }
 
   /**
@@ -672,10 +598,7 @@ export class CsrMatrix extends WasmResource {
    */
   multiplyPtr(x: number, y: number): void {
     this.alive('CsrMatrix'); // a field test: the solvers' loops call this every iteration
-    const e = this.runtime.kernels;
-    const s = this.sell;
-    if (s) e.sellSpmv(this.rows, s.chunks, s.chunkPtr, s.cols, s.vals, s.perm, x, y, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr);
-    else e.csrSpmv(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, x, y);
+    spmv(this.runtime.kernels, this.csr, this.sell, x, y);
   }
 
   /** y = alpha A^T x + beta y. */
@@ -704,9 +627,7 @@ export class CsrMatrix extends WasmResource {
     if (transposed) {
       e.csrSpmvTransposed(this.rows, this.cols, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, px, py, alpha, beta);
     } else if (alpha === 1 && beta === 0) {
-      const s = this.sell;
-      if (s) e.sellSpmv(this.rows, s.chunks, s.chunkPtr, s.cols, s.vals, s.perm, px, py, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr);
-      else e.csrSpmv(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, px, py);
+      spmv(e, this.csr, this.sell, px, py);
     } else {
       e.csrSpmvScaled(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, px, py, alpha, beta);
     }
