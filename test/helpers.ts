@@ -207,3 +207,13 @@ export function csrTrueRelativeResidual(
   for (let i = 0; i < b.length; i++) { r += (b[i] - ax[i]) ** 2; n += b[i] ** 2; }
   return Math.sqrt(r / n);
 }
+
+/** Runs f and returns what it threw (failing the test when it did not throw). */
+export function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}

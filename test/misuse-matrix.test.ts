@@ -8,21 +8,12 @@ import {
   SparseFormatError, MatrixMarketParser, parseMatrixMarketStream, DEFAULT_MAX_LINE_LENGTH, type SparseRuntime,
 } from '../src/index.js';
 import { matrixText } from './matrices.js';
+import { thrown } from './helpers.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
   rt = await init();
 });
-
-/** Runs f and returns what it threw (failing the test when it did not throw). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 function small(): CsrMatrix {
   return CsrMatrix.fromDense([[4, 1, 0], [0, 5, 2], [3, 0, 6]]);

@@ -2,15 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkOptions, describeValue } from '../src/options.js';
 import { InvalidArgumentError, NonFiniteValueError } from '../src/errors.js';
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-}
+import { thrown } from './helpers.js';
 
 const schema = {
   tol: { kind: 'number', min: 0, finite: true, default: 1e-8 },

@@ -10,7 +10,7 @@ import {
   SsorPreconditioner, FactorizationError, FactorizationFailedError, PatternMismatchError, StalePreconditionerError,
   InvalidArgumentError, DimensionMismatchError, DisposedError, type Preconditioner, type SparseRuntime,
 } from '../src/index.js';
-import { randomSpdDense, randomVector, rng } from './helpers.js';
+import { randomSpdDense, randomVector, rng, thrown } from './helpers.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -30,15 +30,6 @@ function apply(P: Preconditioner, r: ArrayLike<number>): Float64Array {
     rt.free(pr);
     rt.free(pz);
   }
-}
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
 }
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };

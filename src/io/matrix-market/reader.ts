@@ -202,6 +202,14 @@ export class MatrixMarketParser {
   }
 
   /** Throws the line-length error when a line of `length` characters (line break excluded) is too long. */
+  /** Where the line from `lineStart` ends ('\n' or `end`), for the slow path; refuses a too long line. */
+  private slowLineEnd(s: string, lineStart: number, end: number, lineNo: number): number {
+    let lineEnd = s.indexOf('\n', lineStart);
+    if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
+    this.checkLength(lineEnd - lineStart, lineNo);
+    return lineEnd;
+  }
+
   private checkLength(length: number, lineNo: number): void {
     if (length > this.maxLineLength) {
       throw new SparseFormatError(
@@ -431,10 +439,8 @@ export class MatrixMarketParser {
           if (p - lineStart > maxLine) this.checkLength(s.charCodeAt(p - 1) === 10 ? p - lineStart - 1 : p - lineStart, lineNo);
         }
         if (!ok) {
-          let lineEnd = s.indexOf('\n', lineStart);
-          if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
+          const lineEnd = this.slowLineEnd(s, lineStart, end, lineNo);
           p = lineEnd + 1;
-          this.checkLength(lineEnd - lineStart, lineNo);
           if (!this.slowCoordinateLine(s.slice(lineStart, lineEnd), lineNo)) continue;
           i = this.sI;
           j = this.sJ;
@@ -540,10 +546,8 @@ export class MatrixMarketParser {
           if (p - lineStart > maxLine) this.checkLength(s.charCodeAt(p - 1) === 10 ? p - lineStart - 1 : p - lineStart, lineNo);
         }
         if (!ok) {
-          let lineEnd = s.indexOf('\n', lineStart);
-          if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
+          const lineEnd = this.slowLineEnd(s, lineStart, end, lineNo);
           p = lineEnd + 1;
-          this.checkLength(lineEnd - lineStart, lineNo);
           const line = s.slice(lineStart, lineEnd);
           const tokens = tokenize(line);
           if (tokens.length === 0) continue;
