@@ -63,11 +63,12 @@ export function runCg(ctx: KrylovContext, work: readonly number[]): InnerResult 
 }
 
 /** ||r|| = sqrt(rr) is 0 or below the rounding level of ||b||: nothing is left to reduce. */
-function vanished(ctx: KrylovContext, rr: number): boolean {
+export function vanished(ctx: KrylovContext, rr: number): boolean {
   return Math.sqrt(rr) <= NEGLIGIBLE * ctx.bnorm;
 }
 
-function badPrecond(ctx: KrylovContext, rz: number, rr: number): InnerResult {
+/** The result for r.M^-1 r <= 0 or not finite (shared by the CG variants). */
+export function badPrecond(ctx: KrylovContext, rz: number, rr: number): InnerResult {
   if (!Number.isFinite(rz)) return { status: 'nan-or-inf', detail: 'r.M^-1 r is not finite (preconditioner output)' };
   if (vanished(ctx, rr)) return { status: 'converged' };
   return {

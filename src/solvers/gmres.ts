@@ -171,7 +171,7 @@ export function runGmres(
 }
 
 /** v /= s, safe for tiny s (1/s would overflow) */
-function scaleBy(ctx: KrylovContext, v: number, s: number): void {
+export function scaleBy(ctx: KrylovContext, v: number, s: number): void {
   if (s >= 1e-300) ctx.k.scal(ctx.n, 1 / s, v);
   else {
     ctx.k.scal(ctx.n, 1e300, v);
