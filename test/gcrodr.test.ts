@@ -433,3 +433,76 @@ describe('GCRO-DR: another matrix', () => {
     A.dispose();
   });
 });
+
+describe('GCRO-DR breakdown and stagnation (the GMRES cases of test/gmres-breakdown.test.ts)', () => {
+  /** CSR of a dense matrix keeping zero diagonal entries (no structurally empty column) */
+  const withDiagonal = (A: number[][]) => {
+    const ri: number[] = [], ci: number[] = [], v: number[] = [];
+    A.forEach((row, i) => row.forEach((a, j) => { if (a !== 0 || i === j) { ri.push(i); ci.push(j); v.push(a); } }));
+    return CsrMatrix.fromCoo(A.length, A.length, ri, ci, v);
+  };
+  const residual = (D: number[][], x: ArrayLike<number>, b: number[]) =>
+    Math.hypot(...D.map((row, i) => b[i] - row.reduce((s, a, j) => s + a * x[j], 0)));
+
+  it('defective preconditioner and defective matrix: the least-squares answers, reason breakdown', () => {
+    for (const recycle of [0, 1, 2]) {
+      const D1 = [[2, 0, 0], [0, 3, 0], [0, 0, 4]];
+      const A1 = withDiagonal(D1);
+      const s1 = new SolverSession(A1, { method: 'gcrodr', recycle, precond: (r, z) => { z[0] = r[0]; z[1] = r[1]; z[2] = 0; } });
+      const r1 = s1.solve([0, 1, 1], [1, 0, 0]);
+      expect(r1.reason, `recycle ${recycle}`).toBe('breakdown');
+      expect(Array.from(r1.x).map((v) => Math.round(v * 1e12) / 1e12 + 0)).toEqual([0, Math.round(1e12 / 3) / 1e12, 0]);
+      expect(residual(D1, r1.x, [0, 1, 1])).toBeCloseTo(1, 12);
+      s1.dispose();
+      A1.dispose();
+      const D2 = [[0, 1, 0], [1, 0, 0], [0, 0, 0]];
+      const A2 = withDiagonal(D2);
+      for (const restart of [30, 3]) {
+        const s2 = new SolverSession(A2, { method: 'gcrodr', precond: 'none', restart, recycle });
+        const r2 = s2.solve([1, 0, 1]);
+        expect(r2.reason, `recycle ${recycle} restart ${restart}`).toBe('breakdown');
+        expect(Array.from(r2.x).map((v) => Math.round(v * 1e12) / 1e12 + 0)).toEqual([0, 1, 0]);
+        s2.dispose();
+      }
+      A2.dispose();
+    }
+  });
+
+  it('stagnation (cyclic shift, m < n) stops after one cycle instead of repeating it', () => {
+    const n = 6;
+    const D = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === (j + 1) % n ? 1 : 0)));
+    const A = withDiagonal(D);
+    for (const recycle of [0, 2]) {
+      const s = new SolverSession(A, { method: 'gcrodr', precond: 'none', restart: 3, recycle });
+      const r = s.solve([1, 0, 0, 0, 0, 0]);
+      expect(r.reason).toBe('breakdown');
+      expect(r.detail).toMatch(/stagnated/);
+      expect(r.iterations).toBe(3);
+      s.dispose();
+    }
+    A.dispose();
+  });
+
+  it('never returns an x with a larger true residual than x0 (singular, inconsistent, random start)', () => {
+    const r8 = rng(5);
+    const n = 8;
+    const D = Array.from({ length: n }, (_, i) => Array.from({ length: n }, () => (i < n - 2 ? r8() * 2 - 1 : 0)));
+    const A = withDiagonal(D);
+    for (let trial = 0; trial < 10; trial++) {
+      const b = Array.from({ length: n }, () => r8() * 2 - 1);
+      const x0 = Array.from({ length: n }, () => (r8() * 2 - 1) * 10);
+      for (const [restart, recycle] of [[3, 1], [5, 2], [30, 4]]) {
+        const s = new SolverSession(A, { method: 'gcrodr', precond: 'none', restart, recycle });
+        // twice: the second solve starts with the recycled space
+        for (const start of [x0, x0.map((v) => -v)]) {
+          const r = s.solve(b, start, { maxIterations: 200 });
+          const res0 = residual(D, start, b), res = residual(D, r.x, b);
+          expect(res, `trial ${trial} restart ${restart}`).toBeLessThanOrEqual(res0);
+          expect(Math.abs(r.residualNorm - res)).toBeLessThan(1e-10 * Math.max(1, res));
+        }
+        s.dispose();
+      }
+    }
+    A.dispose();
+  });
+});

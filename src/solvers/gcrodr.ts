@@ -6,6 +6,7 @@ import { harmonicRitz, qrDrop, solveUpperTransposed } from './dense.js';
 import { defineMethod, integerOption, type MethodWorkspace } from './method.js';
 import { BlockGramSchmidt } from './orthogonalize.js';
 import type { RecycleOperator, RecycleSpace } from './recycle.js';
+import { recycleColumns, recycleOption } from './recycle-option.js';
 import type { RecycleReport } from './types.js';
 
 
@@ -39,7 +40,7 @@ export class GcrodrState {
 /** the cycle length used: at most n */
 const cycleLength = (n: number, restart: number) => Math.min(restart, Math.max(1, n));
 /** recycled columns: k < m (each cycle needs at least one Arnoldi step), one more for a complex pair */
-const recycleCount = (m: number, recycle: number) => Math.max(0, Math.min(recycle, m - 1));
+const recycleCount = (m: number, recycle: number | 'auto') => Math.max(0, Math.min(recycleColumns(recycle), m - 1));
 
 /** See gmres.ts: below this fraction a new direction is rounding noise. */
 const DEPENDENT = 1e-12;
@@ -56,7 +57,7 @@ export const gcrodr = defineMethod({
   requires: { matrix: 'any', preconditioner: 'any', nonsingular: false },
   options: {
     restart: integerOption(30, 1, 'GMRES restart length m (the basis holds m + 1 vectors)'),
-    recycle: integerOption(10, 0, 'GCRO-DR: vectors k recycled between cycles and solves (k < restart; 0 is GMRES(m))'),
+    recycle: recycleOption("GCRO-DR / recycled CG: vectors k recycled between cycles and solves (k < restart; 0 is GMRES(m)), or 'auto'"),
   },
   // z, u; the basis V (m + 1 columns); new U and new C (k + 1 columns each); h and y in wasm
   workspace: (n, o) => {
@@ -162,16 +163,19 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
   const kEff = rs ? prepareSpace(ctx, rs, st, z, h, firstCycle) : 0;
   if (firstCycle) rep.used = kEff;
   rep.kept = kEff;
+  const beta0 = ctx.norm(r);
+  if (!Number.isFinite(beta0)) return { status: 'nan-or-inf', detail: 'the residual is not finite' };
+  if (beta0 <= ctx.target) return { status: 'converged' };
   k.fill(n, 0, u);
   const gs = new BlockGramSchmidt(k, n);
+  // v_0 = (I - C C^T) r (r itself is kept for the final check); the correction starts as U C^T r
+  k.copy(n, r, V);
   if (kEff > 0) {
-    // project r onto C: c = C^T r (two passes), r -= C c, and the correction starts as U c
-    gs.orthogonalize(rs!.C, kEff, r, h, yw);
+    gs.orthogonalize(rs!.C, kEff, V, h, yw);
     addCombination(ctx, rs!.U, kEff, h, u);
     for (let i = 0; i < kEff; i++) d[i] = 1 / ctx.norm(rs!.column('U', i));
   }
-  const beta = ctx.norm(r);
-  if (!Number.isFinite(beta)) return { status: 'nan-or-inf', detail: 'the residual is not finite' };
+  const beta = ctx.norm(V);
   const ld = m + 1;
   G.fill(0);
   R.fill(0);
@@ -189,10 +193,9 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
   let j = 0; // Arnoldi steps done
   let invariant = false;
   if (beta <= ctx.target) {
-    status = 'converged';
+    status = 'converged'; // r lies in span(C) to the tolerance: the projection alone solves it
   } else {
-    k.copy(n, r, V);
-    k.scal(n, 1 / beta, V);
+    scaleBy(ctx, V, beta);
     const steps = m - kEff;
     while (j < steps) {
       if (ctx.exhausted()) { status = 'max-iterations'; break; }
@@ -216,7 +219,7 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
       for (let i = 0; i <= col + 1; i++) sq += (G[i + col * ld] / (big || 1)) ** 2;
       const tiny = DEPENDENT * big * Math.sqrt(sq);
       invariant = !(hn > tiny);
-      if (!invariant) k.scal(n, 1 / hn, w);
+      if (!invariant) scaleBy(ctx, w, hn);
       for (let i = 0; i <= col + 1; i++) R[i + col * ld] = G[i + col * ld];
       for (let i = kEff; i < col; i++) {
         const a = R[i + col * ld], b = R[i + 1 + col * ld];
@@ -228,9 +231,11 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
       if (invariant && !(dd > tiny)) {
         // A M^-1 is singular on the space: this column is dropped (see gmres.ts)
         if (ctx.tick(Math.abs(g[col]))) { status = 'aborted'; break; }
-        status = Math.abs(g[col]) <= ctx.target ? 'converged' : j > 0 ? 'restart' : 'breakdown';
+        const res = Math.abs(g[col]);
+        status = res <= ctx.target ? 'converged' : (j > 0 || kEff > 0) && res < beta0 ? 'restart' : 'breakdown';
         if (status === 'breakdown') {
-          detail = 'GCRO-DR breakdown: A M^-1 maps the residual into the recycled space C (to rounding): A M^-1 is singular; x is the best iterate found';
+          detail = `GCRO-DR breakdown: A M^-1 is singular on the Krylov space (step ${ctx.iterations} depends on the previous ones ` +
+            'and the recycled space) and the residual did not decrease; x is the best iterate found';
         }
         break;
       }
@@ -263,9 +268,27 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
     rt.f64(yw, m + 1).set(y.subarray(kEff, cols));
     addCombination(ctx, V, j, yw, u);
   }
-  if (j > 0 || kEff > 0) {
-    ctx.precond(u, z);
+  if (j === 0 && kEff === 0) return { status, detail };
+  // the update z = M^-1 u is checked against the true residual, as in gmres.ts: refused unless
+  // ||r - A z|| < ||r||, so x never gets worse (an unstable or variable preconditioner, a cycle
+  // that cannot reduce the residual and would only repeat itself)
+  ctx.precond(u, z);
+  ctx.spmv(z, u);
+  k.sub(n, r, u, u);
+  const after = ctx.norm(u);
+  if (after < beta0) {
     k.axpy(n, 1, z, x);
+  } else {
+    if (status === 'restart' || status === 'converged') {
+      status = 'breakdown';
+      detail = after <= beta0 * (1 + 1e-6)
+        ? `GCRO-DR(${m}, ${st.k}) stagnated: a whole cycle could not reduce the residual, and a restart would repeat it; ` +
+          'a larger restart, a better preconditioner or another method may help'
+        : `GCRO-DR breakdown: the least-squares update would raise the residual by a factor ${(after / beta0).toPrecision(3)}: ` +
+          'the relation A M^-1 [U V] = [C V] G has lost its accuracy (a preconditioner that is not a fixed operator, or a very ' +
+          'ill-conditioned matrix); x is kept';
+    }
+    return { status, detail };
   }
   // a new recycle space from this cycle, unless the cycle was too short or ended by invariance
   // (its last basis vector is then not a direction)
@@ -273,6 +296,15 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
     rebuildSpace(ctx, ws, kEff, j);
   }
   return { status, detail };
+}
+
+/** v /= s, safe for tiny s (1/s would overflow) */
+function scaleBy(ctx: KrylovContext, v: number, s: number): void {
+  if (s >= 1e-300) ctx.k.scal(ctx.n, 1 / s, v);
+  else {
+    ctx.k.scal(ctx.n, 1e300, v);
+    ctx.k.scal(ctx.n, 1 / (s * 1e300), v);
+  }
 }
 
 /**
