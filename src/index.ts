@@ -45,7 +45,7 @@ export { FunctionPreconditioner } from './precond/user.js';
 export { FactorPreconditioner } from './precond/factor.js';
 export type { Preconditioner, PreconditionerInfo, PreconditionerName, PreconditionerOptions, PivotPolicy } from './precond/types.js';
 export { TriangularAnalysis, analyzeIc0, analyzeIlu0, type AnalysisKind } from './factor/analysis.js';
-export type { CsrArrays } from './factor/triangle.js';
+export type { CsrArrays, FactorArrays } from './factor/triangle.js';
 export { spgemm, SpgemmProduct, TripleProduct, tripleProduct, spgemmFlops, DEFAULT_HASH_MAX, DEFAULT_WIDE_RATIO } from './matrix/spgemm.js';
 export type { SpgemmOptions, SpgemmTimings, TripleProductOptions, Accumulator } from './matrix/spgemm.js';
 export {

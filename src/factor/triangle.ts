@@ -2,12 +2,29 @@
 // factorizations (IC(0), ILU(0), ILUT) and the direct solvers to come.
 import type { SparseRuntime } from '../runtime/runtime.js';
 
-/** A sparse matrix copied out of wasm memory (SciPy-style CSR arrays). */
+/** CSR arrays under SciPy's names: what CsrMatrix.fromCsr takes and toCsrArrays gives. */
 export interface CsrArrays {
   rows: number;
   cols: number;
   indptr: Int32Array;
   indices: Int32Array;
+  data: Float64Array;
+}
+
+/**
+ * A factor copied out of wasm memory, under the CSR names of the API (rowPtr, colIdx, values, as
+ * on CsrMatrix). indptr, indices and data are the same arrays, kept so that code written against
+ * the SciPy-named factors (and CsrMatrix.fromCsr) keeps working.
+ */
+export interface FactorArrays extends CsrArrays {
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  values: Float64Array;
+  /** @deprecated the same array as rowPtr */
+  indptr: Int32Array;
+  /** @deprecated the same array as colIdx */
+  indices: Int32Array;
+  /** @deprecated the same array as values */
   data: Float64Array;
 }
 
@@ -56,7 +73,7 @@ export function choleskySolve(rt: SparseRuntime, f: CholeskyStorage, r: number, 
 }
 
 /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */
-export function readLu(rt: SparseRuntime, f: LuStorage): { L: CsrArrays; U: CsrArrays } {
+export function readLu(rt: SparseRuntime, f: LuStorage): { L: FactorArrays; U: FactorArrays } {
   return {
     L: readTriangle(rt, f.n, f.L.ptr, f.L.col, f.L.val, f.d, { scaled: false, diagonal: 'none' }),
     U: readTriangle(rt, f.n, f.U.ptr, f.U.col, f.U.val, f.d, { scaled: true, diagonal: 'first' }),
@@ -64,7 +81,7 @@ export function readLu(rt: SparseRuntime, f: LuStorage): { L: CsrArrays; U: CsrA
 }
 
 /** L (lower triangular, its diagonal last in each row) as CSR arrays. */
-export function readCholesky(rt: SparseRuntime, f: CholeskyStorage): CsrArrays {
+export function readCholesky(rt: SparseRuntime, f: CholeskyStorage): FactorArrays {
   return readTriangle(rt, f.n, f.L.ptr, f.L.col, f.L.val, f.d, { scaled: true, diagonal: 'last' });
 }
 
@@ -89,7 +106,7 @@ export function countNegative(rt: SparseRuntime, n: number, d: number): { count:
 export function readTriangle(
   rt: SparseRuntime, n: number, ptr: number, col: number, val: number, d: number,
   options: { scaled: boolean; diagonal: 'none' | 'first' | 'last' },
-): CsrArrays {
+): FactorArrays {
   const rp = rt.i32(ptr, n + 1).slice();
   const nnz = rp[n];
   const ci = rt.i32(col, nnz).slice();
@@ -105,5 +122,5 @@ export function readTriangle(
     if (options.diagonal === 'last') { indices[q] = i; data[q++] = 1 / dv[i]; }
     indptr[i + 1] = q;
   }
-  return { rows: n, cols: n, indptr, indices, data };
+  return { rows: n, cols: n, rowPtr: indptr, colIdx: indices, values: data, indptr, indices, data };
 }

@@ -1,7 +1,7 @@
 import { FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError } from '../errors.js';
 import type { TriangularAnalysis } from '../factor/analysis.js';
-import { choleskySolve, readCholesky, type CholeskyStorage, type CsrArrays } from '../factor/triangle.js';
+import { choleskySolve, readCholesky, type CholeskyStorage, type FactorArrays } from '../factor/triangle.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
 import { checkAnalysis, checkOptions, fmt, pivotPolicy, type SharedAnalysisOption } from './triangular.js';
@@ -134,13 +134,13 @@ export class Ic0Preconditioner extends MatrixPreconditioner<Ic0Info> {
   }
 
   /** The factor L of M = L L^T (lower triangular, its diagonal last in each row) as CSR arrays. */
-  getFactors(): { L: CsrArrays } {
+  getFactors(): { L: FactorArrays } {
     this.alive();
     return { L: readCholesky(this.runtime, this.chol) };
   }
 
   /** @deprecated getFactors().L */
-  getFactor(): CsrArrays {
+  getFactor(): FactorArrays {
     return this.getFactors().L;
   }
 }

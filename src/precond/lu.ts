@@ -1,5 +1,5 @@
 import type { CsrMatrix } from '../matrix/csr.js';
-import { countNegative, luSolve, readLu, type CsrArrays, type LuStorage } from '../factor/triangle.js';
+import { countNegative, luSolve, readLu, type FactorArrays, type LuStorage } from '../factor/triangle.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
 import type { PivotPolicy } from './types.js';
 
@@ -48,7 +48,7 @@ export abstract class LuPreconditioner<I extends LuInfo> extends MatrixPrecondit
   }
 
   /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */
-  getFactors(): { L: CsrArrays; U: CsrArrays } {
+  getFactors(): { L: FactorArrays; U: FactorArrays } {
     this.alive();
     return readLu(this.runtime, this.lu);
   }
