@@ -27,6 +27,7 @@ export interface IntegerSpec {
   default?: number;
 }
 export interface BooleanSpec { kind: 'boolean'; default?: boolean }
+export interface StringSpec { kind: 'string'; default?: string }
 /** One of a fixed set of strings (or booleans, e.g. `'auto' | true | false`). */
 export interface EnumSpec<V extends string | boolean = string | boolean> { kind: 'enum'; values: readonly V[]; default?: V }
 export interface FunctionSpec { kind: 'function' }
@@ -39,11 +40,12 @@ export interface CustomSpec<T = unknown> { kind: 'custom'; test: (v: unknown) =>
 /** Accepted as it is (the caller checks it, e.g. a value handed on to another validator). */
 export interface AnySpec { kind: 'any' }
 
-export type OptionSpec = NumberSpec | IntegerSpec | BooleanSpec | EnumSpec | FunctionSpec | ObjectSpec | SignalSpec | CustomSpec | AnySpec;
+export type OptionSpec = NumberSpec | IntegerSpec | BooleanSpec | StringSpec | EnumSpec | FunctionSpec | ObjectSpec | SignalSpec | CustomSpec | AnySpec;
 export type OptionSchema = Record<string, OptionSpec>;
 
 type ValueOf<S> = S extends NumberSpec | IntegerSpec ? number
   : S extends BooleanSpec ? boolean
+  : S extends StringSpec ? string
   : S extends EnumSpec<infer V> ? V
   : S extends FunctionSpec ? (...args: never[]) => unknown
   : S extends ObjectSpec ? Record<string, unknown>
@@ -95,6 +97,7 @@ export function expectation(spec: OptionSpec): string {
     }
     case 'integer': return `an integer${range(spec.min, spec.max)}${spec.allowInfinity ? ' (or Infinity)' : ''}`;
     case 'boolean': return 'true or false';
+    case 'string': return 'a string';
     case 'enum': return listed(spec.values);
     case 'function': return 'a function';
     case 'object': return 'an object';
@@ -120,6 +123,7 @@ function accepts(spec: OptionSpec, v: unknown): boolean {
       return (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max);
     }
     case 'boolean': return typeof v === 'boolean';
+    case 'string': return typeof v === 'string';
     case 'enum': return (spec.values as readonly unknown[]).includes(v);
     case 'function': return typeof v === 'function';
     case 'object': return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -11,6 +11,7 @@ const schema = {
   steps: { kind: 'integer', min: 1, max: 10, default: 3 },
   fill: { kind: 'integer', min: 0, allowInfinity: true },
   sorted: { kind: 'boolean', default: true },
+  label: { kind: 'string' },
   mode: { kind: 'enum', values: ['auto', 'fast'], default: 'auto' },
   sym: { kind: 'enum', values: ['auto', true, false], default: 'auto' },
   onStep: { kind: 'function' },
@@ -23,7 +24,7 @@ describe('checkOptions', () => {
   it('fills defaults, keeps given values, treats undefined as absent', () => {
     const o = checkOptions('thing', { tol: 0, steps: 10, mode: undefined, fill: Infinity }, schema);
     expect(o).toEqual({
-      tol: 0, omega: undefined, scale: 1, steps: 10, fill: Infinity, sorted: true, mode: 'auto', sym: 'auto',
+      tol: 0, omega: undefined, scale: 1, steps: 10, fill: Infinity, sorted: true, label: undefined, mode: 'auto', sym: 'auto',
       onStep: undefined, nested: undefined, signal: undefined, even: undefined,
     });
     expect(checkOptions('thing', undefined, schema).steps).toBe(3);
@@ -37,7 +38,7 @@ describe('checkOptions', () => {
     }
     const e = thrown(() => checkOptions('thing', { tol: 1, bogus: 1 }, schema));
     expect(e).toBeInstanceOf(InvalidArgumentError);
-    expect(e.message).toBe('thing: unknown option "bogus" (known: tol, omega, scale, steps, fill, sorted, mode, sym, onStep, nested, signal, even)');
+    expect(e.message).toBe('thing: unknown option "bogus" (known: tol, omega, scale, steps, fill, sorted, label, mode, sym, onStep, nested, signal, even)');
     // inherited names are not options
     expect(() => checkOptions('thing', { toString: 1 }, schema)).toThrow(/unknown option "toString"/);
   });
@@ -54,6 +55,7 @@ describe('checkOptions', () => {
     ['Infinity for an integer', { steps: Infinity }, 'thing: option steps must be an integer in [1, 10], got Infinity'],
     ['negative fill', { fill: -1 }, 'thing: option fill must be an integer >= 0 (or Infinity), got -1'],
     ['string boolean', { sorted: 'yes' }, 'thing: option sorted must be true or false, got "yes" (a string)'],
+    ['string', { label: 5 }, 'thing: option label must be a string, got 5'],
     ['enum', { mode: 'slow' }, "thing: option mode must be 'auto' or 'fast', got \"slow\" (a string)"],
     ['enum with booleans', { sym: 1 }, "thing: option sym must be 'auto', true or false, got 1"],
     ['function', { onStep: 1 }, 'thing: option onStep must be a function, got 1'],
@@ -106,5 +108,10 @@ describe('the library options go through checkOptions (one message format)', () 
     expect(() => formatMatrixMarketArray(1, 1, v, { comment: 5 as never })).toThrow('Matrix Market writer: option comment must be a string, got 5');
     // still written as before
     expect(formatMatrixMarketCoordinate(1, 1, i, i, v, { comment: ' c' })).toBe('%%MatrixMarket matrix coordinate real general\n% c\n1 1 1\n1 1 2\n');
+    const { readMatrixMarket } = await import('../src/io/decompress.js');
+    const bytes = new TextEncoder().encode(text);
+    await expect(readMatrixMarket(bytes, { name: 42 } as never)).rejects.toThrow('readMatrixMarket: option name must be a string, got 42');
+    await expect(readMatrixMarket(bytes, { nmae: 'x' } as never)).rejects.toThrow('readMatrixMarket: unknown option "nmae" (known: name)');
+    expect((await readMatrixMarket(bytes, { name: 'a.mtx' })).values[0]).toBe(2);
   });
 });

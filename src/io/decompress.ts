@@ -6,6 +6,7 @@
  * `matrix-market-node.ts` (it uses node:zlib).
  */
 import { InvalidArgumentError, SparseFormatError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { parseMatrixMarketStream, type MatrixMarketData } from './matrix-market.js';
 
 /** True when the bytes start with the gzip magic number 1f 8b. */
@@ -29,7 +30,7 @@ export interface ReadMatrixMarketOptions {
  * text is a SparseFormatError with its line number, as in `parseMatrixMarket`.
  */
 export async function readMatrixMarket(source: MatrixMarketSource, options: ReadMatrixMarketOptions = {}): Promise<MatrixMarketData> {
-  const { stream, name } = openSource(source, options.name);
+  const { stream, name } = openSource(source, checkOptions('readMatrixMarket', options, { name: { kind: 'string' } }).name);
   return parseMatrixMarketStream(await gunzipIfGzip(stream, name));
 }
 

@@ -14,7 +14,7 @@ export interface WriteOptions {
 const WRITE_OPTIONS = {
   symmetry: { kind: 'enum', values: ['general', 'symmetric', 'skew-symmetric'], default: 'general' },
   field: { kind: 'enum', values: ['real', 'integer', 'pattern'] },
-  comment: { kind: 'custom', test: (v: unknown): v is string => typeof v === 'string', expected: 'a string' },
+  comment: { kind: 'string' },
 } as const;
 
 const CHUNK_CHARS = 64 * 1024;
