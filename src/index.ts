@@ -30,7 +30,7 @@ export type {
 } from './solvers/types.js';
 export { createPreconditioner } from './precond/factory.js';
 export {
-  preconditioners, preconditionerNames, preconditionerDescriptor, findPreconditioners, matrixFacts,
+  preconditioners, preconditionerNames, preconditionerDescriptor, findPreconditioners, preferredPreconditioner, matrixFacts,
   type PreconditionerDescriptor, type PreconditionerRequest, type MatrixFacts, type Guarantee,
 } from './precond/registry.js';
 export { JacobiPreconditioner, type JacobiInfo, type JacobiOptions } from './precond/jacobi.js';
