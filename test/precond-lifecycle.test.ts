@@ -4,7 +4,7 @@
 // and the one verb `update` (preconditioners and SpGEMM).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  init, CsrMatrix, poisson2d, createPreconditioner, findPreconditioners, matrixFacts, preconditionerNames, preconditioners,
+  init, CsrMatrix, poisson2d, createPreconditioner, findPreconditioners, preferredPreconditioner, matrixFacts, preconditionerNames, preconditioners,
   preconditionerDescriptor, analyzeIc0, analyzeIlu0, TriangularAnalysis, SpgemmProduct, TripleProduct,
   JacobiPreconditioner, ChebyshevPreconditioner, Ic0Preconditioner, Ilu0Preconditioner, IlutPreconditioner,
   SsorPreconditioner, FactorizationError, FactorizationFailedError, PatternMismatchError, StalePreconditionerError,
@@ -348,6 +348,9 @@ describe('registry', () => {
     expect(names(zeroDiag)).toEqual([]); // no preconditioner
     expect(names(nonsym)).toEqual(['jacobi']);
     expect(findPreconditioners({ spd: true }).map((d) => d.name)).toEqual(['ic0', 'jacobi']); // SPD whatever A
+    expect([spdA, indefinite, zeroDiag, nonsym].map((A) => preferredPreconditioner({ spd: true, matrix: matrixFacts(A) })))
+      .toEqual(['ic0', 'jacobi', 'none', 'jacobi']);
+    expect(preferredPreconditioner({ matrix: matrixFacts(nonsym) })).toBe('ilu0'); // no SPD need: ILU(0) before ILUT
     for (const A of [spdA, indefinite, nonsym]) {
       for (const d of findPreconditioners({ spd: true, matrix: matrixFacts(A) })) {
         const P = createPreconditioner(A, d.name, {}, { spd: true })!;

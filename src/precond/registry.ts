@@ -3,7 +3,7 @@
 // each keeping its own switch. Adding a preconditioner is one descriptor here.
 import { InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import { matrixProperties } from '../matrix/properties.js';
+import { matrixProperties, type MatrixProperties } from '../matrix/properties.js';
 import { ChebyshevPreconditioner } from './chebyshev.js';
 import { Ic0Preconditioner } from './ic0.js';
 import { Ilu0Preconditioner } from './ilu0.js';
@@ -149,9 +149,20 @@ export function findPreconditioners(query: { spd?: boolean; matrix?: MatrixFacts
     .sort((a, b) => a.rank - b.rank);
 }
 
-/** The facts of A that the registry's queries use (one pass over A, plus its transpose). */
-export function matrixFacts(A: CsrMatrix): MatrixFacts {
-  const p = matrixProperties(A);
+/**
+ * The preferred preconditioner for a query (see findPreconditioners), or 'none' when none fits:
+ * e.g. `preferredPreconditioner({ spd: true, matrix: matrixFacts(A) })` for CG or MINRES.
+ */
+export function preferredPreconditioner(query: { spd?: boolean; matrix?: MatrixFacts } = {}): PreconditionerName {
+  return findPreconditioners(query)[0]?.name ?? 'none';
+}
+
+/**
+ * The facts of A that the registry's queries use (one pass over A, plus its transpose; pass
+ * `properties` when matrixProperties(A) was computed already).
+ */
+export function matrixFacts(A: CsrMatrix, properties?: MatrixProperties): MatrixFacts {
+  const p = properties ?? matrixProperties(A);
   let zero = p.missingDiagonal > 0;
   if (!zero && p.diagonalSign !== 'positive') for (const d of A.diagonal()) if (d === 0) { zero = true; break; }
   return {
