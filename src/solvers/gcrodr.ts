@@ -5,7 +5,8 @@ import type { InnerResult, KrylovContext } from './context.js';
 import { harmonicRitz, qrDrop, solveUpperTransposed } from './dense.js';
 import { defineMethod, integerOption, type MethodWorkspace } from './method.js';
 import { BlockGramSchmidt } from './orthogonalize.js';
-import type { RecycleOperator, RecycleSpace } from './recycle.js';
+import type { RecycleSpace } from './recycle.js';
+import { checkRecycleSpace, operatorOf } from './recycle-space.js';
 import { recycleColumns, recycleOption } from './recycle-option.js';
 import type { RecycleReport } from './types.js';
 
@@ -78,12 +79,6 @@ export const gcrodr = defineMethod({
   },
 });
 
-/** The operator the space is built for (A and the preconditioner's version). */
-function operatorOf(ctx: KrylovContext): RecycleOperator {
-  const op = (ctx as unknown as { op?: RecycleOperator }).op;
-  return op ?? { A: ctx.A, precondVersion: 0 };
-}
-
 /**
  * Makes the recycle space valid for the current operator at the start of a solve: nothing when
  * only b changed; C = A M^-1 U, re-orthonormalized (U transformed alike) when the values, the
@@ -91,12 +86,10 @@ function operatorOf(ctx: KrylovContext): RecycleOperator {
  * of C are dropped (never used). Returns the columns usable now. Exported for tests.
  */
 export function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrState, z: number, h: number, first: boolean): number {
-  const op = operatorOf(ctx);
-  const status = rs.status(op);
+  const status = checkRecycleSpace(ctx, rs);
   const rep = st.report;
   if (status === 'empty') return 0;
   if (status === 'size-changed') {
-    rs.invalidate();
     rep.action = 'dropped';
     return 0;
   }
@@ -132,7 +125,7 @@ export function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrSta
   rep.dropped += kOld - kept;
   rep.action = kept === 0 ? 'dropped' : 'recomputed';
   if (kept === 0) rs.invalidate();
-  else rs.markBuilt(op, kept);
+  else rs.markBuilt(operatorOf(ctx), kept);
   return kept;
 }
 
