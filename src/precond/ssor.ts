@@ -2,7 +2,7 @@ import { readSsorStatus, SSOR_OUT_BYTES } from '../runtime/status.js';
 import { DisposedError, FactorizationError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
-import { checkOptions, kernels, pivotPolicy } from './triangular.js';
+import { checkOptions, pivotPolicy } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface SsorOptions {
@@ -77,13 +77,13 @@ export class SsorPreconditioner extends MatrixPreconditioner<SsorInfo> {
     this.diagPos = this.own(rt.alloc(n * 4));
     this.invD = this.own(rt.alloc(n * 8));
     this.out = this.own(rt.alloc(SSOR_OUT_BYTES));
-    this.info.missingDiagonals = kernels(rt).csrDiagonalSplit(n, rowPtr, colIdx, this.diagPos);
+    this.info.missingDiagonals = rt.kernels.csrDiagonalSplit(n, rowPtr, colIdx, this.diagPos);
     this.info.omega = this.omega;
     this.info.pivot = this.pivot;
   }
 
   protected factor(A: CsrMatrix): void {
-    const rt = this.runtime, k = kernels(rt), n = this.n;
+    const rt = this.runtime, k = rt.kernels, n = this.n;
     this.matrix = A;
     this.ptrs = A.pointers();
     const stop = k.ssorDiagonal(n, this.ptrs.values, this.diagPos, this.invD, this.pivot === 'shift' ? 1 : 0, this.out);
@@ -98,6 +98,6 @@ export class SsorPreconditioner extends MatrixPreconditioner<SsorInfo> {
   protected solve(r: number, z: number): void {
     if (this.matrix.disposed) throw new DisposedError('ssor: the matrix it applies was disposed');
     const p = this.ptrs;
-    kernels(this.runtime).ssorApply(this.n, p.rowPtr, p.colIdx, p.values, this.diagPos, this.invD, this.omega, r, z);
+    this.runtime.kernels.ssorApply(this.n, p.rowPtr, p.colIdx, p.values, this.diagPos, this.invD, this.omega, r, z);
   }
 }

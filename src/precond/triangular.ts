@@ -4,13 +4,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { TriangularAnalysis, type AnalysisKind } from '../factor/analysis.js';
 import type { CsrMatrix } from '../matrix/csr.js';
-import type { Kernels } from '../runtime/kernels.js';
-import type { SparseRuntime } from '../runtime/runtime.js';
 import type { PivotPolicy } from './types.js';
-
-export function kernels(rt: SparseRuntime): Kernels {
-  return rt.kernels;
-}
 
 // moved to src/factor/triangle.ts (shared with the direct solvers); re-exported for existing imports
 export { readTriangle, type CsrArrays } from '../factor/triangle.js';
