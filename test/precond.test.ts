@@ -15,7 +15,7 @@ import { Ilu0Preconditioner } from '../src/precond/ilu0.js';
 import { IlutPreconditioner } from '../src/precond/ilut.js';
 import { SsorPreconditioner } from '../src/precond/ssor.js';
 import type { Preconditioner } from '../src/precond/types.js';
-import type { CsrArrays } from '../src/precond/triangular.js';
+import type { CsrArrays } from '../src/factor/triangle.js';
 import { randomVector, rng } from './helpers.js';
 import { matrixPath } from './matrices.js';
 

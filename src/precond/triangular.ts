@@ -6,9 +6,6 @@ import { TriangularAnalysis, type AnalysisKind } from '../factor/analysis.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import type { PivotPolicy } from './types.js';
 
-// moved to src/factor/triangle.ts (shared with the direct solvers); re-exported for existing imports
-export { readTriangle, type CsrArrays } from '../factor/triangle.js';
-
 /** Rejects option keys outside `known` and a pivot policy other than 'shift' | 'error'. */
 export function checkOptions(name: string, options: object, known: readonly string[]): void {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${name}: options must be an object`);
