@@ -21,9 +21,10 @@ export interface MatrixFacts {
 }
 
 /**
- * When M has a property: 'always' (for every matrix it builds on, as requested), 'if-matrix'
- * (when A has it: symmetric, or symmetric with a positive diagonal for SPD), 'never' (not in
- * general: M may happen to have it, see the object's `symmetric`).
+ * When M has a property: 'always' (for every matrix it builds on, as requested, or the build
+ * throws), 'if-matrix' (when A has it: symmetric; SPD), 'never' (not in general: M may happen to
+ * have it). MatrixFacts only approximate "A is SPD" by "symmetric with a positive diagonal", so
+ * the built object's `symmetric` is the final word (the session checks it).
  */
 export type Guarantee = 'always' | 'if-matrix' | 'never';
 
