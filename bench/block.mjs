@@ -6,6 +6,9 @@
 //            reorthogonalization.
 //   arnoldi  how often the selective criterion asks for the second pass in real Arnoldi cycles
 //            (GMRES(40) with ILU(0) on the varcoef and convection-diffusion matrices).
+//   f32      what f32 storage of a recycle space does to iterations: CG+IC(0) on the varcoef
+//            sequence from a Galerkin initial guess on the span of the last q solutions, the
+//            solutions stored as f64 and as f32 (projection computed in f64 either way).
 //   gmres    the 20-system varcoef 128x128 sequence, GMRES(40)+ILU(0) rebuilt per system, b = ones,
 //            rtol 1e-8: total iterations and time (run it in two checkouts for before/after).
 // Usage: npm run build && node bench/block.mjs [--quick] [--only kernels,arnoldi,gmres] [--rounds R] [--json FILE]
@@ -21,7 +24,7 @@ import { dotJs, axpyJs } from './lib/js-kernels.mjs';
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'kernels,arnoldi,gmres' },
+    only: { type: 'string', default: 'kernels,arnoldi,f32,gmres' },
     rounds: { type: 'string', default: '3' },
     json: { type: 'string' },
   },
@@ -30,7 +33,7 @@ const parts = new Set(opts.only.split(','));
 const quick = opts.quick;
 const rt = await init({ initialMemoryMiB: 1024 });
 const K = rt.kernels ?? rt.exports;
-const out = { node: process.version, simd: rt.simd, kernels: [], arnoldi: [], gmres: [] };
+const out = { node: process.version, simd: rt.simd, kernels: [], arnoldi: [], f32: [], gmres: [] };
 
 const fillRandom = (a, seed) => {
   let s = seed >>> 0 || 1;
@@ -121,6 +124,65 @@ if (parts.has('arnoldi')) {
     out.arnoldi.push({ label, calls: gs.calls, secondPasses: gs.secondPasses });
     [V, z, h, work].forEach((p) => rt.free(p));
     M.dispose(); A.dispose();
+  }
+  console.log('');
+}
+
+/** y = A x for plain arrays (the generators' CSR) */
+function csrMul(a, x, y) {
+  for (let i = 0; i < a.rows; i++) {
+    let s = 0;
+    for (let p = a.indptr[i]; p < a.indptr[i + 1]; p++) s += a.data[p] * x[a.indices[p]];
+    y[i] = s;
+  }
+}
+
+/** x0 = S (S^T A S)^-1 S^T b over the stored solutions S (any typed array: the storage under test) */
+function galerkinGuess(a, S, b) {
+  const q = S.length, n = a.rows;
+  if (q === 0) return null;
+  const AS = S.map((s) => { const y = new Float64Array(n); csrMul(a, Float64Array.from(s), y); return y; });
+  const G = Array.from({ length: q }, (_, i) => Array.from({ length: q }, (_, j) => { let t = 0; for (let p = 0; p < n; p++) t += S[i][p] * AS[j][p]; return t; }));
+  const g = S.map((s) => { let t = 0; for (let p = 0; p < n; p++) t += s[p] * b[p]; return t; });
+  // Gaussian elimination with partial pivoting (q <= 6); a singular G (repeated solutions) drops to fewer vectors
+  for (let c = 0; c < q; c++) {
+    let piv = c;
+    for (let r = c + 1; r < q; r++) if (Math.abs(G[r][c]) > Math.abs(G[piv][c])) piv = r;
+    if (!(Math.abs(G[piv][c]) > 1e-14 * Math.abs(G[0][0]))) return galerkinGuess(a, S.slice(1), b);
+    [G[c], G[piv]] = [G[piv], G[c]]; [g[c], g[piv]] = [g[piv], g[c]];
+    for (let r = c + 1; r < q; r++) { const f = G[r][c] / G[c][c]; for (let j = c; j < q; j++) G[r][j] -= f * G[c][j]; g[r] -= f * g[c]; }
+  }
+  const y = new Float64Array(q);
+  for (let r = q - 1; r >= 0; r--) { let t = g[r]; for (let j = r + 1; j < q; j++) t -= G[r][j] * y[j]; y[r] = t / G[r][r]; }
+  const x0 = new Float64Array(n);
+  S.forEach((s, j) => { for (let p = 0; p < n; p++) x0[p] += y[j] * s[p]; });
+  return x0;
+}
+
+if (parts.has('f32')) {
+  const N = quick ? 64 : 128, count = quick ? 6 : 20, q = 6;
+  console.log(`## f32 storage of the recycle space: CG+IC(0), varcoef ${N}x${N} x ${count}, Galerkin guess on the last ${q} solutions\n`);
+  console.log('| rtol | solutions stored as | total iterations | systems 2.. (mean) |');
+  console.log('|---|---|---|---|');
+  const seq = varcoefSequence({ N, count });
+  for (const rtol of [1e-8, 1e-6]) {
+    for (const store of ['none (x0 = 0)', 'f64', 'f32']) {
+      const S = [];
+      let total = 0, later = 0;
+      for (let i = 0; i < count; i++) {
+        const { A: arr, b } = seq.load(i);
+        const A = toCsr(arr);
+        const s = new SolverSession(A, { method: 'cg', precond: 'ic0', rtol, maxIterations: 20000 });
+        const x0 = store.startsWith('none') ? null : galerkinGuess(arr, S, b);
+        const r = s.solve(b, x0);
+        if (!r.converged) throw new Error(`CG did not converge on system ${i}: ${r.reason}`);
+        total += r.iterations; if (i > 0) later += r.iterations;
+        if (!store.startsWith('none')) { S.push(store === 'f32' ? Float32Array.from(r.x) : Float64Array.from(r.x)); if (S.length > q) S.shift(); }
+        s.dispose(); A.dispose();
+      }
+      console.log(`| ${rtol} | ${store} | ${total} | ${(later / (count - 1)).toFixed(1)} |`);
+      out.f32.push({ rtol, store, total, laterMean: later / (count - 1) });
+    }
   }
   console.log('');
 }
