@@ -31,7 +31,7 @@ export abstract class MatrixPreconditioner<I extends PreconditionerInfo = Precon
   abstract readonly symmetric: boolean;
   readonly n: number;
   private readonly facts = {} as I;
-  private patternId: number;
+  private readonly patternId: number;
   private valuesVersion: number;
   /** the error of the last factorization if it threw (its factors are then incomplete) */
   private failure: unknown = undefined;
