@@ -3,10 +3,11 @@
 //
 //   node bench/sequence.mjs            the full run (varcoef 128x128 x 20, its shuffled copy, heat
 //                                      equation 50 steps, rotating-wind convection-diffusion,
-//                                      learned omega on 120 systems, sorting 10,000 fingerprints)
+//                                      learned omega on 1,000 systems, sorting 10,000 fingerprints)
 //   node bench/sequence.mjs --quick    small sizes, runs in seconds (CI smoke run)
 //   options: --rounds N (variants alternated N times, median time reported; default 2, quick 1),
-//            --only NAME[,NAME] (varcoef, shuffled, heat, wind, omega, sort)
+//            --only NAME[,NAME] (varcoef, shuffled, heat, wind, omega, sort), --omega-systems N
+//            (default 1000), --no-gcrodr
 //
 // Every problem is generated here in JS (src/sequence/generators.ts; the varcoef sequence follows
 // the definition of the shared anchors' gen_matrices.py with our own random fields). Times are
@@ -124,7 +125,7 @@ if (want('varcoef')) {
     ...RECYCLED_CG.map((m) => ({ name: `sequence ${m}+IC(0), Galerkin`, run: () => sequence(varcoef, { ...cgIc, method: m }) })),
     { name: 'independent GMRES(40)+ILU(0)', run: async () => independent(varcoef, gmIlu) },
     { name: 'sequence GMRES(40)+ILU(0), min-res guess', run: () => sequence(varcoef, { ...gmIlu }) },
-    ...(HAS_GCRODR ? [
+    ...(HAS_GCRODR && !flag('--no-gcrodr') ? [
       { name: 'sequence GCRO-DR(40,10)+ILU(0), x0 = 0', run: () => sequence(varcoef, { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL, initialGuess: 'zero' }) },
       { name: 'sequence GCRO-DR(40,10)+ILU(0), min-res guess', run: () => sequence(varcoef, { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL }) },
     ] : []),
@@ -205,7 +206,7 @@ if (want('wind')) {
     { name: 'independent GMRES(40)+ILU(0)', run: async () => independent(wind, gmIlu) },
     { name: 'sequence GMRES(40)+ILU(0), x0 = 0', run: () => sequence(wind, { ...gmIlu, initialGuess: 'zero' }) },
     { name: 'sequence GMRES(40)+ILU(0), min-res guess', run: () => sequence(wind, { ...gmIlu }) },
-    ...(HAS_GCRODR ? [
+    ...(HAS_GCRODR && !flag('--no-gcrodr') ? [
       { name: 'sequence GCRO-DR(40,10), recycle 10', run: () => sequence(wind, { ...gmIlu, method: 'gcrodr', recycle: 10, initialGuess: 'zero' }) },
       ...(hasMethod('gcrodr', { recycle: 'auto' }) ? [{ name: "sequence GCRO-DR(40), recycle 'auto'", run: () => sequence(wind, { ...gmIlu, method: 'gcrodr', recycle: 'auto', initialGuess: 'zero' }) }] : []),
     ] : []),
@@ -215,7 +216,7 @@ if (want('wind')) {
 
 // -- 5. learned omega: >= 100 systems (A_t = I + c_t L, c_t random; context c_t) ----------------------
 if (want('omega')) {
-  const ON = quick ? 16 : 32, OC = quick ? 30 : 120;
+  const ON = quick ? 16 : 32, OC = Number(value('--omega-systems', quick ? '30' : '1000'));
   let s = 777;
   const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
   const coef = Array.from({ length: OC }, () => Math.exp(Math.log(0.5) + rand() * Math.log(400)));
@@ -236,7 +237,7 @@ if (want('omega')) {
   const fixed = [];
   for (const w of grid) {
     const r = await sequence(omegaSeq, { ...ssor, precondOptions: { omega: w } });
-    fixed.push({ omega: w, iterations: r.iterations, ms: r.ms });
+    fixed.push({ omega: w, iterations: r.iterations, ms: r.ms, perSystem: r.res.results.map((x) => x.iterations) });
   }
   const best = fixed.reduce((a, b) => (b.iterations < a.iterations ? b : a));
   const omega1 = fixed[0];
@@ -248,6 +249,18 @@ if (want('omega')) {
   ];
   const rows = await sideBySide(`learned SSOR omega for PCG, ${OC} systems I + c_t L (${ON}x${ON}), c_t in [0.5, 200]`, OC, v);
   const tsallis = rows[2].iterations, contextual = rows[3].iterations;
+  // the learning curve: cumulative iterations of the learners against the best fixed omega of
+  // each prefix (in hindsight for that prefix)
+  const tRun = await sequence(omegaSeq, { ...ssor, tune: { omega: grid } });
+  const cRun = await sequence(omegaSeq, { ...ssor, tune: { omega: grid, context: (t) => [Math.log(coef[t])] } });
+  const curve = [];
+  for (const T of [100, 120, 250, 500, 1000, 2000, 5000].filter((x) => x <= OC)) {
+    const sum = (a) => a.slice(0, T).reduce((x, y) => x + y, 0);
+    const bestT = Math.min(...fixed.map((f) => sum(f.perSystem)));
+    const ts = sum(tRun.res.results.map((x) => x.iterations)), cs = sum(cRun.res.results.map((x) => x.iterations));
+    curve.push({ systems: T, bestFixed: bestT, omega1: sum(fixed[0].perSystem), tsallis: ts, contextual: cs });
+    console.log(`first ${T} systems: best fixed ${bestT}, omega = 1 ${sum(fixed[0].perSystem)}, Tsallis-INF ${ts} (${((ts / bestT - 1) * 100).toFixed(1)}% above), contextual ${cs} (${((cs / bestT - 1) * 100).toFixed(1)}%)`);
+  }
   console.log(`best fixed omega ${best.omega}: ${best.iterations} its; omega = 1: ${omega1.iterations}; Tsallis-INF ${tsallis} (${((tsallis / best.iterations - 1) * 100).toFixed(1)}% above best fixed); contextual ${contextual}`);
   // SOR as the stationary method, a smaller run (SOR needs many more iterations)
   const sorSeq = { count: Math.min(OC, quick ? 20 : 100), load: omegaSeq.load };
@@ -261,7 +274,7 @@ if (want('omega')) {
   const sorC = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid, context: (t) => [Math.log(coef[t])] } });
   console.log(`SOR (${sorSeq.count} systems, rtol 1e-6): omega = 1 ${sorFixed[0].iterations} its, best fixed (${sorBest.omega}) ${sorBest.iterations}, Tsallis-INF ${sorT.iterations}, contextual ${sorC.iterations}`);
   results.problems.omega = {
-    n: ON * ON, systems: OC, grid, fixed, bestFixed: best, rows,
+    n: ON * ON, systems: OC, grid, fixed: fixed.map(({ perSystem, ...f }) => f), bestFixed: { omega: best.omega, iterations: best.iterations }, rows, curve,
     sor: { systems: sorSeq.count, fixed: sorFixed, bestFixed: sorBest, tsallis: sorT.iterations, contextual: sorC.iterations },
   };
 }
