@@ -4,7 +4,7 @@
 // Why blocked: W^T v and v -= C y done one column at a time read v (and write it, for the update)
 // k times. Here rows are taken in chunks of CHUNK elements, and within a chunk the columns four at a
 // time: the chunk of v stays in cache while every column streams past it once, so W is read once
-// and v once per call. Column blocks of four keep 4 (SIMD: 8) independent accumulators in registers.
+// and v once per call. Column blocks of four keep 4 independent accumulators in registers.
 // CHUNK trades two things: each column segment must be long enough for the hardware prefetcher
 // (with 256 rows, 2 KiB, multiDot on an 80 MiB block ran slower than k separate dots), and k
 // segments must stay in L2 for the fused multiAxpyDot to reread them (k = 40: 320 KiB at 1024).
@@ -52,22 +52,24 @@ const CHUNK: i32 = 1024;
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
   let i = i0;
   if (ASC_FEATURE_SIMD) {
+    // four accumulators, not eight: with eight (one per column and row pair) multiDot ran 1.6x
+    // slower on a cached block (n = 16384, k = 40), most likely spills (x64 has 16 SIMD registers)
     let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-    let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
     const sz = <usize>sizeof<T>();
     let q0 = p0 + <usize>i * sz, q1 = p1 + <usize>i * sz, q2 = p2 + <usize>i * sz, q3 = p3 + <usize>i * sz;
     let pv = v + (<usize>i << 3);
     const end = v + (<usize>(i0 + ((i1 - i0) & ~3)) << 3);
     for (; pv < end; pv += 32) {
-      const x = v128.load(pv), y = v128.load(pv, 16);
+      const x = v128.load(pv);
       a0 = f64x2.add(a0, f64x2.mul(ldA<T>(q0), x));
       a1 = f64x2.add(a1, f64x2.mul(ldA<T>(q1), x));
       a2 = f64x2.add(a2, f64x2.mul(ldA<T>(q2), x));
       a3 = f64x2.add(a3, f64x2.mul(ldA<T>(q3), x));
-      b0 = f64x2.add(b0, f64x2.mul(ldB<T>(q0), y));
-      b1 = f64x2.add(b1, f64x2.mul(ldB<T>(q1), y));
-      b2 = f64x2.add(b2, f64x2.mul(ldB<T>(q2), y));
-      b3 = f64x2.add(b3, f64x2.mul(ldB<T>(q3), y));
+      const y = v128.load(pv, 16);
+      a0 = f64x2.add(a0, f64x2.mul(ldB<T>(q0), y));
+      a1 = f64x2.add(a1, f64x2.mul(ldB<T>(q1), y));
+      a2 = f64x2.add(a2, f64x2.mul(ldB<T>(q2), y));
+      a3 = f64x2.add(a3, f64x2.mul(ldB<T>(q3), y));
       q0 += 4 * sz; q1 += 4 * sz; q2 += 4 * sz; q3 += 4 * sz;
     }
     i = i0 + ((i1 - i0) & ~3);
@@ -78,7 +80,6 @@ const CHUNK: i32 = 1024;
       a2 = f64x2.add(a2, f64x2.mul(ldb2<T>(p2, i), x));
       a3 = f64x2.add(a3, f64x2.mul(ldb2<T>(p3, i), x));
     }
-    a0 = f64x2.add(a0, b0); a1 = f64x2.add(a1, b1); a2 = f64x2.add(a2, b2); a3 = f64x2.add(a3, b3);
     s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
     s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
     s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
