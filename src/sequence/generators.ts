@@ -164,15 +164,17 @@ export function convectionDiffusion2d(N: number, wx: number, wy: number): CsrArr
 }
 
 /**
- * A convection-diffusion sequence whose wind of strength `peclet` turns by a full circle over
- * `count` systems (system i: angle 2 pi i / count); b = ones.
+ * A convection-diffusion sequence whose wind of strength `peclet` turns by `turn` of a full circle
+ * over `count` systems, starting along +x (system i: angle 2 pi turn i / count); b = ones. With the
+ * natural ordering ILU(0) is strong while both wind components are >= 0 (turn <= 1/4) and much
+ * weaker for winds against the ordering.
  */
-export function rotatingWindSequence(N: number, count: number, peclet = 4): { count: number; load(i: number): { A: CsrArrays; b: Float64Array } } {
+export function rotatingWindSequence(N: number, count: number, peclet = 4, turn = 1): { count: number; load(i: number): { A: CsrArrays; b: Float64Array } } {
   const ones = new Float64Array(N * N).fill(1);
   return {
     count,
     load(i: number) {
-      const t = (2 * Math.PI * i) / count;
+      const t = (2 * Math.PI * turn * i) / count;
       return { A: convectionDiffusion2d(N, peclet * Math.cos(t), peclet * Math.sin(t)), b: ones };
     },
   };
