@@ -22,6 +22,9 @@ export interface PreconditionerOptions {
   pivot?: PivotPolicy;
 }
 
+/** A user preconditioner: write z = M^-1 r into z. r must not be modified. */
+export type PreconditionerFunction = (r: Float64Array, z: Float64Array) => void;
+
 /** Setup facts of a preconditioner (each class documents and types its own). */
 export type PreconditionerInfo = Record<string, number | string | boolean>;
 

@@ -1,8 +1,7 @@
 import { DisposedError, InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
-import type { Preconditioner } from './types.js';
-import type { PreconditionerFunction } from '../solvers/types.js';
+import type { Preconditioner, PreconditionerFunction } from './types.js';
 import '../runtime/resource.js'; // its Symbol.dispose fallback, for engines without one
 
 /**

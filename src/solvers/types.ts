@@ -1,4 +1,4 @@
-import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
+import type { Preconditioner, PreconditionerFunction, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
 import type { MethodName, MethodOptions } from './registry.js';
 
 /** The methods of registry.ts ('cg' | 'bicgstab' | 'gmres' | 'minres' | ...). */
@@ -34,8 +34,8 @@ export interface IterationState {
   residualKind: ResidualKind;
 }
 
-/** A user preconditioner: write z = M^-1 r into z. r must not be modified. */
-export type PreconditionerFunction = (r: Float64Array, z: Float64Array) => void;
+// Defined with the preconditioners (precond/user.ts wraps it), re-exported for the solvers' API.
+export type { PreconditionerFunction } from '../precond/types.js';
 
 export type PreconditionerSpec =
   | 'auto'
