@@ -72,9 +72,12 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
     }
     for (let i = c + 2; i < n; i++) h[i + c * n] = 0;
   }
-  // complex Schur form by shifted QR on the Hessenberg matrix
+  // complex Schur form by shifted QR on the Hessenberg matrix; with `select`, eigenvalues only
+  // (rotations restricted to the active window, no Z), the chosen vectors then by inverse iteration
+  const few = select !== undefined;
+  const hess = few ? h.slice() : h;
   const tr = h, ti = new Float64Array(n * n);
-  const zr = q, zi = new Float64Array(n * n);
+  const zr = q, zi = new Float64Array(few ? 0 : n * n);
   let norm = 0;
   for (let i = 0; i < n * n; i++) norm = Math.max(norm, Math.abs(tr[i]));
   const cs = new Float64Array(n), sr = new Float64Array(n), si = new Float64Array(n);
@@ -127,7 +130,8 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
         s2 = (ui * yr - ur * yi) / nrm;
       }
       cs[k] = c; sr[k] = s1; si[k] = s2;
-      for (let j = k; j < n; j++) {
+      const lastCol = few ? hi + 1 : n;
+      for (let j = k; j < lastCol; j++) {
         const pr = tr[k + j * n], pi = ti[k + j * n], qr = tr[k + 1 + j * n], qi = ti[k + 1 + j * n];
         tr[k + j * n] = c * pr + s1 * qr - s2 * qi;
         ti[k + j * n] = c * pi + s1 * qi + s2 * qr;
@@ -139,8 +143,11 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
     // R Q: columns k, k+1 times G_k^H = [c -s; conj(s) c]; the same on Z
     for (let k = lo; k < hi; k++) {
       const c = cs[k], s1 = sr[k], s2 = si[k];
-      rotateColumns(tr, ti, n, k, Math.min(k + 2, hi) + 1, c, s1, s2);
-      rotateColumns(zr, zi, n, k, n, c, s1, s2);
+      if (few) rotateColumns(tr, ti, n, k, Math.min(k + 2, hi) + 1, c, s1, s2, lo);
+      else {
+        rotateColumns(tr, ti, n, k, Math.min(k + 2, hi) + 1, c, s1, s2);
+        rotateColumns(zr, zi, n, k, n, c, s1, s2);
+      }
     }
     for (let i = lo; i <= hi; i++) { tr[i + i * n] += mr; ti[i + i * n] += mi; }
   }
@@ -155,8 +162,13 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
     re[j] = tr[j + j * n];
     im[j] = ti[j + j * n];
   }
-  // eigenvectors only where asked (harmonic Ritz needs k of them)
-  for (const j of select ? select(re, im) : Array.from({ length: n }, (_, i) => i)) {
+  if (few) {
+    // eigenvectors only where asked (harmonic Ritz needs k of them): inverse iteration on the
+    // Hessenberg matrix, mapped back by Q
+    for (const j of select(re, im)) hessenbergEigenvector(hess, q, n, re[j], im[j], norm, vr, vi, j);
+    return { re, im, vr, vi };
+  }
+  for (let j = 0; j < n; j++) {
     const lr = re[j], li = im[j];
     yr.fill(0);
     yi.fill(0);
@@ -195,9 +207,9 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
 }
 
 /** Columns k, k+1 (rows 0..rows-1) of the complex matrix (mr, mi) times G^H = [c -s; conj(s) c]. */
-function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number, rows: number, c: number, s1: number, s2: number): void {
+function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number, rows: number, c: number, s1: number, s2: number, from = 0): void {
   const a = k * n, b = (k + 1) * n;
-  for (let i = 0; i < rows; i++) {
+  for (let i = from; i < rows; i++) {
     const pr = mr[i + a], pi = mi[i + a], qr = mr[i + b], qi = mi[i + b];
     // p c + q conj(s)
     mr[i + a] = c * pr + qr * s1 + qi * s2;
@@ -206,6 +218,73 @@ function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number,
     mr[i + b] = -(pr * s1 - pi * s2) + c * qr;
     mi[i + b] = -(pr * s2 + pi * s1) + c * qi;
   }
+}
+
+/**
+ * Column j of (vr, vi): the unit eigenvector of A = Q H Q^T for the eigenvalue (mr, mi), by three
+ * steps of inverse iteration with H - mu I (upper Hessenberg: Gaussian elimination with partial
+ * pivoting between neighbouring rows, O(n^2)); a pivot below eps ||H|| is replaced by that value,
+ * which is what makes the solve amplify the eigenvector.
+ */
+function hessenbergEigenvector(H: Float64Array, Q: Float64Array, n: number, mr: number, mi: number, norm: number, vr: Float64Array, vi: Float64Array, j: number): void {
+  const ar = H.slice(), ai = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) { ar[i + i * n] -= mr; ai[i + i * n] -= mi; }
+  const tiny = Math.max(EPS * norm, Number.MIN_VALUE);
+  const swap = new Uint8Array(n), lr = new Float64Array(n), li = new Float64Array(n);
+  for (let k = 0; k < n - 1; k++) {
+    if (mod(ar[k + 1 + k * n], ai[k + 1 + k * n]) > mod(ar[k + k * n], ai[k + k * n])) {
+      swap[k] = 1;
+      for (let c = k; c < n; c++) {
+        const t1 = ar[k + c * n], t2 = ai[k + c * n];
+        ar[k + c * n] = ar[k + 1 + c * n]; ai[k + c * n] = ai[k + 1 + c * n];
+        ar[k + 1 + c * n] = t1; ai[k + 1 + c * n] = t2;
+      }
+    }
+    let pr = ar[k + k * n], pi = ai[k + k * n];
+    if (mod(pr, pi) < tiny) { pr = tiny; pi = 0; ar[k + k * n] = pr; ai[k + k * n] = 0; }
+    // l = a_{k+1,k} / pivot
+    const qr = ar[k + 1 + k * n], qi = ai[k + 1 + k * n], dd = pr * pr + pi * pi;
+    const l1 = (qr * pr + qi * pi) / dd, l2 = (qi * pr - qr * pi) / dd;
+    lr[k] = l1; li[k] = l2;
+    for (let c = k + 1; c < n; c++) {
+      const ur = ar[k + c * n], ui = ai[k + c * n];
+      ar[k + 1 + c * n] -= l1 * ur - l2 * ui;
+      ai[k + 1 + c * n] -= l1 * ui + l2 * ur;
+    }
+  }
+  if (mod(ar[n - 1 + (n - 1) * n], ai[n - 1 + (n - 1) * n]) < tiny) { ar[n - 1 + (n - 1) * n] = tiny; ai[n - 1 + (n - 1) * n] = 0; }
+  const xr = new Float64Array(n).fill(1), xi = new Float64Array(n);
+  for (let step = 0; step < 3; step++) {
+    for (let k = 0; k < n - 1; k++) {
+      if (swap[k]) {
+        let t = xr[k]; xr[k] = xr[k + 1]; xr[k + 1] = t;
+        t = xi[k]; xi[k] = xi[k + 1]; xi[k + 1] = t;
+      }
+      xr[k + 1] -= lr[k] * xr[k] - li[k] * xi[k];
+      xi[k + 1] -= lr[k] * xi[k] + li[k] * xr[k];
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s1 = xr[i], s2 = xi[i];
+      for (let c = i + 1; c < n; c++) {
+        const a = ar[i + c * n], b = ai[i + c * n];
+        s1 -= a * xr[c] - b * xi[c];
+        s2 -= a * xi[c] + b * xr[c];
+      }
+      const d1 = ar[i + i * n], d2 = ai[i + i * n], dd = d1 * d1 + d2 * d2;
+      xr[i] = (s1 * d1 + s2 * d2) / dd;
+      xi[i] = (s2 * d1 - s1 * d2) / dd;
+    }
+    const nn = mod(norm2(xr, 0, n), norm2(xi, 0, n));
+    for (let i = 0; i < n; i++) { xr[i] /= nn; xi[i] /= nn; }
+  }
+  for (let i = 0; i < n; i++) {
+    let s1 = 0, s2 = 0;
+    for (let l = 0; l < n; l++) { s1 += Q[i + l * n] * xr[l]; s2 += Q[i + l * n] * xi[l]; }
+    vr[i + j * n] = s1;
+    vi[i + j * n] = s2;
+  }
+  const nn = mod(norm2(vr, j * n, (j + 1) * n), norm2(vi, j * n, (j + 1) * n));
+  for (let i = 0; i < n; i++) { vr[i + j * n] /= nn; vi[i + j * n] /= nn; }
 }
 
 function csqrt(a: number, b: number): [number, number] {
