@@ -31,10 +31,11 @@ import { gcrodr } from './gcrodr.js';
 import { gmres } from './gmres.js';
 import type { MethodDescriptor, MethodOption } from './method.js';
 import { minres } from './minres.js';
+import { rcg } from './rcg.js';
 import { sor } from './sor.js';
 
 /** Every method, in the order help texts list them. */
-export const METHOD_LIST = [cg, bicgstab, gmres, minres, sor, gcrodr] as const;
+export const METHOD_LIST = [cg, bicgstab, gmres, minres, sor, gcrodr, rcg] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number]['name'];
 
