@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  init, getRuntime, poisson2d, CsrMatrix, SolverSession, solveSequence, SequenceError, varcoefSequence, heatMatrix, heatInitial,
+  init, getRuntime, poisson2d, CsrMatrix, SolverSession, solveSequence, SequenceError, varcoefSequence, heatMatrix, heatInitial, rotatingWindSequence,
   DimensionMismatchError, NonFiniteValueError, InvalidArgumentError, GalerkinGuess, DenseVector,
 } from '../src/index.js';
 import type { CsrArrays } from '../src/index.js';
@@ -89,6 +89,24 @@ describe('solveSequence', () => {
     expect(res.results.every((r) => r!.converged)).toBe(true);
     expect(Array.from(A1.values)).toEqual(Array.from(v1));
     A1.dispose(); A2.dispose();
+  });
+
+  it('recycle is carried to a recycling method (GCRO-DR): later systems start from the recycled space, also across a pattern change', async () => {
+    const wind = rotatingWindSequence(10, 4, 2, 0.25);
+    const sys = [0, 1, 2, 3].map((i) => wind.load(i));
+    // system 2 with an extra entry: another pattern of the same size
+    const A2 = sys[2].A, M2 = CsrMatrix.fromCsr(A2.rows, A2.cols, A2.indptr, A2.indices, A2.data);
+    const extra = M2.toDense().map((r) => Array.from(r));
+    extra[0][99] = -0.25;
+    const E = CsrMatrix.fromDense(extra);
+    sys[2] = { A: E.toCsrArrays(), b: sys[2].b };
+    M2.dispose(); E.dispose();
+    const before = live();
+    const res = await solveSequence(sys, { method: 'gcrodr', restart: 12, recycle: 4, precond: 'none', initialGuess: 'zero' });
+    expect(live()).toBe(before);
+    expect(res.results.every((r) => r!.converged)).toBe(true);
+    expect(res.results[0]!.recycle!.used).toBe(0);
+    for (const i of [1, 2, 3]) expect(res.results[i]!.recycle!.used).toBeGreaterThan(0);
   });
 
   it('async iterables and { count, load } with async load', async () => {

@@ -220,8 +220,10 @@ function samePattern(W: CsrMatrix, A: CsrMatrix | CsrArrays): boolean {
  * collected; give `{ count, load(i) }` to have them loaded twice instead).
  *
  * Per system: a matrix with the session's pattern has its values copied into the session's
- * matrix (the caller's matrices are never modified); another pattern of the same size gets a new
- * session; another size is a SequenceError. The initial guess is 'galerkin' by default: the
+ * matrix (the caller's matrices are never modified; the next solve refactors the preconditioner
+ * numerically); another pattern of the same size is copied into a new matrix the session switches
+ * to with update({ matrix }) (a new analysis; a recycle space is carried over); another size is
+ * a SequenceError. The initial guess is 'galerkin' by default: the
  * A-norm best (CG) or residual-minimising (other methods) combination of the last
  * `galerkinSize` solutions (never worse than zero or the previous solution in that norm).
  *
@@ -402,10 +404,22 @@ export async function solveSequence(systems: SequenceSource, options: SequenceOp
             if (A instanceof CsrMatrix) { rt.exports.copy(W.nnz, A.pointers().values, W.pointers().values); W.markValuesChanged(); }
             else W.setValues(A.data);
           } else {
-            session?.dispose(); session = null;
-            W?.dispose(); W = null;
-            W = A instanceof CsrMatrix ? A.clone() : CsrMatrix.fromCsr(A.rows, A.cols, A.indptr, A.indices, A.data, { runtime: rt });
-            rebuild = true;
+            // another pattern: a new matrix of our own; the session switches to it with
+            // update({ matrix }) (new analysis, the recycle space carried over as vectors)
+            const next = A instanceof CsrMatrix ? A.clone() : CsrMatrix.fromCsr(A.rows, A.cols, A.indptr, A.indices, A.data, { runtime: rt });
+            if (session && !rebuild) {
+              try {
+                session.update({ matrix: next });
+              } catch (e) {
+                next.dispose();
+                throw e;
+              }
+            } else {
+              session?.dispose(); session = null;
+              rebuild = true;
+            }
+            W?.dispose();
+            W = next;
           }
         }
         if (rebuild) {
