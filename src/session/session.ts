@@ -12,6 +12,8 @@ import { methodDescriptor } from '../solvers/registry.js';
 import { RecycleSpace } from '../solvers/recycle.js';
 import type { MethodName, SetupOptions, SolveOptions, SolveResult, StopReason } from '../solvers/types.js';
 import { chooseDefaults, structuralSingularity } from './auto.js';
+import { RecyclePolicy } from './recycle-policy.js';
+import { RECYCLE_AUTO_K } from '../solvers/recycle-option.js';
 import {
   PRECONDS, SETUP_KEYS, SOLVE_KEYS, checkMethodOptions, checkOptionsObject, checkSessionSpec, checkSolveOptions, shown,
   type SessionHooks, type SessionSpec,
@@ -88,6 +90,10 @@ export class SolverSession extends WasmResource {
   /** bumped whenever M is rebuilt or refactored (a recycle space's C depends on it) */
   private precondVersion = 0;
   private pendingSetupMs = 0;
+  /** recycle: 'auto': decides per solve whether the method recycles (recycle-policy.ts) */
+  private readonly recyclePolicy: RecyclePolicy | null = null;
+  /** the method options of the solve running now (recycle set by the policy) */
+  private runOptions: Record<string, unknown> = {};
   private readonly times: SessionTimings = { setupMs: 0, updateMs: 0, solveMs: 0 };
 
   /** Makes a session from a plain-data spec (as a worker receives it) and the live hooks. */
@@ -140,6 +146,7 @@ export class SolverSession extends WasmResource {
     const mo: Record<string, unknown> = {};
     for (const [key, o] of Object.entries(d.options)) mo[key] = (options as Record<string, unknown>)[key] ?? o.default;
     this.methodOptions = mo;
+    if (mo.recycle === 'auto') this.recyclePolicy = new RecyclePolicy();
     // Structural singularity (an empty row or column) is checked before any work: CG and BiCGSTAB
     // need a nonsingular matrix and would only run out of iterations. GMRES and MINRES minimise
     // the residual and give a least-squares answer on singular systems, so they are allowed when
@@ -406,6 +413,8 @@ export class SolverSession extends WasmResource {
     if (start instanceof DenseVector) rt.kernels.copy(n, start.ptr, this.x);
     else if (start !== undefined) rt.f64(this.x, n).set(start);
     else rt.kernels.fill(n, 0, this.x);
+    const policy = this.recyclePolicy;
+    this.runOptions = policy ? { ...this.methodOptions, recycle: policy.begin() ? RECYCLE_AUTO_K : 0 } : this.methodOptions;
     const { ctx, stopping: stop, monitor } = this;
     const bnorm = ctx.norm(this.b);
     stop.reset(o, bnorm);
@@ -451,6 +460,7 @@ export class SolverSession extends WasmResource {
     this.times.solveMs += solveMs;
     const converged = reason === 'converged-rtol' || reason === 'converged-atol';
     const iterations = monitor.iterations;
+    const recycleDecision = policy?.end(iterations);
     if (!converged && reason !== 'aborted') {
       const why = reason !== 'max-iterations'
         ? detail
@@ -477,6 +487,7 @@ export class SolverSession extends WasmResource {
       solveMs,
       residualReplacements: stop.replacements,
       ...this.descriptor.report?.(this.ws),
+      ...(recycleDecision ? { recycleDecision } : {}),
     };
   }
 
@@ -528,7 +539,7 @@ export class SolverSession extends WasmResource {
   }
 
   private run(ctx: KrylovContext): InnerResult {
-    return this.descriptor.run(ctx, this.ws, this.methodOptions);
+    return this.descriptor.run(ctx, this.ws, this.runOptions);
   }
 
   override dispose(): void {

@@ -70,7 +70,8 @@ export const gcrodr = defineMethod({
     const m = cycleLength(n, o.restart);
     return new GcrodrState(m, recycleCount(m, o.recycle));
   },
-  run: (ctx, ws: MethodWorkspace<GcrodrState>) => runGcrodr(ctx, ws),
+  // recycle 0 for one solve (recycle: 'auto' switched it off): GMRES(m) cycles, the space kept untouched
+  run: (ctx, ws: MethodWorkspace<GcrodrState>, o) => runGcrodr(ctx, o.recycle === 0 ? { ...ws, recycle: null } : ws),
   report: (ws: MethodWorkspace<GcrodrState>) => {
     const st = ws.state;
     const rep = st.fresh ? { ...st.report, used: 0, action: 'none' as const, dropped: 0, kept: ws.recycle?.k ?? 0 } : st.report;

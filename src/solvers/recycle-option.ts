@@ -20,3 +20,19 @@ export function recycleOption(doc = "vectors k recycled between solves (0: none)
 export function recycleColumns(v: number | 'auto' | undefined): number {
   return v === 'auto' || v === undefined ? RECYCLE_AUTO_K : v;
 }
+
+/** What `recycle: 'auto'` decided for one solve, and why (`SolveResult.recycleDecision`). */
+export interface RecycleDecision {
+  /** recycling was used in this solve */
+  recycled: boolean;
+  /**
+   * 'warm-up' (the first solves recycle, to build and try the space), 'probe' (the other choice
+   * tried once, to refresh its measurement), 'on' / 'off' (the measured cheaper choice)
+   */
+  state: 'warm-up' | 'probe' | 'on' | 'off';
+  /** one sentence with the figures behind the choice */
+  reason: string;
+  /** measured (moving averages) with and without recycling; null until measured */
+  msPerIteration: { on: number | null; off: number | null };
+  iterations: { on: number | null; off: number | null };
+}

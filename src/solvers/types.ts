@@ -1,5 +1,6 @@
 import type { Preconditioner, PreconditionerFunction, PreconditionerName, PreconditionerOptions } from '../precond/types.js';
 import type { MethodName, MethodOptions } from './registry.js';
+import type { RecycleDecision } from './recycle-option.js';
 
 /** The methods of registry.ts ('cg' | 'bicgstab' | 'gmres' | 'minres' | ...). */
 export type { MethodName, MethodOptions };
@@ -127,4 +128,6 @@ export interface SolveResult {
   residualReplacements: number;
   /** what a recycling method (GCRO-DR) did with its recycle space in this solve */
   recycle?: RecycleReport;
+  /** with recycle: 'auto': whether this solve recycled, and why (measured cost per iteration and iterations, with and without) */
+  recycleDecision?: RecycleDecision;
 }
