@@ -121,13 +121,15 @@ if (want('varcoef')) {
     { name: 'independent CG+IC(0)', run: async () => independent(varcoef, cgIc) },
     { name: 'sequence CG+IC(0), x0 = 0', run: () => sequence(varcoef, { ...cgIc, initialGuess: 'zero' }) },
     { name: 'sequence CG+IC(0), previous x', run: () => sequence(varcoef, { ...cgIc, initialGuess: 'previous' }) },
-    { name: 'sequence CG+IC(0), Galerkin (6)', run: () => sequence(varcoef, { ...cgIc, initialGuess: 'galerkin' }) },
+    { name: 'sequence CG+IC(0), Galerkin energy (6) [the issue\'s baseline]', run: () => sequence(varcoef, { ...cgIc, projection: 'energy', galerkinSize: 6 }) },
+    { name: 'sequence CG+IC(0), Galerkin residual (8) [default]', run: () => sequence(varcoef, { ...cgIc }) },
+    { name: 'sequence CG+IC(0), Galerkin residual (12)', run: () => sequence(varcoef, { ...cgIc, galerkinSize: 12 }) },
     ...RECYCLED_CG.map((m) => ({ name: `sequence ${m}+IC(0), Galerkin`, run: () => sequence(varcoef, { ...cgIc, method: m }) })),
     { name: 'independent GMRES(40)+ILU(0)', run: async () => independent(varcoef, gmIlu) },
-    { name: 'sequence GMRES(40)+ILU(0), min-res guess', run: () => sequence(varcoef, { ...gmIlu }) },
+    { name: 'sequence GMRES(40)+ILU(0), Galerkin residual (8)', run: () => sequence(varcoef, { ...gmIlu }) },
     ...(HAS_GCRODR && !flag('--no-gcrodr') ? [
       { name: 'sequence GCRO-DR(40,10)+ILU(0), x0 = 0', run: () => sequence(varcoef, { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL, initialGuess: 'zero' }) },
-      { name: 'sequence GCRO-DR(40,10)+ILU(0), min-res guess', run: () => sequence(varcoef, { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL }) },
+      { name: 'sequence GCRO-DR(40,10)+ILU(0), Galerkin residual (8)', run: () => sequence(varcoef, { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL }) },
     ] : []),
   ];
   results.problems.varcoef = { n: N * N, systems: COUNT, rows: await sideBySide(`varcoef ${N}x${N}, ${COUNT} systems, b = ones, rtol 1e-8`, COUNT, v) };
@@ -140,14 +142,14 @@ if (want('shuffled')) {
   const perm = Array.from({ length: COUNT }, (_, i) => i);
   for (let i = COUNT - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [perm[i], perm[j]] = [perm[j], perm[i]]; }
   const shuffled = { count: COUNT, load: (i) => varcoef.load(perm[i]) };
-  const base = { ...cgIc, initialGuess: 'galerkin' };
+  const base = { ...cgIc };
   const v = [
     { name: 'shuffled, sort none', run: () => sequence(shuffled, { ...base, sort: 'none' }) },
     { name: 'shuffled, sort greedy (fingerprints)', run: () => sequence(shuffled, { ...base, sort: 'greedy' }) },
     { name: 'true order', run: () => sequence(varcoef, { ...base }) },
     { name: 'independent CG+IC(0) (no sequence gain)', run: async () => independent(varcoef, cgIc) },
   ];
-  const rows = await sideBySide(`varcoef shuffled (seed 12345), CG+IC(0) with Galerkin guess`, COUNT, v);
+  const rows = await sideBySide(`varcoef shuffled (seed 12345), CG+IC(0) with the default Galerkin (residual, 8) guess`, COUNT, v);
   const greedyRun = await sequence(shuffled, { ...base, sort: 'greedy' });
   const recovered = greedyRun.order.map((i) => perm[i]);
   const [none, greedy, truth, indep] = rows.map((r) => r.iterations);
@@ -194,8 +196,9 @@ if (want('heat')) {
   const v = [
     { name: 'independent PCG (CG+IC(0)), x0 = 0', run: indepHeat },
     { name: 'sequence, previous x', run: () => seqHeat({ initialGuess: 'previous' }) },
-    { name: 'sequence, Galerkin (6)', run: () => seqHeat({ initialGuess: 'galerkin' }) },
-    { name: 'sequence, Galerkin (12)', run: () => seqHeat({ initialGuess: 'galerkin', galerkinSize: 12 }) },
+    { name: 'sequence, Galerkin energy (6)', run: () => seqHeat({ projection: 'energy', galerkinSize: 6 }) },
+    { name: 'sequence, Galerkin residual (8) [default]', run: () => seqHeat({}) },
+    { name: 'sequence, Galerkin residual (12)', run: () => seqHeat({ galerkinSize: 12 }) },
     ...RECYCLED_CG.map((m) => ({ name: `sequence ${m}, Galerkin`, run: () => seqHeat({ method: m }) })),
   ];
   results.problems.heat = { n: HN * HN, steps: STEPS, dt: 4, rows: await sideBySide(`heat equation ${HN}x${HN}, backward Euler dt = 4 (grid units), ${STEPS} steps`, STEPS, v) };
@@ -209,7 +212,7 @@ if (want('wind')) {
   const v = [
     { name: 'independent GMRES(40)+ILU(0)', run: async () => independent(wind, gmIlu) },
     { name: 'sequence GMRES(40)+ILU(0), x0 = 0', run: () => sequence(wind, { ...gmIlu, initialGuess: 'zero' }) },
-    { name: 'sequence GMRES(40)+ILU(0), min-res guess', run: () => sequence(wind, { ...gmIlu }) },
+    { name: 'sequence GMRES(40)+ILU(0), Galerkin residual (8)', run: () => sequence(wind, { ...gmIlu }) },
     ...(HAS_GCRODR && !flag('--no-gcrodr') ? [
       { name: 'sequence GCRO-DR(40,10), recycle 10', run: () => sequence(wind, { ...gmIlu, method: 'gcrodr', recycle: 10, initialGuess: 'zero' }) },
       ...(hasMethod('gcrodr', { recycle: 'auto' }) ? [{ name: "sequence GCRO-DR(40), recycle 'auto'", run: () => sequence(wind, { ...gmIlu, method: 'gcrodr', recycle: 'auto', initialGuess: 'zero' }) }] : []),

@@ -44,6 +44,9 @@ describe('solveSequence', () => {
     const zero = await it('zero'), prev = await it('previous'), gal = await it('galerkin');
     expect(prev).toBeLessThan(zero);
     expect(gal).toBeLessThan(prev);
+    const energy = (await solveSequence(seq, { method: 'cg', precond: 'ic0', projection: 'energy' })).totals.iterations;
+    expect(energy).toBeLessThan(prev);
+    await expect(solveSequence(seq, { projection: 'a-norm' as never })).rejects.toThrow(InvalidArgumentError);
   });
 
   it('a fixed matrix with right-hand sides from a heat equation (generator reading the last solution)', async () => {
@@ -220,7 +223,7 @@ describe('GalerkinGuess', () => {
     g.push(s1.ptr); g.push(s2.ptr); g.push(s1.ptr); // a dependent third vector is dropped
     const target = Array.from({ length: n }, (_, i) => 2 * Math.sin(i) - 0.5 * Math.cos(3 * i));
     const b = DenseVector.from(A.multiply(target)), x0 = DenseVector.zeros(n);
-    for (const kind of ['galerkin', 'minres'] as const) {
+    for (const kind of ['energy', 'residual'] as const) {
       expect(g.guess(A, b.ptr, x0.ptr, kind)).toBe(2);
       for (let i = 0; i < n; i++) expect(x0.data[i]).toBeCloseTo(target[i], 10);
     }
@@ -241,22 +244,22 @@ describe('GalerkinGuess', () => {
     A.multiplyPtr = (x: number, y: number) => { spmvs++; orig(x, y); };
     g.push(vecs[0].ptr);
     const b1 = rhsOf([1.5]);
-    expect(g.guess(A, b1.ptr, x0.ptr, 'galerkin')).toBe(1);
+    expect(g.guess(A, b1.ptr, x0.ptr, 'energy')).toBe(1);
     close([1.5]);
     g.push(vecs[1].ptr);
     const b2 = rhsOf([1, -2]);
-    expect(g.guess(A, b2.ptr, x0.ptr, 'galerkin')).toBe(2);
+    expect(g.guess(A, b2.ptr, x0.ptr, 'energy')).toBe(2);
     close([1, -2]);
     expect(spmvs).toBe(2); // one per solution: A v1 was kept
     // full (q = 2): the window is {v2, v3}
     g.push(vecs[2].ptr);
     const b3 = rhsOf([0, 1, 3]);
-    expect(g.guess(A, b3.ptr, x0.ptr, 'minres')).toBe(2);
+    expect(g.guess(A, b3.ptr, x0.ptr, 'residual')).toBe(2);
     close([0, 1, 3]);
     expect(spmvs).toBe(3);
     // new values: every product is recomputed
     A.scale(2);
-    expect(g.guess(A, b3.ptr, x0.ptr, 'galerkin')).toBe(2);
+    expect(g.guess(A, b3.ptr, x0.ptr, 'energy')).toBe(2);
     close([0, 0.5, 1.5]);
     expect(spmvs).toBe(5);
     g.dispose(); x0.dispose(); b1.dispose(); b2.dispose(); b3.dispose(); for (const v of vecs) v.dispose(); A.dispose();

@@ -9,10 +9,11 @@ const DEPENDENT = 1e-16;
 /**
  * Keeps the last q solutions of a sequence in wasm memory and turns them into an initial guess for
  * the next system A x = b:
- *  - 'galerkin' (A SPD): x0 = S (S^T A S)^-1 S^T b, the A-norm-best x in span(S);
- *  - 'minres' (any A): x0 = argmin over span(S) of ||b - A x||.
- * Both keep a basis Q of span(S) with AQ = A Q: for 'galerkin' Q is A-orthonormal (Q^T A Q = I),
- * so x0 = Q (Q^T b); for 'minres' AQ is orthonormal, so x0 = Q ((AQ)^T b). The basis is built by
+ *  - 'energy' (A SPD): x0 = S (S^T A S)^-1 S^T b, the Galerkin projection, best in the A-norm;
+ *  - 'residual' (any A): x0 = argmin over span(S) of ||b - A x||, the Petrov-Galerkin
+ *    (least-squares) projection.
+ * Both keep a basis Q of span(S) with AQ = A Q: for 'energy' Q is A-orthonormal (Q^T A Q = I),
+ * so x0 = Q (Q^T b); for 'residual' AQ is orthonormal, so x0 = Q ((AQ)^T b). The basis is built by
  * classical Gram-Schmidt twice over the block kernels (one pass over the basis for all inner
  * products, one for the update), so a guess costs one SpMV per solution and O(q) passes over n.
  *
@@ -89,10 +90,10 @@ export class GalerkinGuess extends WasmResource {
   }
 
   /**
-   * Appends the solution in slot `s` to the basis: A-orthonormalized ('galerkin') or with AQ
-   * orthonormalized ('minres') against the columns already there, twice; dropped when dependent.
+   * Appends the solution in slot `s` to the basis: A-orthonormalized ('energy') or with AQ
+   * orthonormalized ('residual') against the columns already there, twice; dropped when dependent.
    */
-  private append(A: CsrMatrix, s: number, kind: 'galerkin' | 'minres'): void {
+  private append(A: CsrMatrix, s: number, kind: 'energy' | 'residual'): void {
     const k = this.runtime.kernels, n = this.n, r = this.r;
     const q = this.col(this.Q, r), aq = this.col(this.AQ, r);
     if (!this.asValid[s]) {
@@ -101,17 +102,17 @@ export class GalerkinGuess extends WasmResource {
     }
     k.copy(n, this.col(this.S, s), q);
     k.copy(n, this.col(this.AS, s), aq);
-    const norm0 = kind === 'galerkin' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
+    const norm0 = kind === 'energy' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
     if (!(norm0 > 0) || !Number.isFinite(norm0)) return;
     if (r > 0) {
       for (let pass = 0; pass < 2; pass++) {
         // c = Q^T A q (A symmetric: = (AQ)^T q) or (AQ)^T aq; then q -= Q c, aq -= AQ c
-        k.multiDot(kind === 'galerkin' ? this.Q : this.AQ, r, n, aq, this.coef);
+        k.multiDot(kind === 'energy' ? this.Q : this.AQ, r, n, aq, this.coef);
         k.multiAxpy(this.Q, r, n, this.coef, q);
         k.multiAxpy(this.AQ, r, n, this.coef, aq);
       }
     }
-    const norm = kind === 'galerkin' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
+    const norm = kind === 'energy' ? k.dot(n, q, aq) : k.dot(n, aq, aq);
     if (!(norm > DEPENDENT * norm0)) return;
     const scale = 1 / Math.sqrt(norm);
     k.scal(n, scale, q);
@@ -123,7 +124,7 @@ export class GalerkinGuess extends WasmResource {
    * Writes the guess for A x = b into x0 (wasm pointers); returns the number of basis vectors
    * used (0: x0 = 0, nothing stored or everything dependent).
    */
-  guess(A: CsrMatrix, b: number, x0: number, kind: 'galerkin' | 'minres'): number {
+  guess(A: CsrMatrix, b: number, x0: number, kind: 'energy' | 'residual'): number {
     this.alive('GalerkinGuess');
     const k = this.runtime.kernels, n = this.n;
     const f = this.builtFor;
@@ -136,7 +137,7 @@ export class GalerkinGuess extends WasmResource {
     k.fill(n, 0, x0);
     const r = this.r;
     if (r > 0) {
-      k.multiDot(kind === 'galerkin' ? this.Q : this.AQ, r, n, b, this.coef);
+      k.multiDot(kind === 'energy' ? this.Q : this.AQ, r, n, b, this.coef);
       // x0 = Q c, written as x0 -= Q (-c)
       k.scal(r, -1, this.coef);
       k.multiAxpy(this.Q, r, n, this.coef, x0);
