@@ -259,11 +259,14 @@ describe("method 'rcg' (recycled CG)", () => {
     A.dispose();
   });
 
-  it('the recycle space is recomputed after update({ values }) (A W = C), reused when only b changes, and a change behind the session is detected', () => {
+  it('the recycle space is recomputed after update({ values }) (C = A W during the solve) and a change behind the session is detected', () => {
     const A = poisson(10, (p) => 1 + (p % 5));
-    const s = new SolverSession(A, { method: 'rcg', precond: 'ic0', recycle: 3, deflate: true });
     const n = A.rows, b = new Float64Array(n).fill(1);
-    const checkAW = () => {
+    let s: SolverSession;
+    /** onIteration hook: at the first iteration, C = A W for the matrix as it is now */
+    let checked = 0;
+    const checkAW = (st: { iteration: number }) => {
+      if (st.iteration !== 1) return;
       const rs = s.recycle!;
       for (let j = 0; j < rs.k; j++) {
         const w = rt.f64(rs.column('U', j), n).slice();
@@ -271,27 +274,28 @@ describe("method 'rcg' (recycled CG)", () => {
         const aw = A.multiply(w);
         expect(diffNorm(aw, c) / norm(aw)).toBeLessThan(1e-12);
       }
+      checked++;
     };
+    s = new SolverSession(A, { method: 'rcg', precond: 'ic0', recycle: 3, deflate: true, onIteration: checkAW });
     const first = s.solve(b);
     expect(first.recycle).toMatchObject({ used: 0, action: 'none' });
     expect(s.recycle!.k).toBe(3);
+    // the harvest replaced W: C is stale and the space says so (never 'current')
+    expect(s.recycle!.status({ A, precondVersion: 0 })).not.toBe('current');
     const again = s.solve(b.map((v, i) => v + i / n));
-    // only b changed: W and C = A W are used as they are
-    expect(again.recycle).toMatchObject({ used: 3, action: 'reused' });
-    checkAW();
+    expect(again.recycle).toMatchObject({ used: 3, action: 'recomputed' });
     const values = A.values.slice().map((v) => v * 1.5);
     s.update({ values });
     const afterUpdate = s.solve(b);
     expect(afterUpdate.recycle!.action).toBe('recomputed');
     expect(afterUpdate.converged).toBe(true);
-    checkAW();
     // behind the session's back: A's values change, the space's C = A W is stale and must not be used
     A.setValues(A.values.slice().map((v) => v * 2));
     const behind = s.solve(b);
     expect(behind.recycle!.action).toBe('recomputed');
     expect(behind.converged).toBe(true);
     expect(behind.relativeResidual).toBeLessThan(1e-8);
-    checkAW();
+    expect(checked).toBe(4);
     s.dispose(); A.dispose();
   });
 

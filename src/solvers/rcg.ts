@@ -262,7 +262,7 @@ export function runRcg(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kOn: n
           // a young space is improved each time the window fills (no deflation in this run, so
           // W may change under it)
           harvest(ctx, ws, kk, false, since, steps);
-          kk = rs!.k;
+          kk = prepareSpace(ctx, rs!, st, false, out);
           since = steps;
         }
         products(slot);
@@ -280,7 +280,7 @@ export function runRcg(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kOn: n
 /**
  * Rayleigh-Ritz of M^-1 A on [W (kk columns, C = A W valid), the residuals z_s..z_{steps-1} of
  * the ring, s = max(since, steps - m)] (lanczos.ts: ritzPencil); the smallest Ritz vectors replace
- * W, and C = A W is recomputed (k products with A). W^T M W is taken as I: exact for the M the
+ * W (C = A W is then stale until prepareSpace recomputes it). W^T M W is taken as I: exact for the M the
  * previous harvest was made with (its Ritz vectors are M-orthonormal), an estimate once M changed,
  * which only affects the quality of the next W, never the correctness of a solve.
  */
@@ -325,14 +325,18 @@ function harvest(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kk: number, 
     k.multiAxpy(Z, cols, n, yv, dst);
   }
   for (let c = 0; c < count; c++) k.copy(n, rs.column('C', c), rs.column('U', c));
-  // C = A W for the new W (k products with A): the space is consistent whenever k > 0, and a
-  // next solve with the same operator (a new b) uses it as it is
-  const okAW = rebuildAW(ctx, rs, st, count, out);
+  // C = A W is recomputed lazily, by the next run that uses W (k products with A): in a sequence
+  // whose matrix changes every system, computing it here would be thrown away. Until then the
+  // space says so: built for this matrix with another preconditioner version, i.e. 'values-changed'
+  // (C must be recomputed), never 'current'.
+  const op = operatorOf(ctx);
+  rs.markBuilt({ A: op.A, precondVersion: op.precondVersion - 1 }, count);
+  st.awValid = false;
   // settled: every Ritz value moved by less than 1% since the last harvest (in-run harvests stop,
   // and Init-CG stops recording)
   if (st.ritz.length === count && Array.from(values).every((v, i) => Math.abs(v - st.ritz[i]) <= 0.01 * Math.abs(st.ritz[i]))) st.settled = true;
-  st.ritz = okAW ? Array.from(values) : [];
-  st.report.kept = okAW ? count : 0;
+  st.ritz = Array.from(values);
+  st.report.kept = count;
 }
 
 function vanished(ctx: KrylovContext, rr: number): boolean {
