@@ -1,17 +1,10 @@
 // Shared test utilities: a seeded PRNG, random sparse matrices in COO form and scalar
 // TypeScript references that the wasm kernels are checked against.
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/sequence/generators.js';
+
+/** mulberry32, seeded: the library's generator (src/sequence/generators.ts) */
+export const rng = seededRandom;
 
 export interface Coo {
   rows: number;
