@@ -88,6 +88,13 @@ describe('sparse-wasm sequence', () => {
     const bad = await cli(['sequence', files[0], other, '--method', 'cg']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/small\.mtx: .*25 x 25.*64 x 64/);
+    expect((await cli(['sequence', files[0], '--recycle', 'lots'])).code).toBe(2);
+    const rec = await cli(['sequence', ...files, '--method', 'gcrodr', '--restart', '12', '--recycle', '4', '--precond', 'none', '--json']);
+    expect(rec.code).toBe(0);
+    expect(JSON.parse(rec.stdout)).toMatchObject({ method: 'gcrodr', recycle: '4', totals: { systems: 4, converged: 4 } });
+    const sor = await cli(['sequence', files[0], files[1], '--method', 'sor', '--tune-omega', '--rtol', '1e-6', '--json']);
+    expect(sor.code).toBe(0);
+    expect(JSON.parse(sor.stdout).systems.every((x: { omega: number }) => x.omega >= 1)).toBe(true);
     const missing = await cli(['sequence', files[0], path.join(tmp, 'nope.mtx')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope\.mtx: no such file/);
