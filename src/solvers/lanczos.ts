@@ -7,54 +7,135 @@
 // except those involving W, follows from alpha and rho alone (eigCG's observation, Stathopoulos
 // and Orginos): no extra product with A or M is spent on the window. ../shared/RECYCLING.md 3.2.
 
-/** Symmetric eigen-decomposition by cyclic Jacobi (n small): ascending values, column-major orthonormal vectors. */
+/**
+ * Symmetric eigen-decomposition: Householder reduction to tridiagonal form, then the implicit QL
+ * algorithm with Wilkinson-type shifts (the classical tred2 / tql2 pair; Jacobi was 10x slower at
+ * the sizes a harvest meets, 20-60). Ascending values, column-major orthonormal vectors.
+ */
 export function symmetricEigen(S: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(S.subarray(0, n * n));
-  // symmetrize: inputs are assembled from rounded products
-  for (let j = 0; j < n; j++) for (let i = 0; i < j; i++) a[i + j * n] = a[j + i * n] = 0.5 * (a[i + j * n] + a[j + i * n]);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i + i * n] = 1;
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0, total = 0;
-    for (let j = 0; j < n; j++) {
-      for (let i = 0; i < n; i++) {
-        const x = a[i + j * n] * a[i + j * n];
-        total += x;
-        if (i !== j) off += x;
+  // V row-major in a flat array: V[i * n + j]; symmetrized input (assembled from rounded products)
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = 0.5 * (S[i + j * n] + S[j + i * n]);
+  const d = new Float64Array(n), e = new Float64Array(n);
+  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j];
+  // tred2: Householder tridiagonalization, accumulating the transformations in V
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0, h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+        V[j * n + i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        V[j * n + i] = f;
+        g = e[j] + V[j * n + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += V[k * n + j] * d[k];
+          e[k] += V[k * n + j] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * d[k];
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
       }
     }
-    if (off <= 1e-28 * total || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p + q * n];
-        if (apq === 0) continue;
-        const app = a[p + p * n], aqq = a[q + q * n];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k + p * n], akq = a[k + q * n];
-          a[k + p * n] = c * akp - s * akq;
-          a[k + q * n] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p + k * n], aqk = a[q + k * n];
-          a[p + k * n] = c * apk - s * aqk;
-          a[q + k * n] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k + p * n], vkq = v[k + q * n];
-          v[k + p * n] = c * vkp - s * vkq;
-          v[k + q * n] = s * vkp + c * vkq;
-        }
-      }
-    }
+    d[i] = h;
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[x + x * n] - a[y + y * n]);
+  for (let i = 0; i < n - 1; i++) {
+    V[(n - 1) * n + i] = V[i * n + i];
+    V[i * n + i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
+        for (let k = 0; k <= i; k++) V[k * n + j] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) { d[j] = V[(n - 1) * n + j]; V[(n - 1) * n + j] = 0; }
+  if (n > 0) V[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+  // tql2: implicit QL on the tridiagonal (d, e)
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  if (n > 0) e[n - 1] = 0;
+  let f = 0, tst1 = 0;
+  const eps = Number.EPSILON;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n && Math.abs(e[m]) > eps * tst1) m++;
+    if (m === n) m = n - 1;
+    if (m > l) {
+      for (let iter = 0; iter < 60; iter++) {
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1, c2 = 1, c3 = 1, s = 0, s2 = 0;
+        const el1 = e[l + 1];
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (let k = 0; k < n; k++) {
+            h = V[k * n + i + 1];
+            V[k * n + i + 1] = s * V[k * n + i] + c * h;
+            V[k * n + i] = c * V[k * n + i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+        if (!(Math.abs(e[l]) > eps * tst1)) break;
+      }
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
   const values = new Float64Array(n), vectors = new Float64Array(n * n);
   order.forEach((src, dst) => {
-    values[dst] = a[src + src * n];
-    vectors.set(v.subarray(src * n, src * n + n), dst * n);
+    values[dst] = d[src];
+    for (let i = 0; i < n; i++) vectors[i + dst * n] = V[i * n + src];
   });
   return { values, vectors };
 }
