@@ -52,11 +52,13 @@ export class RcgState {
   }
 }
 
+// Default true: on the varcoef sequence (IC(0) rebuilt per system) deflation cut iterations by
+// 40-50% and Init-CG by under 2%, too little for its harvests to pay.
 const deflateOption: MethodOption<boolean> = {
-  default: false,
+  default: true,
   expected: 'true or false',
   valid: (v: unknown): v is boolean => typeof v === 'boolean',
-  doc: "recycled CG: true deflates W from every search direction (Def-CG); false only corrects the initial guess (Init-CG)",
+  doc: "recycled CG: true (default) deflates W from every search direction (Def-CG); false only corrects the initial guess (Init-CG)",
 };
 
 export const rcg = defineMethod({
