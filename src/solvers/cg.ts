@@ -36,11 +36,8 @@ export function runCg(ctx: KrylovContext, work: readonly number[]): InnerResult 
     if (ctx.exhausted()) return { status: 'max-iterations' };
     ctx.spmv(p, q);
     const pq = ctx.dot(p, q);
-    if (!Number.isFinite(pq)) return { status: 'nan-or-inf', detail: 'p.Ap is not finite' };
-    if (pq <= 0) {
-      if (vanished(ctx, rr)) return { status: 'converged' };
-      return { status: 'indefinite-matrix', detail: `p.Ap = ${pq.toExponential(3)} <= 0: the matrix is not positive definite` };
-    }
+    const bad = badCurvature(ctx, pq, rr);
+    if (bad) return bad;
     const alpha = rz / pq;
     rr = k.cgStep(n, alpha, p, q, x, r);
     const rnorm = Math.sqrt(rr);
@@ -65,6 +62,14 @@ export function runCg(ctx: KrylovContext, work: readonly number[]): InnerResult 
 /** ||r|| = sqrt(rr) is 0 or below the rounding level of ||b||: nothing is left to reduce. */
 export function vanished(ctx: KrylovContext, rr: number): boolean {
   return Math.sqrt(rr) <= NEGLIGIBLE * ctx.bnorm;
+}
+
+/** The result for p.Ap <= 0 or not finite, else undefined (shared by the CG variants). */
+export function badCurvature(ctx: KrylovContext, pq: number, rr: number): InnerResult | undefined {
+  if (!Number.isFinite(pq)) return { status: 'nan-or-inf', detail: 'p.Ap is not finite' };
+  if (pq > 0) return undefined;
+  if (vanished(ctx, rr)) return { status: 'converged' };
+  return { status: 'indefinite-matrix', detail: `p.Ap = ${pq.toExponential(3)} <= 0: the matrix is not positive definite` };
 }
 
 /** The result for r.M^-1 r <= 0 or not finite (shared by the CG variants). */

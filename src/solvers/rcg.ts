@@ -10,6 +10,7 @@
 // a harvest costs k products with M^-1 plus block dots and one block combination, once per run.
 // What changed since W was built decides what is redone: nothing (only b changed), A W and
 // W^T A W (k products with A) for new values, a new preconditioner or update({ matrix }).
+import { badCurvature, badPrecond, vanished } from './cg.js';
 import type { InnerResult, KrylovContext } from './context.js';
 import { cholesky, choleskySolve, ritzPencil, smallestRitzPairs } from './lanczos.js';
 import { defineMethod, integerOption, type MethodOption, type MethodWorkspace } from './method.js';
@@ -20,7 +21,6 @@ import type { RecycleReport } from './types.js';
 /** The preconditioned residuals a harvest looks back on: the option, or by default max(24, 2k + 8). */
 export const rcgWindow = (k: number, window = 0): number => (window > 0 ? window : Math.max(24, 2 * k + 8));
 
-const NEGLIGIBLE = Number.EPSILON;
 
 /** JS state kept between solves: W^T A W, its Cholesky factor, the coefficient rings. */
 export class RcgState {
@@ -231,11 +231,8 @@ export function runRcg(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kOn: n
     if (ctx.exhausted()) return done({ status: 'max-iterations' });
     ctx.spmv(p, q);
     const pq = ctx.dot(p, q);
-    if (!Number.isFinite(pq)) return { status: 'nan-or-inf', detail: 'p.Ap is not finite' };
-    if (pq <= 0) {
-      if (vanished(ctx, rr)) return { status: 'converged' };
-      return { status: 'indefinite-matrix', detail: `p.Ap = ${pq.toExponential(3)} <= 0: the matrix is not positive definite` };
-    }
+    const bad = badCurvature(ctx, pq, rr);
+    if (bad) return bad;
     const alpha = rz / pq;
     if (record) st.alpha[steps % R] = alpha;
     rr = k.cgStep(n, alpha, p, q, x, r);
@@ -339,17 +336,4 @@ function harvest(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kk: number, 
   if (st.ritz.length === count && Array.from(values).every((v, i) => Math.abs(v - st.ritz[i]) <= 0.01 * Math.abs(st.ritz[i]))) st.settled = true;
   st.ritz = Array.from(values);
   st.report.kept = count;
-}
-
-function vanished(ctx: KrylovContext, rr: number): boolean {
-  return Math.sqrt(rr) <= NEGLIGIBLE * ctx.bnorm;
-}
-
-function badPrecond(ctx: KrylovContext, rz: number, rr: number): InnerResult {
-  if (!Number.isFinite(rz)) return { status: 'nan-or-inf', detail: 'r.M^-1 r is not finite (preconditioner output)' };
-  if (vanished(ctx, rr)) return { status: 'converged' };
-  return {
-    status: 'indefinite-preconditioner',
-    detail: `r.M^-1 r = ${rz.toExponential(3)} <= 0: the preconditioner is not positive definite`,
-  };
 }
