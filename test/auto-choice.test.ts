@@ -305,7 +305,7 @@ describe('option values of the wrong kind are refused, never read as a default',
     ['history: "yes"', { history: 'yes' }, /history must be true or false/],
     ['restart: "30"', { method: 'gmres', restart: '30' }, /restart must be an integer >= 1, got "30"/],
     ['precondOptions: 5', { precondOptions: 5 }, /precondOptions must be an object, got 5/],
-    ['precondOptions: { omega: "1.2" }', { precond: 'ssor', precondOptions: { omega: '1.2' } }, /preconditioner option omega must be a number, got "1.2"/],
+    ['precondOptions: { omega: "1.2" }', { precond: 'ssor', precondOptions: { omega: '1.2' } }, /precondOptions: option omega must be a number in \(0, 2\), got "1.2"/],
   ];
   for (const [label, o, msg] of bad) {
     it(label, () => {
@@ -320,10 +320,10 @@ describe('option values of the wrong kind are refused, never read as a default',
 
   it('options that are not an object, for the session and for one solve', () => {
     const A = poisson2d(4);
-    expect(() => new SolverSession(A, null as never)).toThrow(/solver options must be an object, got null/);
-    expect(() => solve(A, ones(A), 7 as never)).toThrow(/solver options must be an object, got 7/);
+    expect(() => new SolverSession(A, null as never)).toThrow(/SolverSession: options must be an object, got null/);
+    expect(() => solve(A, ones(A), 7 as never)).toThrow(/solve: options must be an object, got 7/);
     const s = new SolverSession(A);
-    expect(() => s.solve(ones(A), null, null as never)).toThrow(/solve options must be an object/);
+    expect(() => s.solve(ones(A), null, null as never)).toThrow(/SolverSession.solve: options must be an object/);
     expect(() => s.solve(ones(A), null, { rtol: '1e-3' } as never)).toThrow(InvalidArgumentError);
     expect(s.solve(ones(A)).converged).toBe(true);
     s.dispose();

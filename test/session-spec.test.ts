@@ -73,16 +73,16 @@ describe('SessionSpec: the plain-data part of the options', () => {
     expect(() => checkSessionSpec({ signal: new AbortController().signal })).toThrow(InvalidArgumentError);
     expect(() => checkSessionSpec({ precond: (r: Float64Array, z: Float64Array) => z.set(r) })).toThrow(/spec\.precond is not plain data.*hooks/);
     expect(() => checkSessionSpec({ precondOptions: { omega: Infinity } })).toThrow(/spec\.precondOptions\.omega is not plain data/);
-    expect(() => checkSessionSpec({ bogus: 1 })).toThrow(/unknown key "bogus"/);
-    expect(() => checkSessionSpec({ x0: [1] })).toThrow(/unknown key "x0"/);
+    expect(() => checkSessionSpec({ bogus: 1 })).toThrow(/session spec: unknown option "bogus"/);
+    expect(() => checkSessionSpec({ x0: [1] })).toThrow(/session spec: unknown option "x0"/);
     expect(() => checkSessionSpec({ method: 'qmr' })).toThrow(/unknown method "qmr"/);
     expect(() => checkSessionSpec({ precond: 'amg' })).toThrow(/unknown preconditioner "amg"/);
     expect(() => checkSessionSpec({ restart: 2.5 })).toThrow(/restart must be an integer >= 1, got 2.5/);
     expect(() => checkSessionSpec({ rtol: '1e-8' })).toThrow(/rtol must be a finite number >= 0/);
-    expect(() => checkSessionSpec(null)).toThrow(/session spec must be an object/);
+    expect(() => checkSessionSpec(null)).toThrow(/session spec: options must be an object/);
     const A = CsrMatrix.fromDense(randomSpdDense(10, 0.3, 6));
     expect(() => SolverSession.fromSpec(A, { precond: 'jacobi' }, { precond: (r, z) => z.set(r) })).toThrow(/precond is given twice/);
-    expect(() => SolverSession.fromSpec(A, {}, { rtol: 1 } as never)).toThrow(/session hooks: unknown key "rtol"/);
+    expect(() => SolverSession.fromSpec(A, {}, { rtol: 1 } as never)).toThrow(/session hooks: unknown option "rtol"/);
     A.dispose();
   });
 

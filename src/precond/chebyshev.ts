@@ -1,5 +1,6 @@
-import { DisposedError, InvalidArgumentError } from '../errors.js';
+import { DisposedError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import { checkOptions } from '../options.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
 
 export interface ChebyshevOptions {
@@ -8,6 +9,11 @@ export interface ChebyshevOptions {
   /** Lanczos steps for the eigenvalue bounds, in [2, 500] (default 20) */
   eigenSteps?: number;
 }
+
+export const CHEBYSHEV_OPTIONS = {
+  degree: { kind: 'integer', min: 1, max: 100, default: 4 },
+  eigenSteps: { kind: 'integer', min: 2, max: 500, default: 20 },
+} as const;
 
 /** Chebyshev's setup facts. */
 export type ChebyshevInfo = SetupTimes & {
@@ -51,9 +57,7 @@ export class ChebyshevPreconditioner extends MatrixPreconditioner<ChebyshevInfo>
 
   constructor(A: CsrMatrix, options: ChebyshevOptions = {}) {
     super(A);
-    const degree = options.degree ?? 4, steps = options.eigenSteps ?? 20;
-    if (!Number.isInteger(degree) || degree < 1 || degree > 100) throw new InvalidArgumentError(`chebyshev degree must be an integer in [1, 100], got ${degree}`);
-    if (!Number.isInteger(steps) || steps < 2 || steps > 500) throw new InvalidArgumentError(`eigenSteps must be an integer in [2, 500], got ${steps}`);
+    const { degree, eigenSteps: steps } = checkOptions('chebyshev', options, CHEBYSHEV_OPTIONS);
     this.degree = degree;
     this.eigenSteps = steps;
     this.A = A;

@@ -1,26 +1,19 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import { checkOptions, type OptionSchema } from '../options.js';
 import { findPreconditioners, preconditioners, requirePreconditioner, type PreconditionerRequest } from './registry.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from './types.js';
 
-/** every key some preconditioner reads (a key only another one reads is ignored, not refused) */
-const OPTION_KEYS = new Set<string>(preconditioners().flatMap((d) => d.options));
+/**
+ * Every option some preconditioner reads, with its spec from the registry: a key only another
+ * preconditioner reads is checked but not refused (a session's precondOptions may serve a
+ * fallback), a key none reads is.
+ */
+const OPTION_SPECS: OptionSchema = Object.assign({}, ...preconditioners().map((d) => d.options));
 
+/** Checks preconditioner options (as `precondOptions` of a session) against every preconditioner's specs. */
 export function checkPreconditionerOptions(o: PreconditionerOptions): void {
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-    throw new InvalidArgumentError(`preconditioner options must be an object, got ${o === null ? 'null' : typeof o}`);
-  }
-  for (const k of Object.keys(o)) {
-    if (!OPTION_KEYS.has(k)) throw new InvalidArgumentError(`unknown preconditioner option "${k}"`);
-    // the numeric options: a string such as '1.2' must not pass for a number
-    const v = (o as Record<string, unknown>)[k];
-    if (k !== 'pivot' && v !== undefined && typeof v !== 'number') {
-      throw new InvalidArgumentError(`preconditioner option ${k} must be a number, got ${typeof v === 'string' ? `"${v}" (a string)` : String(v)}`);
-    }
-  }
-  if (o.pivot !== undefined && o.pivot !== 'shift' && o.pivot !== 'error') {
-    throw new InvalidArgumentError(`pivot must be 'shift' or 'error', got ${String(o.pivot)}`);
-  }
+  checkOptions('precondOptions', o, OPTION_SPECS);
 }
 
 /**

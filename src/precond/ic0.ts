@@ -3,8 +3,9 @@ import { FactorizationError } from '../errors.js';
 import type { TriangularAnalysis } from '../factor/analysis.js';
 import { choleskySolve, readCholesky, type CholeskyStorage, type FactorArrays } from '../factor/triangle.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import { checkOptions } from '../options.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
-import { checkAnalysis, checkOptions, fmt, pivotPolicy, type SharedAnalysisOption } from './triangular.js';
+import { ANALYSIS_OPTION, fmt, PIVOT_OPTION, type SharedAnalysisOption } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface Ic0Options extends SharedAnalysisOption {
@@ -16,7 +17,7 @@ export interface Ic0Options extends SharedAnalysisOption {
   pivot?: PivotPolicy;
 }
 
-const OPTIONS = ['pivot', 'analysis'] as const;
+const OPTIONS = { pivot: PIVOT_OPTION, analysis: ANALYSIS_OPTION };
 
 /** IC(0)'s setup facts. */
 export type Ic0Info = SetupTimes & {
@@ -67,9 +68,9 @@ export class Ic0Preconditioner extends MatrixPreconditioner<Ic0Info> {
 
   constructor(A: CsrMatrix, options: Ic0Options = {}) {
     super(A);
-    checkOptions('ic0', options, OPTIONS);
-    this.pivot = pivotPolicy('ic0', options.pivot);
-    this.given = checkAnalysis('ic0', options.analysis);
+    const o = checkOptions('ic0', options, OPTIONS);
+    this.pivot = o.pivot;
+    this.given = o.analysis;
     this.chol = { n: this.n, L: { ptr: 0, col: 0, val: 0 }, d: 0 };
     this.setup(A);
   }

@@ -1,9 +1,10 @@
 import { FACTOR_NOT_FINITE, FACTOR_OK, FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import { checkOptions } from '../options.js';
 import { LuPreconditioner, type LuInfo } from './lu.js';
 import type { TriangularAnalysis } from '../factor/analysis.js';
-import { checkAnalysis, checkOptions, fmt, pivotPolicy, PIVOT_SHIFT, type SharedAnalysisOption } from './triangular.js';
+import { ANALYSIS_OPTION, fmt, PIVOT_OPTION, PIVOT_SHIFT, type SharedAnalysisOption } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface Ilu0Options extends SharedAnalysisOption {
@@ -15,7 +16,7 @@ export interface Ilu0Options extends SharedAnalysisOption {
   pivot?: PivotPolicy;
 }
 
-const OPTIONS = ['pivot', 'analysis'] as const;
+const OPTIONS = { pivot: PIVOT_OPTION, analysis: ANALYSIS_OPTION };
 
 /** ILU(0)'s setup facts. */
 export type Ilu0Info = LuInfo & {
@@ -52,9 +53,9 @@ export class Ilu0Preconditioner extends LuPreconditioner<Ilu0Info> {
 
   constructor(A: CsrMatrix, options: Ilu0Options = {}) {
     super(A);
-    checkOptions('ilu0', options, OPTIONS);
-    this.pivot = pivotPolicy('ilu0', options.pivot);
-    this.given = checkAnalysis('ilu0', options.analysis);
+    const o = checkOptions('ilu0', options, OPTIONS);
+    this.pivot = o.pivot;
+    this.given = o.analysis;
     this.setup(A);
   }
 

@@ -1,8 +1,9 @@
 import { FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE, FACTOR_OK, FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
-import { FactorizationError, InvalidArgumentError } from '../errors.js';
+import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { LuPreconditioner, type LuInfo } from './lu.js';
-import { checkOptions, fmt, pivotPolicy, PIVOT_SHIFT } from './triangular.js';
+import { checkOptions } from '../options.js';
+import { fmt, PIVOT_OPTION, PIVOT_SHIFT } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface IlutOptions {
@@ -14,7 +15,11 @@ export interface IlutOptions {
   pivot?: PivotPolicy;
 }
 
-const OPTIONS = ['dropTolerance', 'maxFill', 'pivot'] as const;
+export const ILUT_OPTIONS = {
+  dropTolerance: { kind: 'number', min: 0, finite: true, default: 1e-4 },
+  maxFill: { kind: 'integer', min: 0, allowInfinity: true, default: 10 },
+  pivot: PIVOT_OPTION,
+} as const;
 /** ILUT's setup facts. */
 export type IlutInfo = LuInfo & {
   dropTolerance: number;
@@ -60,16 +65,10 @@ export class IlutPreconditioner extends LuPreconditioner<IlutInfo> {
 
   constructor(A: CsrMatrix, options: IlutOptions = {}) {
     super(A);
-    checkOptions('ilut', options, OPTIONS);
-    this.pivot = pivotPolicy('ilut', options.pivot);
-    const tau = options.dropTolerance ?? 1e-4;
-    if (typeof tau !== 'number' || !(tau >= 0) || !Number.isFinite(tau)) {
-      throw new InvalidArgumentError(`ilut: dropTolerance must be a finite number >= 0, got ${String(tau)}`);
-    }
-    const p = options.maxFill ?? 10;
-    if (typeof p !== 'number' || !(p >= 0) || (Number.isFinite(p) && !Number.isInteger(p))) {
-      throw new InvalidArgumentError(`ilut: maxFill must be an integer >= 0 (or Infinity), got ${String(p)}`);
-    }
+    const o = checkOptions('ilut', options, ILUT_OPTIONS);
+    this.pivot = o.pivot;
+    const tau = o.dropTolerance;
+    const p = o.maxFill;
     this.tau = tau;
     this.maxFill = p;
     const n = this.n;

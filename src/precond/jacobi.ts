@@ -1,6 +1,8 @@
 import { FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import { checkOptions } from '../options.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
+import { PIVOT_OPTION } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface JacobiOptions {
@@ -9,6 +11,11 @@ export interface JacobiOptions {
   /** M = |diag(A)| instead of diag(A): SPD for any matrix, as MINRES requires */
   absolute?: boolean;
 }
+
+export const JACOBI_OPTIONS = {
+  pivot: PIVOT_OPTION,
+  absolute: { kind: 'boolean', default: false },
+} as const;
 
 /** Jacobi's setup facts. */
 export type JacobiInfo = SetupTimes & {
@@ -32,8 +39,9 @@ export class JacobiPreconditioner extends MatrixPreconditioner<JacobiInfo> {
 
   constructor(A: CsrMatrix, options: JacobiOptions = {}) {
     super(A);
-    this.pivot = options.pivot ?? 'shift';
-    this.absolute = options.absolute ?? false;
+    const o = checkOptions('jacobi', options, JACOBI_OPTIONS);
+    this.pivot = o.pivot;
+    this.absolute = o.absolute;
     this.setup(A);
   }
 

@@ -4,12 +4,14 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { matrixProperties, type MatrixProperties } from '../matrix/properties.js';
-import { ChebyshevPreconditioner } from './chebyshev.js';
+import type { OptionSpec } from '../options.js';
+import { CHEBYSHEV_OPTIONS, ChebyshevPreconditioner } from './chebyshev.js';
 import { Ic0Preconditioner } from './ic0.js';
 import { Ilu0Preconditioner } from './ilu0.js';
-import { IlutPreconditioner } from './ilut.js';
-import { JacobiPreconditioner } from './jacobi.js';
-import { SsorPreconditioner } from './ssor.js';
+import { ILUT_OPTIONS, IlutPreconditioner } from './ilut.js';
+import { JACOBI_OPTIONS, JacobiPreconditioner } from './jacobi.js';
+import { SSOR_OPTIONS, SsorPreconditioner } from './ssor.js';
+import { PIVOT_OPTION } from './triangular.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from './types.js';
 
 /** The facts of a matrix the registry's questions depend on (see matrixFacts). */
@@ -40,8 +42,8 @@ export interface PreconditionerDescriptor {
   readonly rank: number;
   /** one line for help texts */
   readonly summary: string;
-  /** the PreconditionerOptions keys it reads */
-  readonly options: readonly (keyof PreconditionerOptions)[];
+  /** the PreconditionerOptions it reads, with their checks (checkOptions specs, the class's own) */
+  readonly options: Readonly<Partial<Record<keyof PreconditionerOptions, OptionSpec>>>;
   /** M symmetric positive definite (built with request.spd when it asks for it) */
   readonly spd: Guarantee;
   /** M = M^T */
@@ -60,7 +62,7 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     name: 'jacobi',
     rank: 6,
     summary: 'diagonal scaling by diag(A) (|diag(A)| when an SPD preconditioner is asked for)',
-    options: ['pivot'],
+    options: { pivot: JACOBI_OPTIONS.pivot },
     spd: 'always',
     symmetric: 'always',
     suits: (f) => f.diagonal !== 'zero',
@@ -70,7 +72,7 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     name: 'ssor',
     rank: 4,
     summary: 'symmetric successive over-relaxation (omega) over A itself',
-    options: ['omega', 'pivot'],
+    options: SSOR_OPTIONS,
     spd: 'if-matrix',
     symmetric: 'if-matrix',
     suits: (f) => f.diagonal !== 'zero',
@@ -80,7 +82,7 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     name: 'ic0',
     rank: 1,
     summary: 'incomplete Cholesky on the lower triangle of A, diagonally shifted if it breaks down (SPD A)',
-    options: ['pivot'],
+    options: { pivot: PIVOT_OPTION },
     spd: 'always',
     symmetric: 'always',
     suits: spdLike,
@@ -90,7 +92,7 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     name: 'ilu0',
     rank: 2,
     summary: "incomplete LU on A's own pattern (general square A)",
-    options: ['pivot'],
+    options: { pivot: PIVOT_OPTION },
     spd: 'never',
     symmetric: 'never',
     suits: () => true,
@@ -100,7 +102,7 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     name: 'ilut',
     rank: 3,
     summary: 'incomplete LU with dual threshold dropping (dropTolerance, maxFill): more fill, stronger',
-    options: ['dropTolerance', 'maxFill', 'pivot'],
+    options: ILUT_OPTIONS,
     spd: 'never',
     symmetric: 'never',
     suits: () => true,
@@ -110,7 +112,7 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     name: 'chebyshev',
     rank: 5,
     summary: 'Chebyshev polynomial in D^-1 A (degree, eigenSteps): only SpMV, bounds from Lanczos',
-    options: ['degree', 'eigenSteps'],
+    options: CHEBYSHEV_OPTIONS,
     spd: 'if-matrix',
     symmetric: 'if-matrix',
     suits: spdLike,

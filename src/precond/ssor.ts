@@ -1,8 +1,9 @@
 import { readSsorStatus, SSOR_OUT_BYTES } from '../runtime/status.js';
-import { DisposedError, FactorizationError, InvalidArgumentError } from '../errors.js';
+import { DisposedError, FactorizationError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
-import { checkOptions, pivotPolicy } from './triangular.js';
+import { checkOptions } from '../options.js';
+import { PIVOT_OPTION } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface SsorOptions {
@@ -12,7 +13,10 @@ export interface SsorOptions {
   pivot?: PivotPolicy;
 }
 
-const OPTIONS = ['omega', 'pivot'] as const;
+export const SSOR_OPTIONS = {
+  omega: { kind: 'number', min: 0, max: 2, minOpen: true, maxOpen: true, default: 1 },
+  pivot: PIVOT_OPTION,
+} as const;
 
 /** SSOR's setup facts. */
 export type SsorInfo = SetupTimes & {
@@ -54,13 +58,9 @@ export class SsorPreconditioner extends MatrixPreconditioner<SsorInfo> {
 
   constructor(A: CsrMatrix, options: SsorOptions = {}) {
     super(A);
-    checkOptions('ssor', options, OPTIONS);
-    this.pivot = pivotPolicy('ssor', options.pivot);
-    const omega = options.omega ?? 1;
-    if (typeof omega !== 'number' || !(omega > 0 && omega < 2)) {
-      throw new InvalidArgumentError(`ssor: omega must be in (0, 2), got ${String(omega)}`);
-    }
-    this.omega = omega;
+    const o = checkOptions('ssor', options, SSOR_OPTIONS);
+    this.pivot = o.pivot;
+    this.omega = o.omega;
     this.matrix = A;
     this.ptrs = A.pointers();
     this.setup(A);

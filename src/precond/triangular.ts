@@ -1,24 +1,13 @@
-// Shared by the factorization preconditioners (IC(0), ILU(0), ILUT) and SSOR: option checks,
-// the pivot policy, the use of a (shared) pattern analysis. Factor storage and read-back live in
+// Shared by the factorization preconditioners (IC(0), ILU(0), ILUT) and SSOR: the specs of the
+// pivot policy and analysis options, the use of a (shared) pattern analysis. Factor storage and read-back live in
 // src/factor/ (shared with the direct solvers).
-import { InvalidArgumentError } from '../errors.js';
 import { TriangularAnalysis, type AnalysisKind } from '../factor/analysis.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import type { CustomSpec, EnumSpec } from '../options.js';
 import type { PivotPolicy } from './types.js';
 
-/** Rejects option keys outside `known` and a pivot policy other than 'shift' | 'error'. */
-export function checkOptions(name: string, options: object, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${name}: options must be an object`);
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new InvalidArgumentError(`${name}: unknown option "${k}" (known: ${known.join(', ')})`);
-  }
-}
-
-export function pivotPolicy(name: string, pivot: unknown): PivotPolicy {
-  const p = pivot ?? 'shift';
-  if (p !== 'shift' && p !== 'error') throw new InvalidArgumentError(`${name}: pivot must be 'shift' or 'error', got ${String(p)}`);
-  return p;
-}
+/** The `pivot` option (checkOptions spec): 'shift' (default) or 'error'. */
+export const PIVOT_OPTION: EnumSpec<PivotPolicy> & { default: PivotPolicy } = { kind: 'enum', values: ['shift', 'error'], default: 'shift' };
 
 /** -3.2e-5 style */
 export function fmt(v: number): string {
@@ -38,11 +27,12 @@ export interface SharedAnalysisOption {
   analysis?: TriangularAnalysis;
 }
 
-/** options.analysis checked: undefined or a TriangularAnalysis. */
-export function checkAnalysis(name: string, analysis: unknown): TriangularAnalysis | undefined {
-  if (analysis === undefined || analysis instanceof TriangularAnalysis) return analysis;
-  throw new InvalidArgumentError(`${name}: options.analysis must come from analyzeIc0 / analyzeIlu0, got ${analysis === null ? 'null' : typeof analysis}`);
-}
+/** The `analysis` option (checkOptions spec): a TriangularAnalysis; which kind fits is useAnalysis's check. */
+export const ANALYSIS_OPTION: CustomSpec<TriangularAnalysis> & { test: (v: unknown) => v is TriangularAnalysis } = {
+  kind: 'custom',
+  test: (v: unknown): v is TriangularAnalysis => v instanceof TriangularAnalysis,
+  expected: 'an analysis from analyzeIc0 / analyzeIlu0',
+};
 
 /**
  * The pattern analysis a factorization of A uses: `given` (checked against A's pattern, shared) or

@@ -14,10 +14,9 @@ import type { MethodName, SetupOptions, SolveOptions, SolveResult, StopReason } 
 import { chooseDefaults, structuralSingularity } from './auto.js';
 import { RecyclePolicy } from './recycle-policy.js';
 import { RECYCLE_AUTO_K } from '../solvers/recycle-option.js';
-import {
-  PRECONDS, SETUP_KEYS, SOLVE_KEYS, checkMethodOptions, checkOptionsObject, checkSessionSpec, checkSolveOptions, shown,
-  type SessionHooks, type SessionSpec,
-} from './spec.js';
+import { checkOptions, checkOptionsObject, describeValue } from '../options.js';
+import { preconditionerDescriptor } from '../precond/registry.js';
+import { checkSessionOptions, checkSessionSpec, checkSolveOptions, type SessionHooks, type SessionSpec } from './spec.js';
 
 export interface SessionOptions extends SetupOptions, Omit<SolveOptions, 'x0'> {}
 
@@ -99,10 +98,8 @@ export class SolverSession extends WasmResource {
   /** Makes a session from a plain-data spec (as a worker receives it) and the live hooks. */
   static fromSpec(A: CsrMatrix, spec: SessionSpec, hooks: SessionHooks = {}): SolverSession {
     checkSessionSpec(spec);
-    checkOptionsObject(hooks, 'session hooks');
-    for (const k of Object.keys(hooks)) {
-      if (k !== 'precond' && k !== 'onIteration' && k !== 'signal') throw new InvalidArgumentError(`session hooks: unknown key "${k}" (known: precond, onIteration, signal)`);
-    }
+    // the kinds are checked by the constructor, with the rest
+    checkOptions('session hooks', hooks, { precond: { kind: 'any' }, onIteration: { kind: 'any' }, signal: { kind: 'any' } });
     if (hooks.precond !== undefined && spec.precond !== undefined) {
       throw new InvalidArgumentError('precond is given twice: a name in the spec and an object or function in the hooks');
     }
@@ -113,16 +110,10 @@ export class SolverSession extends WasmResource {
     if (!(A instanceof CsrMatrix)) throw new InvalidArgumentError('SolverSession needs a CsrMatrix');
     super(A.runtime);
     const t0 = performance.now();
-    checkOptionsObject(options, 'solver options');
-    for (const k of Object.keys(options)) {
-      if (!SETUP_KEYS.includes(k) && !SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solver option "${k}"`);
-    }
-    checkSolveOptions(options, false);
+    checkSessionOptions('SolverSession', options);
     if (A.rows !== A.cols) throw new DimensionMismatchError(`the matrix must be square to solve A x = b, got ${A.rows} x ${A.cols}`);
     const method = options.method ?? 'auto';
-    checkMethodOptions(options as SessionOptions & Record<string, unknown>);
     const pcOpts: PreconditionerOptions = options.precondOptions ?? {};
-    checkOptionsObject(pcOpts, 'precondOptions');
     checkPreconditionerOptions(pcOpts);
     this.matrix = A;
     const { onIteration, signal, rtol, atol, maxIterations, history } = options;
@@ -131,13 +122,10 @@ export class SolverSession extends WasmResource {
     const spec = options.precond ?? 'auto';
     let pcName: 'auto' | PreconditionerName = 'auto';
     if (typeof spec === 'string') {
-      if (spec !== 'auto' && !PRECONDS.includes(spec)) {
-        throw new InvalidArgumentError(`unknown preconditioner "${spec}": expected 'auto', ${PRECONDS.map((m) => `'${m}'`).join(', ')}`);
-      }
-      pcName = spec;
+      pcName = spec; // a known name (checkSessionOptions)
     } else if (typeof spec !== 'function' && (typeof spec !== 'object' || spec === null)) {
       // a number, boolean, null...: never read as 'none'
-      throw new InvalidArgumentError(`precond must be a preconditioner name, a function or a Preconditioner, got ${shown(spec)}`);
+      throw new InvalidArgumentError(`SolverSession: option precond must be a preconditioner name, a function or a Preconditioner, got ${describeValue(spec)}`);
     }
     const choice = chooseDefaults(A, method, typeof spec === 'string' ? pcName : 'none');
     this.method = choice.method;
@@ -165,7 +153,7 @@ export class SolverSession extends WasmResource {
       throw new InvalidArgumentError(`${this.method} takes no preconditioner (got ${given}): pass precond 'none'`);
     }
     const strictSpd = d.requires.preconditioner === 'spd-strict';
-    if (strictSpd && (pcName === 'ilu0' || pcName === 'ilut')) {
+    if (strictSpd && preconditionerDescriptor(pcName)?.spd === 'never') {
       throw new InvalidArgumentError(
         `${this.method} needs a symmetric positive definite preconditioner, and ${pcName} (incomplete LU) is not symmetric: ` +
           `use 'jacobi' (|diag(A)|), 'ic0' (A positive definite), 'chebyshev' or 'none', or method 'gmres' with ${pcName}`,
@@ -312,9 +300,8 @@ export class SolverSession extends WasmResource {
   update(change: { values: ArrayLike<number> } | { matrix: CsrMatrix }): void {
     this.alive('SolverSession');
     this.monitor.refuseReentry('update');
-    checkOptionsObject(change, 'update');
+    checkOptions('SolverSession.update', change, { values: { kind: 'any' }, matrix: { kind: 'any' } });
     const keys = Object.keys(change);
-    for (const k of keys) if (k !== 'values' && k !== 'matrix') throw new InvalidArgumentError(`unknown update key "${k}"`);
     if (keys.length !== 1) throw new InvalidArgumentError('update takes one of { values } or { matrix }');
     const t0 = performance.now();
     if ('matrix' in change) this.replaceMatrix(change.matrix);
@@ -394,9 +381,7 @@ export class SolverSession extends WasmResource {
   }
 
   private solveNow(b: ArrayLike<number> | DenseVector, x0: ArrayLike<number> | DenseVector | null | undefined, options: SolveOptions): SolveResult {
-    checkOptionsObject(options, 'solve options');
-    for (const k of Object.keys(options)) if (!SOLVE_KEYS.includes(k)) throw new InvalidArgumentError(`unknown solve option "${k}"`);
-    checkSolveOptions(options, true);
+    checkSolveOptions('SolverSession.solve', options);
     const o = { ...this.defaults, ...options };
     const start = x0 ?? o.x0;
     const n = this.matrix.rows;
@@ -515,7 +500,7 @@ export class SolverSession extends WasmResource {
     const growth = info.growth;
     if (typeof growth === 'number' && growth > 1e6) out.push(`the incomplete factors grew by ${growth.toExponential(1)}: the preconditioner is unstable`);
     const neg = info.negativePivots;
-    if (reason === 'indefinite-preconditioner' && (this.precond === 'ilu0' || this.precond === 'ilut')) {
+    if (reason === 'indefinite-preconditioner' && preconditionerDescriptor(this.precond)?.spd === 'never') {
       // why ILU fails under CG: for a symmetric A, ILU without pivot changes is M = L D L^T, SPD
       // exactly when every pivot is positive; an incomplete factorization of a positive definite
       // matrix can still produce negative pivots (the breakdown IC(0) meets and shifts away)
@@ -568,7 +553,7 @@ function checkVector(v: ArrayLike<number> | DenseVector, n: number, what: string
 
 /** One-shot solve: builds a session, solves, frees it. Reports the method and preconditioner used. */
 export function solve(A: CsrMatrix, b: ArrayLike<number> | DenseVector, options: SessionOptions & { x0?: ArrayLike<number> } = {}): SolveResult & { choice: string } {
-  checkOptionsObject(options, 'solver options');
+  checkOptionsObject('solve', options);
   const { x0, ...rest } = options;
   const s = new SolverSession(A, rest);
   try {

@@ -4,10 +4,12 @@
 // preconditioner), which stay on the thread that solves. `new SolverSession(A, options)` still
 // takes both mixed; `SolverSession.fromSpec(A, spec, hooks)` takes them apart.
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptions, checkOptionsObject, describeValue, type OptionSchema, type OptionSpec } from '../options.js';
+import { preconditionerNames } from '../precond/registry.js';
 import type { PreconditionerName, PreconditionerOptions } from '../precond/types.js';
 import type { Preconditioner } from '../precond/types.js';
 import { METHOD_NAMES, methodOptionSpecs, type MethodOptions } from '../solvers/registry.js';
-import type { IterationState, MethodName, PreconditionerFunction, SolveOptions } from '../solvers/types.js';
+import type { IterationState, MethodName, PreconditionerFunction } from '../solvers/types.js';
 
 /** The plain-data part of the session options: JSON-serialisable, checked by checkSessionSpec. */
 export interface SessionSpec extends MethodOptions {
@@ -31,44 +33,61 @@ export interface SessionHooks {
   signal?: AbortSignal;
 }
 
-export const METHOD_OPTIONS = methodOptionSpecs();
-export const SETUP_KEYS = ['method', 'precond', 'precondOptions', ...METHOD_OPTIONS.keys()];
-export const SOLVE_KEYS = ['rtol', 'atol', 'maxIterations', 'x0', 'onIteration', 'signal', 'history'];
+// The checkOptions schemas (src/options.ts) of the session's options. The method options come
+// from the method registry, each checked whatever the method (a wrong restart is a mistake even
+// for CG); method and precond are names (checked against the registries, checkNames below) or,
+// for precond, a live object or function.
+const METHOD_OPTIONS: OptionSchema = Object.fromEntries(
+  [...methodOptionSpecs()].map(([key, spec]) => [key, { kind: 'custom', test: (v: unknown) => spec.valid(v), expected: spec.expected }]),
+);
+/** The options of one solve (also the session's defaults for them, except x0). */
+export const SOLVE_OPTIONS = {
+  rtol: { kind: 'number', min: 0, finite: true },
+  atol: { kind: 'number', min: 0, finite: true },
+  maxIterations: { kind: 'integer', min: 0 },
+  history: { kind: 'boolean' },
+  onIteration: { kind: 'function' },
+  signal: { kind: 'signal' },
+  x0: { kind: 'any' },
+} as const satisfies OptionSchema;
+/** What `new SolverSession(A, options)` takes: setup options and the solve defaults (not x0). */
+export const SESSION_OPTIONS: OptionSchema = Object.fromEntries(Object.entries<OptionSpec>({
+  method: { kind: 'any' },
+  precond: { kind: 'any' },
+  precondOptions: { kind: 'object' },
+  ...METHOD_OPTIONS,
+  ...SOLVE_OPTIONS,
+}).filter(([k]) => k !== 'x0'));
 const HOOK_KEYS = ['onIteration', 'signal'];
-export const PRECONDS: PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'];
+/** The plain-data part of SESSION_OPTIONS. */
+const SPEC_OPTIONS: OptionSchema = Object.fromEntries(Object.entries(SESSION_OPTIONS).filter(([k]) => !HOOK_KEYS.includes(k)));
 
-/** `what` for messages: the value and, when not a number, its type ('42' and 42 read alike). */
-export function shown(v: unknown): string {
-  return typeof v === 'string' ? `"${v}" (a string)` : typeof v === 'number' ? String(v) : `${String(v)} (${v === null ? 'null' : typeof v})`;
-}
-
-export function checkOptionsObject(o: unknown, what: string): void {
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new InvalidArgumentError(`${what} must be an object, got ${shown(o)}`);
-}
-
-export function checkSolveOptions(o: SolveOptions, allowX0: boolean): void {
-  // typeof first: '1e-8' >= 0 is true in JavaScript, a string must not pass for a number
-  if (o.rtol !== undefined && !(typeof o.rtol === 'number' && o.rtol >= 0 && o.rtol < Infinity)) throw new InvalidArgumentError(`rtol must be a finite number >= 0, got ${shown(o.rtol)}`);
-  if (o.atol !== undefined && !(typeof o.atol === 'number' && o.atol >= 0 && o.atol < Infinity)) throw new InvalidArgumentError(`atol must be a finite number >= 0, got ${shown(o.atol)}`);
-  if (o.maxIterations !== undefined && !(Number.isInteger(o.maxIterations) && o.maxIterations >= 0)) {
-    throw new InvalidArgumentError(`maxIterations must be an integer >= 0, got ${shown(o.maxIterations)}`);
-  }
-  if (o.history !== undefined && typeof o.history !== 'boolean') throw new InvalidArgumentError(`history must be true or false, got ${shown(o.history)}`);
-  if (o.onIteration !== undefined && typeof o.onIteration !== 'function') throw new InvalidArgumentError('onIteration must be a function');
-  if (o.signal !== undefined && (o.signal === null || typeof o.signal.aborted !== 'boolean')) throw new InvalidArgumentError('signal must be an AbortSignal');
-  if (!allowX0 && o.x0 !== undefined) throw new InvalidArgumentError('x0 is given per solve, not when the session is made');
-}
-
-/** Checks the method name and every method option (whatever the method: a wrong restart is a mistake even for CG). */
-export function checkMethodOptions(o: { method?: unknown } & Record<string, unknown>): void {
+/** Refuses an unknown method or preconditioner name (a precond that is not a string is not checked here). */
+function checkNames(o: Record<string, unknown>): void {
   const method = o.method ?? 'auto';
   if (method !== 'auto' && !METHOD_NAMES.includes(method as MethodName)) {
-    throw new InvalidArgumentError(`unknown method ${shown(method)}: expected 'auto', ${METHOD_NAMES.map((m) => `'${m}'`).join(', ')}`);
+    throw new InvalidArgumentError(`unknown method ${describeValue(method)}: expected 'auto', ${METHOD_NAMES.map((m) => `'${m}'`).join(', ')}`);
   }
-  for (const [key, spec] of METHOD_OPTIONS) {
-    const v = o[key];
-    if (v !== undefined && !spec.valid(v)) throw new InvalidArgumentError(`${key} must be ${spec.expected}, got ${shown(v)}`);
+  const pc = o.precond;
+  if (typeof pc === 'string' && pc !== 'auto' && !preconditionerNames().includes(pc as PreconditionerName)) {
+    throw new InvalidArgumentError(`unknown preconditioner ${JSON.stringify(pc)}: expected 'auto', ${preconditionerNames().map((m) => `'${m}'`).join(', ')}`);
   }
+}
+
+/**
+ * Checks the options of `new SolverSession(A, options)` (where: 'SolverSession'): known keys,
+ * each of its kind, method and preconditioner names known; x0 is refused (it is given per solve).
+ */
+export function checkSessionOptions(where: string, options: unknown): void {
+  checkOptionsObject(where, options);
+  if ((options as { x0?: unknown } | undefined)?.x0 !== undefined) throw new InvalidArgumentError(`${where}: x0 is given per solve, not when the session is made`);
+  checkOptions(where, options, SESSION_OPTIONS);
+  checkNames((options ?? {}) as Record<string, unknown>);
+}
+
+/** Checks the options of one solve (where: 'SolverSession.solve'). */
+export function checkSolveOptions(where: string, options: unknown): void {
+  checkOptions(where, options, SOLVE_OPTIONS);
 }
 
 /** The path of the first value in `v` that JSON cannot carry unchanged, or null. */
@@ -98,12 +117,13 @@ function notPlainData(v: unknown, path: string): string | null {
  * preconditioner object: those are hooks), each value of the right type. Returns it typed.
  */
 export function checkSessionSpec(spec: unknown): SessionSpec {
-  checkOptionsObject(spec, 'session spec');
-  const o = spec as Record<string, unknown>;
+  const where = 'session spec';
+  checkOptionsObject(where, spec);
+  const o = (spec ?? {}) as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (HOOK_KEYS.includes(k)) throw new InvalidArgumentError(`session spec: ${k} is a live object, give it in the hooks, not the spec`);
-    if (k === 'x0' || (!SETUP_KEYS.includes(k) && !SOLVE_KEYS.includes(k))) throw new InvalidArgumentError(`session spec: unknown key "${k}"`);
+    if (HOOK_KEYS.includes(k)) throw new InvalidArgumentError(`${where}: ${k} is a live object, give it in the hooks, not the spec`);
   }
+  checkOptions(where, o, SPEC_OPTIONS);
   const bad = notPlainData(o, 'spec');
   if (bad) {
     throw new InvalidArgumentError(
@@ -111,12 +131,7 @@ export function checkSessionSpec(spec: unknown): SessionSpec {
         (bad === 'spec.precond' ? '; a preconditioner object or function goes in the hooks' : ''),
     );
   }
-  if (o.precond !== undefined && o.precond !== 'auto' && !PRECONDS.includes(o.precond as PreconditionerName)) {
-    throw new InvalidArgumentError(`unknown preconditioner ${shown(o.precond)}: expected 'auto', ${PRECONDS.map((m) => `'${m}'`).join(', ')}`);
-  }
-  if (o.precondOptions !== undefined) checkOptionsObject(o.precondOptions, 'precondOptions');
-  checkSolveOptions(o as SolveOptions, false);
-  checkMethodOptions(o);
+  checkNames(o);
   return o as SessionSpec;
 }
 
