@@ -230,7 +230,7 @@ describe('GalerkinGuess', () => {
     g.dispose(); s1.dispose(); s2.dispose(); b.dispose(); x0.dispose(); A.dispose();
   });
 
-  it('with a fixed operator reuses A s of stored solutions and always spans the last q of them', () => {
+  it('with a fixed operator reuses A s, appends new solutions and rebuilds from the newest half when full', () => {
     const A = poisson2d(6), n = 36, rt = getRuntime();
     const g = new GalerkinGuess(rt, n, 2);
     const vecs = [1, 2, 3].map((f) => DenseVector.from(Array.from({ length: n }, (_, i) => Math.sin(f * (i + 1)))));
@@ -251,8 +251,13 @@ describe('GalerkinGuess', () => {
     expect(g.guess(A, b2.ptr, x0.ptr, 'energy')).toBe(2);
     close([1, -2]);
     expect(spmvs).toBe(2); // one per solution: A v1 was kept
-    // full (q = 2): the window is {v2, v3}
+    // full (q = 2), same operator: rebuilt from the newest half, {v3}
     g.push(vecs[2].ptr);
+    const b3only = rhsOf([0, 0, 3]);
+    expect(g.guess(A, b3only.ptr, x0.ptr, 'energy')).toBe(1);
+    close([0, 0, 3]);
+    expect(spmvs).toBe(3);
+    // another projection: rebuilt from every stored solution {v2, v3}, their products reused
     const b3 = rhsOf([0, 1, 3]);
     expect(g.guess(A, b3.ptr, x0.ptr, 'residual')).toBe(2);
     close([0, 1, 3]);
@@ -262,7 +267,7 @@ describe('GalerkinGuess', () => {
     expect(g.guess(A, b3.ptr, x0.ptr, 'energy')).toBe(2);
     close([0, 0.5, 1.5]);
     expect(spmvs).toBe(5);
-    g.dispose(); x0.dispose(); b1.dispose(); b2.dispose(); b3.dispose(); for (const v of vecs) v.dispose(); A.dispose();
+    g.dispose(); x0.dispose(); b1.dispose(); b2.dispose(); b3.dispose(); b3only.dispose(); for (const v of vecs) v.dispose(); A.dispose();
   });
 });
 

@@ -17,13 +17,13 @@ const DEPENDENT = 1e-16;
  * classical Gram-Schmidt twice over the block kernels (one pass over the basis for all inner
  * products, one for the update), so a guess costs one SpMV per solution and O(q) passes over n.
  *
- * The products A s of the stored solutions are kept while the operator stays the same (the
- * same matrix object with the same values version, as for a fixed A and many right-hand sides),
- * so a guess then costs one SpMV (for the newest solution) instead of q; when the operator
- * changes they are recomputed. The basis always spans the last q solutions (not an accumulated
- * older space: dropping an old direction would drop the slow modes every solution shares).
- * Dependent solutions (a repeated system) are dropped, never divided by ~0. Nothing is allocated
- * after construction.
+ * While the operator stays the same (the same matrix object with the same values version, as for
+ * a fixed A and many right-hand sides), the products A s are kept and the basis grows by the new
+ * solutions only (one SpMV and O(q) passes a system); when it holds q solutions it is rebuilt from
+ * the newest half of them (rebuilding rather than dropping its oldest direction: that direction
+ * carries the slow modes every solution shares). When the operator changes, the basis is rebuilt
+ * from all q stored solutions (q SpMVs). Dependent solutions (a repeated system) are dropped,
+ * never divided by ~0. Nothing is allocated after construction.
  */
 export class GalerkinGuess extends WasmResource {
   readonly n: number;
@@ -41,8 +41,12 @@ export class GalerkinGuess extends WasmResource {
   private readonly coef: number;
   /** columns in the basis */
   private r = 0;
+  /** solutions the basis was built from (some may have been dropped as dependent) */
+  private covered = 0;
+  /** solutions pushed since the last guess */
+  private pending = 0;
   /** what the basis was built for */
-  private builtFor: { A: CsrMatrix; version: number } | null = null;
+  private builtFor: { A: CsrMatrix; version: number; kind: 'energy' | 'residual' } | null = null;
   /** basis vectors the last guess used (for results and tests) */
   rank = 0;
 
@@ -72,11 +76,12 @@ export class GalerkinGuess extends WasmResource {
     this.asValid[this.next] = false;
     this.next = (this.next + 1) % this.q;
     this.stored = Math.min(this.stored + 1, this.q);
+    this.pending = Math.min(this.pending + 1, this.q);
   }
 
   /** Forgets every stored solution (a new size or an unrelated system follows). */
   clear(): void {
-    this.stored = this.next = this.r = 0;
+    this.stored = this.next = this.r = this.covered = this.pending = 0;
     this.asValid.fill(false);
     this.builtFor = null;
   }
@@ -128,12 +133,25 @@ export class GalerkinGuess extends WasmResource {
     this.alive('GalerkinGuess');
     const k = this.runtime.kernels, n = this.n;
     const f = this.builtFor;
+    const same = f !== null && f.A === A && f.version === A.valuesVersion && f.kind === kind;
     // A S is reused only for the very operator it was computed with
     if (!(f !== null && f.A === A && f.version === A.valuesVersion)) this.asValid.fill(false);
-    this.builtFor = { A, version: A.valuesVersion };
-    const oldest = (this.next - this.stored + this.q) % this.q;
-    this.r = 0;
-    for (let j = 0; j < this.stored; j++) this.append(A, (oldest + j) % this.q, kind);
+    this.builtFor = { A, version: A.valuesVersion, kind };
+    const slot = (j: number) => (this.next - this.stored + j + this.q) % this.q; // j = 0: the oldest stored
+    if (same && this.covered + this.pending <= this.q) {
+      // the same operator and room left: the basis stays, the new solutions are appended to it
+      for (let j = this.stored - this.pending; j < this.stored; j++) this.append(A, slot(j), kind);
+      this.covered += this.pending;
+    } else {
+      // a new operator: the basis of all stored solutions; the same operator with a full basis:
+      // of the newest half (then half a window of appends before the next rebuild, so a fixed A
+      // costs O(q) passes a system instead of O(q^2))
+      const keep = same ? Math.min(this.stored, Math.max(Math.ceil(this.q / 2), this.pending)) : this.stored;
+      this.r = 0;
+      for (let j = this.stored - keep; j < this.stored; j++) this.append(A, slot(j), kind);
+      this.covered = keep;
+    }
+    this.pending = 0;
     k.fill(n, 0, x0);
     const r = this.r;
     if (r > 0) {
