@@ -5,6 +5,7 @@ import path from 'node:path';
 import { init } from '../runtime/runtime.js';
 import { formatMatrixMarketArray } from '../io/matrix-market.js';
 import { METHOD_NAMES } from '../solvers/registry.js';
+import { preconditionerNames } from '../precond/registry.js';
 import { solveSequence, type SequenceOptions, type SequenceSystem, type SequenceSystemResult } from '../sequence/solve-sequence.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { SequenceError } from '../sequence/errors.js';
@@ -14,7 +15,7 @@ import { writeAtomically, writeFailure } from './output.js';
 import type { Command } from './command.js';
 
 const METHODS = ['auto', ...METHOD_NAMES] as const;
-const PRECONDS = ['auto', 'none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'] as const;
+const PRECONDS = ['auto', ...preconditionerNames()] as const;
 /** Learning to Relax's grid: 20 values evenly spaced in [1, 1.95]. */
 const OMEGA_GRID = Array.from({ length: 20 }, (_, i) => 1 + 0.05 * i);
 

@@ -3,6 +3,7 @@ import { init } from '../runtime/runtime.js';
 import { SolverSession } from '../session/session.js';
 import type { SolveResult } from '../solvers/types.js';
 import { METHOD_NAMES } from '../solvers/registry.js';
+import { preconditionerNames } from '../precond/registry.js';
 import { formatMatrixMarketArray } from '../io/matrix-market.js';
 import { writeFile } from 'node:fs/promises';
 import { FileError, UsageError, choiceOption, numberOption, operands, parseCommandLine, stringOption } from './args.js';
@@ -11,7 +12,7 @@ import { checkWritable, writeAtomically, writeFailure } from './output.js';
 import type { Command } from './command.js';
 
 const METHODS = ['auto', ...METHOD_NAMES] as const;
-const PRECONDS = ['auto', 'none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev'] as const;
+const PRECONDS = ['auto', ...preconditionerNames()] as const;
 
 const USAGE = `usage: sparse-wasm solve A [--rhs b.mtx] [--x0 x0.mtx] [--method M] [--precond P]
                         [--rtol R] [--atol T] [--max-iter N] [--restart M] [-o x.mtx] [--json]
@@ -22,8 +23,8 @@ converging is a result (exit 0, see "converged" and "reason"), not an error.
   --rhs FILE          b: an n x 1 (or 1 x n) Matrix Market vector, array or coordinate
   --x0 FILE           the initial guess, same format (default 0)
   --method M          auto (default: chosen from the matrix), ${METHOD_NAMES.join(', ')}
-  --precond P         auto (default: chosen from the matrix and method), none, jacobi, ssor,
-                      ic0, ilu0, ilut, chebyshev
+  --precond P         auto (default: chosen from the matrix and method),
+                      ${preconditionerNames().join(', ')}
   --rtol R            stop when ||b - A x|| <= max(R ||b||, atol) (default 1e-8); --tol is an alias
   --atol T            absolute residual tolerance (default 0)
   --max-iter N        iteration limit (default 10000)

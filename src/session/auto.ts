@@ -22,6 +22,10 @@ export interface AutoChoice {
  *   pivots where IC(0) shifts: on bcsstk13 GMRES/BiCGSTAB + ILU(0) stall, + IC(0) converge);
  * - CG on anything else: Jacobi if the diagonal is positive (SPD), else none;
  * - GMRES/BiCGSTAB on anything else → ILU(0).
+ * Not preferredPreconditioner({ spd: true, ... }) of the registry for MINRES and CG: it agrees on
+ * the matrices 'auto' sends there, but differs when the method is given (MINRES on an SPD-like
+ * matrix: IC(0) there, Jacobi here; CG with a nonzero diagonal of mixed sign: Jacobi on |diag(A)|
+ * there, none here), and these defaults are kept as they were.
  */
 export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precond: 'auto' | PreconditionerName): AutoChoice {
   if (method !== 'auto' && precond !== 'auto') return { method, precond, because: 'method and preconditioner given' };
