@@ -101,6 +101,8 @@ describe("recycle: 'auto' in a session", () => {
       expect(results[2].recycle!.used).toBe(0);
       expect(results[1].recycle!.used).toBeGreaterThan(0);
       expect(results[3].recycleDecision!.reason).toMatch(/ms a solve with recycling/);
+      // the method's own k under 'auto' (recycled CG: 4, GCRO-DR: 10, + 1 for a complex pair)
+      expect(s.recycle!.capacity).toBe(method === 'rcg' ? 4 : 11);
       s.dispose(); A.dispose();
     });
   }

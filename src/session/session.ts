@@ -13,7 +13,6 @@ import { RecycleSpace } from '../solvers/recycle.js';
 import type { MethodName, SetupOptions, SolveOptions, SolveResult, StopReason } from '../solvers/types.js';
 import { chooseDefaults, structuralSingularity } from './auto.js';
 import { RecyclePolicy } from './recycle-policy.js';
-import { RECYCLE_AUTO_K } from '../solvers/recycle-option.js';
 import { checkOptions, checkOptionsObject, describeValue } from '../options.js';
 import { preconditionerDescriptor } from '../precond/registry.js';
 import { checkSessionOptions, checkSessionSpec, checkSolveOptions, type SessionHooks, type SessionSpec } from './spec.js';
@@ -399,7 +398,7 @@ export class SolverSession extends WasmResource {
     else if (start !== undefined) rt.f64(this.x, n).set(start);
     else rt.kernels.fill(n, 0, this.x);
     const policy = this.recyclePolicy;
-    this.runOptions = policy ? { ...this.methodOptions, recycle: policy.begin() ? RECYCLE_AUTO_K : 0 } : this.methodOptions;
+    this.runOptions = policy ? { ...this.methodOptions, recycle: policy.begin() ? 'auto' : 0 } : this.methodOptions;
     const { ctx, stopping: stop, monitor } = this;
     const bnorm = ctx.norm(this.b);
     stop.reset(o, bnorm);

@@ -1,9 +1,10 @@
 // The `recycle` option shared by the recycling methods (GCRO-DR, recycled CG): a number of
 // columns k, or 'auto' (the session's RecyclePolicy switches recycling on and off by measured
-// cost; the space then holds RECYCLE_AUTO_K columns). One definition, so both methods check it alike.
+// cost; the space then holds the method's own automatic k). One definition, so both methods
+// check it alike.
 import type { MethodOption } from './method.js';
 
-/** Columns kept when `recycle: 'auto'` (and the default k). */
+/** The default k (and GCRO-DR's k under 'auto'). */
 export const RECYCLE_AUTO_K = 10;
 
 /** `recycle: k` (an integer >= 0; 0 is the method without recycling) or 'auto'. */
@@ -16,9 +17,9 @@ export function recycleOption(doc = "vectors k recycled between solves (0: none)
   };
 }
 
-/** The columns a workspace holds for a `recycle` value. */
-export function recycleColumns(v: number | 'auto' | undefined): number {
-  return v === 'auto' || v === undefined ? RECYCLE_AUTO_K : v;
+/** The columns a workspace holds for a `recycle` value; `auto` is the method's k under 'auto'. */
+export function recycleColumns(v: number | 'auto' | undefined, auto = RECYCLE_AUTO_K): number {
+  return v === 'auto' || v === undefined ? auto : v;
 }
 
 /** What `recycle: 'auto'` decided for one solve, and why (`SolveResult.recycleDecision`). */
