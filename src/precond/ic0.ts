@@ -5,7 +5,7 @@ import { choleskySolve, readCholesky, type CholeskyStorage, type FactorArrays } 
 import type { CsrMatrix } from '../matrix/csr.js';
 import { checkOptions } from '../options.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
-import { ANALYSIS_OPTION, fmt, PIVOT_OPTION, type SharedAnalysisOption } from './triangular.js';
+import { fmt, SHARED_ANALYSIS_OPTIONS, type SharedAnalysisOption } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface Ic0Options extends SharedAnalysisOption {
@@ -16,8 +16,6 @@ export interface Ic0Options extends SharedAnalysisOption {
    */
   pivot?: PivotPolicy;
 }
-
-const OPTIONS = { pivot: PIVOT_OPTION, analysis: ANALYSIS_OPTION };
 
 /** IC(0)'s setup facts. */
 export type Ic0Info = SetupTimes & {
@@ -68,9 +66,7 @@ export class Ic0Preconditioner extends MatrixPreconditioner<Ic0Info> {
 
   constructor(A: CsrMatrix, options: Ic0Options = {}) {
     super(A);
-    const o = checkOptions('ic0', options, OPTIONS);
-    this.pivot = o.pivot;
-    this.given = o.analysis;
+    ({ pivot: this.pivot, analysis: this.given } = checkOptions('ic0', options, SHARED_ANALYSIS_OPTIONS));
     this.chol = { n: this.n, L: { ptr: 0, col: 0, val: 0 }, d: 0 };
     this.setup(A);
   }

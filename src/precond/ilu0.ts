@@ -4,7 +4,7 @@ import type { CsrMatrix } from '../matrix/csr.js';
 import { checkOptions } from '../options.js';
 import { LuPreconditioner, type LuInfo } from './lu.js';
 import type { TriangularAnalysis } from '../factor/analysis.js';
-import { ANALYSIS_OPTION, fmt, PIVOT_OPTION, PIVOT_SHIFT, type SharedAnalysisOption } from './triangular.js';
+import { fmt, SHARED_ANALYSIS_OPTIONS, PIVOT_SHIFT, type SharedAnalysisOption } from './triangular.js';
 import type { PivotPolicy } from './types.js';
 
 export interface Ilu0Options extends SharedAnalysisOption {
@@ -15,8 +15,6 @@ export interface Ilu0Options extends SharedAnalysisOption {
    */
   pivot?: PivotPolicy;
 }
-
-const OPTIONS = { pivot: PIVOT_OPTION, analysis: ANALYSIS_OPTION };
 
 /** ILU(0)'s setup facts. */
 export type Ilu0Info = LuInfo & {
@@ -53,9 +51,7 @@ export class Ilu0Preconditioner extends LuPreconditioner<Ilu0Info> {
 
   constructor(A: CsrMatrix, options: Ilu0Options = {}) {
     super(A);
-    const o = checkOptions('ilu0', options, OPTIONS);
-    this.pivot = o.pivot;
-    this.given = o.analysis;
+    ({ pivot: this.pivot, analysis: this.given } = checkOptions('ilu0', options, SHARED_ANALYSIS_OPTIONS));
     this.setup(A);
   }
 

@@ -34,6 +34,9 @@ export const ANALYSIS_OPTION: CustomSpec<TriangularAnalysis> & { test: (v: unkno
   expected: 'an analysis from analyzeIc0 / analyzeIlu0',
 };
 
+/** The options of the factorizations on A's own pattern (IC(0), ILU(0)): pivot policy and a shared analysis. */
+export const SHARED_ANALYSIS_OPTIONS = { pivot: PIVOT_OPTION, analysis: ANALYSIS_OPTION };
+
 /**
  * The pattern analysis a factorization of A uses: `given` (checked against A's pattern, shared) or
  * a new one that only this factorization holds (freed when it releases its use).
