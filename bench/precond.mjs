@@ -96,7 +96,7 @@ for (const [name, make, anchor] of kinds) {
 // one PCG+IC(0) iteration from its parts: q = A p; 2 dots; x += a p; r -= a q; z = M^-1 r; p = z + b p
 let iteration;
 if (Number.isFinite(ic0ApplyMs)) {
-  const e = rt.exports;
+  const e = rt.kernels;
   const p = DenseVector.zeros(n), q = DenseVector.zeros(n), x = DenseVector.zeros(n);
   p.data.fill(1);
   const spmv = measure(() => A.multiply(p, q));
