@@ -5,17 +5,19 @@
 //  - deflate: true (Def-CG, Saad, Yeung, Erhel, Guyomarc'h 2000): the same start, and every search
 //    direction is kept A-orthogonal to W (p = z + beta p - W mu, mu = (W^T A W)^-1 (A W)^T z);
 //    k dots and k axpys per iteration, fewer iterations when the small eigenvalues dominate.
-// W is harvested from the last `window` search directions of each solve together with the old W
-// by a Rayleigh-Ritz step whose window products come from CG's own coefficients (lanczos.ts), so
-// a harvest costs k products with M^-1 plus block dots and one block combination, once per run.
+// W is harvested at the end of each run from the old W and the last `harvestWindow` preconditioned
+// residuals by a Rayleigh-Ritz step whose window products come from CG's own coefficients
+// (lanczos.ts, as eigCG does), so a harvest costs one block combination of k + window vectors and
+// a small eigenproblem; while the space is young it is also harvested each time the window fills.
 // What changed since W was built decides what is redone: nothing (only b changed), A W and
-// W^T A W (k products with A) for new values, a new preconditioner or update({ matrix }).
+// W^T A W (k products with A) for new values, a new preconditioner, update({ matrix }) or a new W.
 import { badCurvature, badPrecond, vanished } from './cg.js';
 import type { InnerResult, KrylovContext } from './context.js';
 import { cholesky, choleskySolve, ritzPencil, smallestRitzPairs } from './lanczos.js';
 import { defineMethod, integerOption, type MethodOption, type MethodWorkspace } from './method.js';
 import { recycleColumns, recycleOption } from './recycle-option.js';
-import type { RecycleOperator, RecycleSpace } from './recycle.js';
+import type { RecycleSpace } from './recycle.js';
+import { checkRecycleSpace, operatorOf } from './recycle-space.js';
 import type { RecycleReport } from './types.js';
 
 /**
@@ -28,7 +30,6 @@ export const RCG_AUTO_K = 4;
 /** The preconditioned residuals a harvest looks back on: the option, or by default max(24, 2k + 8). */
 export const rcgWindow = (k: number, window = 0): number => (window > 0 ? window : Math.max(24, 2 * k + 8));
 
-
 /** JS state kept between solves: W^T A W, its Cholesky factor, the coefficient rings. */
 export class RcgState {
   readonly WAW: Float64Array;
@@ -37,7 +38,6 @@ export class RcgState {
   awValid = false;
   readonly alpha: Float64Array;
   readonly rho: Float64Array;
-  readonly d: Float64Array;
   /** rings of (A W)^T z_l and W^T r_l, k values a slot, m + 1 slots */
   readonly awz: Float64Array;
   readonly wr: Float64Array;
@@ -53,7 +53,6 @@ export class RcgState {
     this.chol = new Float64Array(Math.max(1, k * k));
     this.alpha = new Float64Array(m + 2);
     this.rho = new Float64Array(m + 2);
-    this.d = new Float64Array(m + 2);
     this.awz = new Float64Array(Math.max(1, k) * (m + 1));
     this.wr = new Float64Array(Math.max(1, k) * (m + 1));
   }
@@ -78,10 +77,10 @@ export const rcg = defineMethod({
     deflate: deflateOption,
     harvestWindow: integerOption(0, 0, 'recycled CG: residuals each harvest looks back on (0: max(24, 2k + 8)); longer finds small eigenvalues sooner, costs (k + window) n-vector reads a harvest'),
   },
-  // z, p, q, t; a ring of the last m + 1 preconditioned residuals Z
+  // z, p, q; a ring of the last m + 1 preconditioned residuals Z
   workspace: (n, o) => {
     const k = recycleColumns(o.recycle, RCG_AUTO_K), m = rcgWindow(k, o.harvestWindow);
-    return { vectors: 4, blocks: k > 0 ? [m + 1] : [], scratch: 2 * (k + m + 2), recycle: k };
+    return { vectors: 3, blocks: k > 0 ? [m + 1] : [], scratch: 2 * (k + m + 2), recycle: k };
   },
   state: (n, o) => {
     const k = recycleColumns(o.recycle, RCG_AUTO_K);
@@ -96,21 +95,15 @@ export const rcg = defineMethod({
   },
 });
 
-function operatorOf(ctx: KrylovContext): RecycleOperator {
-  return (ctx as unknown as { op: RecycleOperator }).op;
-}
-
 /**
  * Makes A W and W^T A W valid for the current operator; returns the columns usable now (0: none).
  * A space whose W^T A W is not positive definite (A no longer SPD on it, or W dependent) is dropped.
  */
 function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: RcgState, first: boolean, out: number): number {
-  const op = operatorOf(ctx);
-  const status = rs.status(op);
+  const status = checkRecycleSpace(ctx, rs);
   const rep = st.report;
   if (status === 'empty') return 0;
   if (status === 'size-changed') {
-    rs.invalidate();
     st.awValid = false;
     if (first) rep.action = 'dropped';
     return 0;
