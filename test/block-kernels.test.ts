@@ -1,5 +1,5 @@
 // Block kernels of assembly/block.ts against plain TypeScript references, in both builds, at
-// lengths that exercise every SIMD tail and chunk boundary (chunks are 256 rows) and at column
+// lengths that exercise every SIMD tail and chunk boundary (chunks are 16384 rows) and at column
 // counts that exercise the 4-column blocks and their remainders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, createRuntime, type SparseRuntime } from '../src/index.js';
@@ -22,7 +22,7 @@ function fillRandom(a: Float64Array | Float32Array, seed: number): void {
   }
 }
 
-const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 33, 255, 257, 1001, 1023, 1024, 1025, 2050];
+const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 33, 255, 257, 1001, 16384, 16390];
 const ks = [0, 1, 2, 3, 4, 5, 9];
 const EPS = 2 ** -52;
 
@@ -59,8 +59,10 @@ function refAxpy(C: ArrayLike<number>, n: number, k: number, y: ArrayLike<number
 }
 const sumsq = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i] * v[i]; return s; };
 // error bounds: (n + k + 8) eps times the sum of absolute terms covers any summation order
-const close = (got: number, want: number, bound: number, terms: number, what: string) =>
-  expect(Math.abs(got - want), what).toBeLessThanOrEqual((terms + 8) * EPS * bound + 1e-300);
+// (expect only on failure: the loops check millions of entries)
+const close = (got: number, want: number, bound: number, terms: number, what: string) => {
+  if (!(Math.abs(got - want) <= (terms + 8) * EPS * bound + 1e-300)) expect.fail(`${what}: got ${got}, want ${want} (bound ${bound})`);
+};
 
 describe.each([['SIMD', () => simd], ['scalar', () => scalar]] as const)('block kernels, %s build', (label, getRt) => {
   it('runs the build it names', () => {
@@ -79,7 +81,7 @@ describe.each([['SIMD', () => simd], ['scalar', () => scalar]] as const)('block 
       for (let j = 0; j < k; j++) close(w.out[j], s[j], a[j], n, `n=${n} k=${k} j=${j}`);
       expect(w.out[k], 'sentinel').toBe(12345);
       close(ss, sumsq(vv), sumsq(vv), n, `sumsq n=${n}`);
-      expect(Array.from(w.v)).toEqual(Array.from(vv)); // v is only read
+      for (let i = 0; i < n; i++) if (w.v[i] !== vv[i]) expect.fail(`multiDot wrote v[${i}]`); // v is only read
       c.free();
     }
   });
@@ -125,11 +127,11 @@ describe.each([['SIMD', () => simd], ['scalar', () => scalar]] as const)('block 
       kk.demoteF64(n * k, c.ptr.W, c.ptr.W32);
       let w = c.views();
       const stored = Float64Array.from(w.W, Math.fround);
-      expect(Array.from(w.W32)).toEqual(Array.from(stored));
+      for (let i = 0; i < stored.length; i++) if (w.W32[i] !== stored[i]) expect.fail(`demote n=${n} k=${k} i=${i}`);
       // promoted back into W: exact
       kk.promoteF32(n * k, c.ptr.W32, c.ptr.W);
       w = c.views();
-      expect(Array.from(w.W)).toEqual(Array.from(stored));
+      for (let i = 0; i < stored.length; i++) if (w.W[i] !== stored[i]) expect.fail(`promote n=${n} k=${k} i=${i}`);
       const v0 = Float64Array.from(w.v);
       const { s, a } = refDots(stored, n, k, v0);
       const ss = kk.multiDotF32(c.ptr.W32, k, n, c.ptr.v, c.ptr.out);
