@@ -73,7 +73,10 @@ export interface SequenceOptions {
    * the span) or 'energy' (A SPD: least A-norm error, x0 = S (S^T A S)^-1 S^T b)
    */
   projection?: 'residual' | 'energy';
-  /** learned relaxation: SSOR's omega (precond 'ssor') or SOR's (method 'sor') chosen per system */
+  /**
+   * learned relaxation: SSOR's omega (precond 'ssor') or SOR's (method 'sor') chosen per system;
+   * a change of omega makes a new session (a recycle space does not survive it)
+   */
   tune?: TuneOptions;
   /** called after each system, in solve order; an exception stops the sequence (SequenceError) */
   onSystem?: (result: SequenceSystemResult) => void;
