@@ -38,8 +38,14 @@ export function greedyOrder(points: Float64Array, count: number, dim: number): I
     let best = Infinity, bestPos = 0;
     for (let q = 0; q < nLeft; q++) {
       const o = left[q] * dim;
-      let s = 0;
-      for (let d = 0; d < dim && s < best; d++) { const t = points[o + d] - points[c + d]; s += t * t; }
+      let s = 0, d = 0;
+      // four coordinates between the checks against the best so far (a far point stops early)
+      for (; d + 4 <= dim && s < best; d += 4) {
+        const t0 = points[o + d] - points[c + d], t1 = points[o + d + 1] - points[c + d + 1];
+        const t2 = points[o + d + 2] - points[c + d + 2], t3 = points[o + d + 3] - points[c + d + 3];
+        s += t0 * t0 + t1 * t1 + (t2 * t2 + t3 * t3);
+      }
+      for (; d < dim && s < best; d++) { const t = points[o + d] - points[c + d]; s += t * t; }
       if (s < best) { best = s; bestPos = q; }
     }
     cur = left[bestPos];
