@@ -162,7 +162,9 @@ export function runRcg(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kOn: n
   const st = ws.state;
   const rs = ws.recycle;
   const [zBuf, p, q] = ws.vectors;
-  const z = ctx.M ? zBuf : r;
+  // z: the current preconditioned residual; while recording with a preconditioner it is written
+  // straight into its ring slot (no copy)
+  let z = ctx.M ? zBuf : r;
   const first = st.fresh;
   if (first) {
     st.fresh = false;
@@ -207,15 +209,17 @@ export function runRcg(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kOn: n
   }
   let rr = ctx.dot(r, r);
   if (Math.sqrt(rr) <= ctx.target) return { status: 'converged' };
+  const Z = record ? ws.blocks[0] : 0;
+  const inRing = record && ctx.M !== null;
+  if (inRing) z = Z;
   ctx.precond(r, z);
   let rz = ctx.M ? ctx.dot(r, z) : rr;
   if (!(rz > 0)) return badPrecond(ctx, rz, rr);
-  const Z = ws.blocks[0];
   let steps = 0; // completed steps: z_steps is the current preconditioned residual
   let since = 0; // the step of the last harvest in this run: older products are stale
   k.copy(n, z, p);
   if (record) {
-    k.copy(n, z, Z);
+    if (!inRing) k.copy(n, z, Z);
     st.rho[0] = rz;
   }
   if (kDef > 0) {
@@ -242,6 +246,7 @@ export function runRcg(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kOn: n
     if (rnorm <= ctx.target || vanished(ctx, rr)) return done({ status: 'converged' });
     let beta: number;
     if (ctx.M) {
+      if (inRing) z = Z + ((steps + 1) % (m + 1)) * stride;
       ctx.precond(r, z);
       const rzNew = ctx.dot(r, z);
       if (!(rzNew > 0)) return badPrecond(ctx, rzNew, rr);
@@ -254,7 +259,7 @@ export function runRcg(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kOn: n
     steps++;
     const slot = steps % (m + 1);
     if (record) {
-      k.copy(n, z, Z + slot * stride);
+      if (!inRing) k.copy(n, z, Z + slot * stride);
       st.rho[steps % R] = rz;
       if (kDef === 0) {
         if (!st.settled && steps - since === m) {
