@@ -1,6 +1,7 @@
 import type { CsrMatrix } from '../matrix/csr.js';
 import { matrixProperties } from '../matrix/properties.js';
 import type { PreconditionerName } from '../precond/types.js';
+import { methodDescriptor } from '../solvers/registry.js';
 import type { MethodName } from '../solvers/types.js';
 
 export interface AutoChoice {
@@ -48,7 +49,7 @@ export function chooseDefaults(A: CsrMatrix, method: 'auto' | MethodName, precon
   }
   if (precond !== 'auto') return { method: m, precond, because: `${why}; preconditioner given` };
   // a stationary method (SOR) is the iteration itself: a preconditioner would make it another method
-  if (m === 'sor') return { method: m, precond: 'none', because: `${why}; no preconditioner: SOR is a stationary method` };
+  if (methodDescriptor(m)?.requires.preconditioner === 'none') return { method: m, precond: 'none', because: `${why}; no preconditioner: ${m} takes none` };
   let pc: PreconditionerName;
   let pcWhy: string;
   let fallback: AutoChoice['fallback'];

@@ -1,6 +1,5 @@
 // SOR as a stationary method: the setting of Learning to Relax (Khodak et al., ICLR 2024), where
 // omega is learned across a sequence of systems.
-import { InvalidArgumentError } from '../errors.js';
 import type { InnerResult, KrylovContext } from './context.js';
 import { defineMethod, type MethodOption } from './method.js';
 
@@ -22,17 +21,17 @@ export interface SorState {
 /**
  * Successive over-relaxation: one forward sweep x_i <- x_i + omega (b_i - sum_j a_ij x_j) / a_ii
  * per iteration, then the true residual for the stopping test (so `history` holds ||b - A x||).
- * No preconditioner (it would change the method: pass precond 'none'). Converges for SPD A with
- * 0 < omega < 2 and for strictly diagonally dominant A with omega = 1; a residual growing by 1e8
- * stops the run as 'breakdown' (omega outside the convergent range). A zero or missing diagonal
- * entry is refused as 'breakdown' naming the row. The sweep is sequential by nature (each row
- * reads the rows before it), a loop over the CSR arrays in place in wasm memory.
+ * No preconditioner (it would change the method): the session refuses one at setup. Converges
+ * for SPD A with 0 < omega < 2 and for strictly diagonally dominant A with omega = 1; a residual
+ * growing by 1e8 stops the run as 'breakdown' (omega outside the convergent range). A zero or
+ * missing diagonal entry is refused as 'breakdown' naming the row. The sweep is sequential by
+ * nature (each row reads the rows before it), a loop over the CSR arrays in place in wasm memory.
  */
 export const sor = defineMethod({
   name: 'sor',
   summary: 'successive over-relaxation, a stationary method (omega: relaxation factor; no preconditioner)',
   residualKind: 'recursive-2-norm',
-  requires: { matrix: 'any', preconditioner: 'any', nonsingular: true },
+  requires: { matrix: 'any', preconditioner: 'none', nonsingular: true },
   options: { omega: omegaOption },
   workspace: () => ({ vectors: 0 }),
   state: (n: number): SorState => ({ invDiag: new Float64Array(n) }),
@@ -40,9 +39,6 @@ export const sor = defineMethod({
 });
 
 export function runSor(ctx: KrylovContext, state: SorState, omega: number): InnerResult {
-  if (ctx.M) {
-    throw new InvalidArgumentError(`sor is a stationary method and takes no preconditioner (got ${ctx.M.name}): pass precond 'none'`);
-  }
   const n = ctx.n, A = ctx.A, inv = state.invDiag;
   {
     const rp = A.rowPtr, ci = A.colIdx, v = A.values;
