@@ -138,9 +138,9 @@ describe.skipIf(!hasChromium)('Vite: dev server and build (headless Chromium via
     expect(y.length).toBe(EXPECTED_Y.length);
     // every product here is exact in binary floating point
     expect(y).toEqual(EXPECTED_Y);
-    // a failed fetch is a load error naming the URL, not an engine limitation (checked with
-    // instanceof: a production build minifies class names, hence error.name)
-    expect(run.result.loadError).toMatchObject({ load: true, unsupported: false });
+    // a failed fetch is a load error naming the URL, not an engine limitation; its name survives
+    // a production build's minified class names (nameErrors in src/errors.ts)
+    expect(run.result.loadError).toMatchObject({ name: 'WasmLoadError', load: true, unsupported: false });
     expect(run.result.loadError!.url).toContain(MISSING);
     if (missing === 'http-404') {
       expect(run.result.loadError!.status).toBe(404);
