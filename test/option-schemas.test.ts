@@ -29,6 +29,7 @@ describe('session options', () => {
       /^SolverSession: unknown option "tol" \(known: method, precond, precondOptions, .*rtol, atol, maxIterations, history, onIteration, signal\)$/);
     refusal(() => new SolverSession(A, { x0: [1] } as never), 'SolverSession: x0 is given per solve, not when the session is made');
     refusal(() => new SolverSession(A, { signal: {} as never }), 'SolverSession: option signal must be an AbortSignal, got an object');
+    refusal(() => new SolverSession(A, { method: 'qmr' as never }), /^SolverSession: unknown method "qmr" \(a string\): expected 'auto', 'cg'/);
     refusal(() => new SolverSession(A, { rtol: -1 }), 'SolverSession: option rtol must be a finite number >= 0, got -1');
     refusal(() => new SolverSession(A, { precond: 5 as never }), 'SolverSession: option precond must be a preconditioner name, a function or a Preconditioner, got 5');
     // a precondOptions key is checked even when the chosen preconditioner does not read it
@@ -48,6 +49,9 @@ describe('session options', () => {
     refusal(() => checkSessionSpec({ signal: new AbortController().signal }), 'session spec: signal is a live object, give it in the hooks, not the spec');
     refusal(() => checkSessionSpec({ maxIterations: 2.5 }), 'session spec: option maxIterations must be an integer >= 0, got 2.5');
     refusal(() => checkSessionSpec({ precondOptions: [] }), 'session spec: option precondOptions must be an object, got an Array');
+    refusal(() => checkSessionSpec({ precond: 5 }), 'session spec: option precond must be a string, got 5');
+    refusal(() => checkSessionSpec({ precond: 'amg' }), /^session spec: unknown preconditioner "amg": expected 'auto', 'none', 'jacobi'/);
+    refusal(() => checkSessionSpec({ precond: (() => {}) as never }), /^session spec: spec.precond is not plain data .*goes in the hooks$/);
   });
 });
 

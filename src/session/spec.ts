@@ -4,7 +4,7 @@
 // preconditioner), which stay on the thread that solves. `new SolverSession(A, options)` still
 // takes both mixed; `SolverSession.fromSpec(A, spec, hooks)` takes them apart.
 import { InvalidArgumentError } from '../errors.js';
-import { checkOptions, checkOptionsObject, describeValue, type OptionSchema, type OptionSpec } from '../options.js';
+import { checkOption, checkOptions, checkOptionsObject, describeValue, type OptionSchema, type OptionSpec } from '../options.js';
 import { preconditionerNames } from '../precond/registry.js';
 import type { PreconditionerName, PreconditionerOptions } from '../precond/types.js';
 import type { Preconditioner } from '../precond/types.js';
@@ -63,14 +63,14 @@ const HOOK_KEYS = ['onIteration', 'signal'];
 const SPEC_OPTIONS: OptionSchema = Object.fromEntries(Object.entries(SESSION_OPTIONS).filter(([k]) => !HOOK_KEYS.includes(k)));
 
 /** Refuses an unknown method or preconditioner name (a precond that is not a string is not checked here). */
-function checkNames(o: Record<string, unknown>): void {
+function checkNames(where: string, o: Record<string, unknown>): void {
   const method = o.method ?? 'auto';
   if (method !== 'auto' && !METHOD_NAMES.includes(method as MethodName)) {
-    throw new InvalidArgumentError(`unknown method ${describeValue(method)}: expected 'auto', ${METHOD_NAMES.map((m) => `'${m}'`).join(', ')}`);
+    throw new InvalidArgumentError(`${where}: unknown method ${describeValue(method)}: expected 'auto', ${METHOD_NAMES.map((m) => `'${m}'`).join(', ')}`);
   }
   const pc = o.precond;
   if (typeof pc === 'string' && pc !== 'auto' && !preconditionerNames().includes(pc as PreconditionerName)) {
-    throw new InvalidArgumentError(`unknown preconditioner ${JSON.stringify(pc)}: expected 'auto', ${preconditionerNames().map((m) => `'${m}'`).join(', ')}`);
+    throw new InvalidArgumentError(`${where}: unknown preconditioner ${JSON.stringify(pc)}: expected 'auto', ${preconditionerNames().map((m) => `'${m}'`).join(', ')}`);
   }
 }
 
@@ -82,7 +82,7 @@ export function checkSessionOptions(where: string, options: unknown): void {
   checkOptionsObject(where, options);
   if ((options as { x0?: unknown } | undefined)?.x0 !== undefined) throw new InvalidArgumentError(`${where}: x0 is given per solve, not when the session is made`);
   checkOptions(where, options, SESSION_OPTIONS);
-  checkNames((options ?? {}) as Record<string, unknown>);
+  checkNames(where, (options ?? {}) as Record<string, unknown>);
 }
 
 /** Checks the options of one solve (where: 'SolverSession.solve'). */
@@ -131,7 +131,9 @@ export function checkSessionSpec(spec: unknown): SessionSpec {
         (bad === 'spec.precond' ? '; a preconditioner object or function goes in the hooks' : ''),
     );
   }
-  checkNames(o);
+  // in a spec a preconditioner is a name (an object or function was refused above as not plain data)
+  if (o.precond !== undefined) checkOption(where, 'precond', o.precond, { kind: 'string' });
+  checkNames(where, o);
   return o as SessionSpec;
 }
 
