@@ -2,6 +2,7 @@
 // named on its prototype by nameErrors (src/errors.ts), from a string.
 import { describe, expect, it } from 'vitest';
 import * as errors from '../src/errors.js';
+import * as packageIndex from '../src/index.js';
 import { nameErrors, PatternMismatchError, SparseError, StalePreconditionerError } from '../src/errors.js';
 
 const classes = Object.entries(errors).filter(
@@ -16,6 +17,15 @@ describe('error names', () => {
 
   it('every exported error class has its export name as an own prototype name (a new class cannot be forgotten)', () => {
     const wrong = classes.filter(([k, cls]) => !Object.prototype.hasOwnProperty.call(cls.prototype, 'name') || cls.prototype.name !== k);
+    expect(wrong.map(([k]) => k)).toEqual([]);
+  });
+
+  it('every error class the package exports, wherever it is declared (SequenceError), is named the same way', () => {
+    const exported = Object.entries(packageIndex).filter(
+      ([, v]) => typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof Error,
+    ) as [string, new (...args: never[]) => Error][];
+    expect(exported.map(([k]) => k)).toContain('SequenceError');
+    const wrong = exported.filter(([k, cls]) => !Object.prototype.hasOwnProperty.call(cls.prototype, 'name') || cls.prototype.name !== k);
     expect(wrong.map(([k]) => k)).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { SparseError } from '../errors.js';
+import { SparseError, nameErrors } from '../errors.js';
 import type { SequenceResult } from './solve-sequence.js';
 
 /**
@@ -19,3 +19,6 @@ export class SequenceError extends SparseError {
     this.partial = partial;
   }
 }
+
+// its name survives minification like the classes of errors.ts (it stays here: its `partial` is a sequence type)
+nameErrors({ SequenceError });
