@@ -16,7 +16,11 @@ export interface RecyclePolicyOptions {
   warmup?: number;
   /** every this many solves, the choice not in use is tried once (default 8, >= 2) */
   probeEvery?: number;
-  /** weight of the newest measurement in the moving averages (default 0.5, in (0, 1]) */
+  /**
+   * weight of the newest measurement in the moving averages (default 0.7, in (0, 1]): iterations
+   * drift along a sequence (a Galerkin guess improves with the solutions it has), so the two
+   * choices, measured at different solves, are compared on recent figures
+   */
   weight?: number;
   /** the time source in ms (default performance.now); tests inject a deterministic one */
   clock?: () => number;
@@ -29,8 +33,9 @@ interface Arm {
 
 /**
  * One policy a session: `begin()` before a solve says whether to recycle, `end(iterations)`
- * after it records the measurement and returns the decision for the result. The first solve of
- * the warm-up is not measured: its space is still being built, so it shows neither choice.
+ * after it records the measurement and returns the decision for the result. The warm-up solves
+ * are not measured: their space is still being built (and the first solves of a sequence are the
+ * hardest), so they show neither choice.
  */
 export class RecyclePolicy {
   private readonly warmup: number;
@@ -45,7 +50,7 @@ export class RecyclePolicy {
   private current: { recycled: boolean; state: RecycleDecision['state']; t0: number } | null = null;
 
   constructor(options: RecyclePolicyOptions = {}) {
-    const { warmup = 2, probeEvery = 8, weight = 0.5, clock = () => performance.now() } = options;
+    const { warmup = 2, probeEvery = 8, weight = 0.7, clock = () => performance.now() } = options;
     if (!Number.isInteger(warmup) || warmup < 1) throw new InvalidArgumentError(`RecyclePolicy: warmup must be an integer >= 1, got ${String(warmup)}`);
     if (!Number.isInteger(probeEvery) || probeEvery < 2) throw new InvalidArgumentError(`RecyclePolicy: probeEvery must be an integer >= 2, got ${String(probeEvery)}`);
     if (!(weight > 0 && weight <= 1)) throw new InvalidArgumentError(`RecyclePolicy: weight must be in (0, 1], got ${String(weight)}`);
@@ -80,7 +85,7 @@ export class RecyclePolicy {
     if (!cur) throw new InvalidArgumentError('RecyclePolicy.end() without begin()');
     this.current = null;
     const ms = Math.max(0, this.clock() - cur.t0);
-    const measured = !(cur.state === 'warm-up' && this.solves === 0);
+    const measured = cur.state !== 'warm-up';
     if (measured && iterations > 0) {
       const arm = cur.recycled ? this.on : this.off;
       const w = this.weight;
