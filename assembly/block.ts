@@ -46,10 +46,12 @@ const CHUNK: i32 = 16384;
   return f64x2.promote_low_f32x4(v128.load64_zero(q, 8));
 }
 
-/** out[0..3] += (columns p, p+cb, p+2cb, p+3cb) . v over rows [i0, i1) */
+/**
+ * out[0..r) += (columns p0, p1, p2, p3) . v over rows [i0, i1), r <= 4. For 2 or 3 columns the
+ * caller repeats a column pointer: the repeat hits L1, and v's chunk is read once, not r times.
+ */
 // @ts-ignore: decorator
-@inline function dot4<T>(p0: usize, cb: usize, v: usize, i0: i32, i1: i32, out: usize): void {
-  const p1 = p0 + cb, p2 = p1 + cb, p3 = p2 + cb;
+@inline function dot4<T>(p0: usize, p1: usize, p2: usize, p3: usize, v: usize, i0: i32, i1: i32, out: usize, r: i32): void {
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
   let i = i0;
   if (ASC_FEATURE_SIMD) {
@@ -94,9 +96,9 @@ const CHUNK: i32 = 16384;
     s3 += ldb<T>(p3, i) * x;
   }
   stf(out, 0, ldf(out, 0) + s0);
-  stf(out, 1, ldf(out, 1) + s1);
-  stf(out, 2, ldf(out, 2) + s2);
-  stf(out, 3, ldf(out, 3) + s3);
+  if (r > 1) stf(out, 1, ldf(out, 1) + s1);
+  if (r > 2) stf(out, 2, ldf(out, 2) + s2);
+  if (r > 3) stf(out, 3, ldf(out, 3) + s3);
 }
 
 /** out[0] += (column p) . v over rows [i0, i1) */
@@ -119,11 +121,11 @@ const CHUNK: i32 = 16384;
   stf(out, 0, ldf(out, 0) + s);
 }
 
-/** v -= y0 C0 + y1 C1 + y2 C2 + y3 C3 over rows [i0, i1), columns at p, p+cb, ... */
+/** v -= c0 C0 + c1 C1 + c2 C2 + c3 C3 over rows [i0, i1) (2 or 3 columns: a repeat with c = 0, so an
+ * Inf in that column gives NaN instead of Inf: non-finite either way) */
 // @ts-ignore: decorator
-@inline function axpy4<T>(p0: usize, cb: usize, y: usize, v: usize, i0: i32, i1: i32): void {
-  const p1 = p0 + cb, p2 = p1 + cb, p3 = p2 + cb;
-  const c0 = ldf(y, 0), c1 = ldf(y, 1), c2 = ldf(y, 2), c3 = ldf(y, 3);
+@inline function axpy4<T>(p0: usize, p1: usize, p2: usize, p3: usize, c0: f64, c1: f64, c2: f64, c3: f64,
+  v: usize, i0: i32, i1: i32): void {
   let i = i0;
   if (ASC_FEATURE_SIMD) {
     const d0 = f64x2.splat(c0), d1 = f64x2.splat(c1), d2 = f64x2.splat(c2), d3 = f64x2.splat(c3);
@@ -199,16 +201,28 @@ const CHUNK: i32 = 16384;
 // @ts-ignore: decorator
 @inline function chunkDot<T>(W: usize, k: i32, cb: usize, v: usize, i0: i32, i1: i32, out: usize): void {
   let j = 0;
-  for (; j + 4 <= k; j += 4) dot4<T>(W + <usize>j * cb, cb, v, i0, i1, out + (<usize>j << 3));
-  for (; j < k; j++) dot1<T>(W + <usize>j * cb, v, i0, i1, out + (<usize>j << 3));
+  for (; j + 4 <= k; j += 4) {
+    const p = W + <usize>j * cb;
+    dot4<T>(p, p + cb, p + 2 * cb, p + 3 * cb, v, i0, i1, out + (<usize>j << 3), 4);
+  }
+  const r = k - j, p = W + <usize>j * cb, o = out + (<usize>j << 3);
+  if (r == 1) dot1<T>(p, v, i0, i1, o);
+  else if (r == 2) dot4<T>(p, p + cb, p + cb, p + cb, v, i0, i1, o, 2);
+  else if (r == 3) dot4<T>(p, p + cb, p + 2 * cb, p + 2 * cb, v, i0, i1, o, 3);
 }
 
 /** v -= C y over the rows of one chunk */
 // @ts-ignore: decorator
 @inline function chunkAxpy<T>(C: usize, k: i32, cb: usize, y: usize, v: usize, i0: i32, i1: i32): void {
   let j = 0;
-  for (; j + 4 <= k; j += 4) axpy4<T>(C + <usize>j * cb, cb, y + (<usize>j << 3), v, i0, i1);
-  for (; j < k; j++) axpy1<T>(C + <usize>j * cb, ldf(y, j), v, i0, i1);
+  for (; j + 4 <= k; j += 4) {
+    const p = C + <usize>j * cb;
+    axpy4<T>(p, p + cb, p + 2 * cb, p + 3 * cb, ldf(y, j), ldf(y, j + 1), ldf(y, j + 2), ldf(y, j + 3), v, i0, i1);
+  }
+  const r = k - j, p = C + <usize>j * cb;
+  if (r == 1) axpy1<T>(p, ldf(y, j), v, i0, i1);
+  else if (r == 2) axpy4<T>(p, p + cb, p + cb, p + cb, ldf(y, j), ldf(y, j + 1), 0, 0, v, i0, i1);
+  else if (r == 3) axpy4<T>(p, p + cb, p + 2 * cb, p + 2 * cb, ldf(y, j), ldf(y, j + 1), ldf(y, j + 2), 0, v, i0, i1);
 }
 
 function blockDot<T>(W: usize, k: i32, n: i32, v: usize, out: usize): f64 {

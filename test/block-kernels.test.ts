@@ -23,7 +23,7 @@ function fillRandom(a: Float64Array | Float32Array, seed: number): void {
 }
 
 const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 33, 255, 257, 1001, 16384, 16390];
-const ks = [0, 1, 2, 3, 4, 5, 9];
+const ks = [0, 1, 2, 3, 4, 5, 6, 7, 9];
 const EPS = 2 ** -52;
 
 /** wasm buffers for one case; `views()` re-derives views (memory may have grown) */
