@@ -72,7 +72,7 @@ describe('sparse-wasm sequence', () => {
     const o = JSON.parse(r.stdout);
     expect(o.systems.map((s: { rhs: string }) => s.rhs)).toEqual(rhs);
     expect(o.systems.every((s: { omega: number; converged: boolean }) => s.converged && s.omega >= 1 && s.omega < 2)).toBe(true);
-    expect(o.tuning.learner).toBe('tsallis-inf');
+    expect(o.tuning.learner).toBe('model');
     expect([...o.order].sort()).toEqual([0, 1, 2]);
   });
 

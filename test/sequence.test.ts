@@ -276,7 +276,7 @@ describe('learned relaxation in solveSequence', () => {
     const seq = varcoefSequence({ N: 8, count: 12, sigma: 0.5 });
     const grid = [1, 1.3, 1.6, 1.9];
     const res = await solveSequence(seq, { method: 'cg', precond: 'ssor', initialGuess: 'zero', tune: { omega: grid } });
-    expect(res.tuning!.learner).toBe('tsallis-inf');
+    expect(res.tuning!.learner).toBe('model');
     expect(res.tuning!.trace.length).toBe(12);
     for (const t of res.tuning!.trace) {
       expect(grid).toContain(t.omega);

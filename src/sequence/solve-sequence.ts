@@ -30,11 +30,19 @@ export type SequenceSource =
 export interface TuneOptions {
   /** the grid of relaxation factors in (0, 2) to choose from per system */
   omega: readonly number[];
-  /** a context vector per system (input index): a contextual learner is used instead of Tsallis-INF */
+  /** a context vector per system (input index): the model learner then uses it (learner 'contextual') */
   context?: (i: number) => ArrayLike<number>;
+  /**
+   * 'model' (default): one regression of log(iterations) on Chebyshev features of omega (and of
+   * the context, when given), played optimistically; it learns from every solve about the
+   * neighbouring factors too, so it needs few systems (ContextualLearner). 'tsallis-inf': the
+   * adversarial bandit of Learning to Relax (TsallisInf), which assumes nothing about how the
+   * cost varies with omega but needs many more systems; not with a context.
+   */
+  learner?: 'model' | 'tsallis-inf';
   /** [lo, hi] per context coordinate; default: the range of all contexts (needs `count` or a sorted, collected sequence) */
   contextRange?: ReadonlyArray<readonly [number, number]>;
-  /** seed of the learner's random choices (default 1) */
+  /** seed of Tsallis-INF's random choices (default 1) */
   seed?: number;
 }
 
@@ -121,7 +129,7 @@ export interface SequenceResult {
   order: number[];
   totals: SequenceTotals;
   /** with `tune`: the learner and its choices in solve order */
-  tuning?: { learner: 'tsallis-inf' | 'contextual'; grid: number[]; trace: { index: number; omega: number; iterations: number }[] };
+  tuning?: { learner: 'model' | 'contextual' | 'tsallis-inf'; grid: number[]; trace: { index: number; omega: number; iterations: number }[] };
   /** true when `signal` stopped the sequence */
   aborted: boolean;
 }
@@ -262,6 +270,8 @@ export async function solveSequence(systems: SequenceSource, options: SequenceOp
     for (const w of tune.omega) if (!(typeof w === 'number' && w > 0 && w < 2)) throw new InvalidArgumentError(`tune.omega: every factor must be in (0, 2), got ${String(w)}`);
     if (method !== 'sor' && sessionOptions.precond !== 'ssor') throw new InvalidArgumentError("tune.omega tunes SSOR (precond 'ssor') or SOR (method 'sor'): give one of them");
     if (tune.context !== undefined && typeof tune.context !== 'function') throw new InvalidArgumentError('tune.context must be a function (i) => number[]');
+    if (tune.learner !== undefined && tune.learner !== 'model' && tune.learner !== 'tsallis-inf') throw new InvalidArgumentError(`tune.learner must be 'model' or 'tsallis-inf', got ${String(tune.learner)}`);
+    if (tune.learner === 'tsallis-inf' && tune.context !== undefined) throw new InvalidArgumentError("tune.learner 'tsallis-inf' takes no context; use the default learner 'model' with tune.context");
   }
   const rt: SparseRuntime = matrix ? matrix.runtime : getRuntime();
   const src = reader(systems);
@@ -352,9 +362,10 @@ export async function solveSequence(systems: SequenceSource, options: SequenceOp
           }
           ranges = lo.map((l, d) => [l, hi[d]] as const);
         }
-        learner = new ContextualLearner(tune.omega.length, ranges);
-      } else learner = new TsallisInf(tune.omega.length, tune.seed ?? 1);
-      result.tuning = { learner: tune.context ? 'contextual' : 'tsallis-inf', grid: [...tune.omega], trace: [] };
+        learner = new ContextualLearner(tune.omega.length, ranges, { armValues: tune.omega });
+      } else if (tune.learner === 'tsallis-inf') learner = new TsallisInf(tune.omega.length, tune.seed ?? 1);
+      else learner = new ContextualLearner(tune.omega.length, [], { armValues: tune.omega });
+      result.tuning = { learner: tune.context ? 'contextual' : tune.learner ?? 'model', grid: [...tune.omega], trace: [] };
     }
 
     // -- the solves -------------------------------------------------------------------------
