@@ -78,7 +78,9 @@ export function runGmres(
   let status: InnerResult['status'] = 'restart';
   let detail: string | undefined;
   const stride = n * 8;
-  const gs = new BlockGramSchmidt(k, n);
+  // always twice: preconditioned Arnoldi needs the second pass in ~99% of steps anyway
+  // (bench/results/block.md), and two passes are safe without a heuristic test
+  const gs = new BlockGramSchmidt(k, n, 'always');
   while (j < m) {
     if (ctx.exhausted()) { status = 'max-iterations'; break; }
     const vj = V + j * stride, w = V + (j + 1) * stride;
