@@ -255,37 +255,55 @@ if (want('omega')) {
       return { A, b: bs[t] };
     },
   });
+  // two grids chosen without looking at this sequence: the paper's (20 values in [1, 1.95]) and
+  // 19 values evenly spaced in (0, 2); the best fixed omega is taken over the same grid
   const grid = Array.from({ length: 20 }, (_, i) => Math.round((1 + 0.05 * i) * 100) / 100);
+  const evenGrid = Array.from({ length: 19 }, (_, i) => Math.round(0.1 * (i + 1) * 100) / 100);
   const ssor = { method: 'cg', precond: 'ssor', rtol: RTOL, initialGuess: 'zero' };
-  // offline: every fixed omega of the grid over the whole sequence
-  const fixed = [];
-  for (const w of grid) {
+  // offline: every fixed omega of both grids over the whole sequence (iterations per system)
+  const fixedBy = new Map();
+  for (const w of [...new Set([...grid, ...evenGrid])].sort((x, y) => x - y)) {
     const r = await sequence(omegaSeq, { ...ssor, precondOptions: { omega: w } });
-    fixed.push({ omega: w, iterations: r.iterations, ms: r.ms, perSystem: r.res.results.map((x) => x.iterations) });
+    fixedBy.set(w, { omega: w, iterations: r.iterations, ms: r.ms, perSystem: r.res.results.map((x) => x.iterations) });
   }
+  const fixed = grid.map((w) => fixedBy.get(w));
   const best = fixed.reduce((a, b) => (b.iterations < a.iterations ? b : a));
-  const omega1 = fixed[0];
+  const omega1 = fixedBy.get(1);
+  const context = (t) => [Math.log(coef[t])];
   const v = [
     { name: `fixed omega = 1`, run: () => sequence(omegaSeq, { ...ssor, precondOptions: { omega: 1 } }) },
     { name: `best fixed omega in hindsight (${best.omega})`, run: () => sequence(omegaSeq, { ...ssor, precondOptions: { omega: best.omega } }) },
-    { name: 'Tsallis-INF over the grid', run: () => sequence(omegaSeq, { ...ssor, tune: { omega: grid } }) },
-    { name: 'contextual (context c_t)', run: () => sequence(omegaSeq, { ...ssor, tune: { omega: grid, context: (t) => [Math.log(coef[t])] } }) },
+    { name: 'model learner over the grid [default]', run: () => sequence(omegaSeq, { ...ssor, tune: { omega: grid } }) },
+    { name: 'Tsallis-INF over the grid', run: () => sequence(omegaSeq, { ...ssor, tune: { omega: grid, learner: 'tsallis-inf' } }) },
+    { name: 'contextual (context log c_t)', run: () => sequence(omegaSeq, { ...ssor, tune: { omega: grid, context } }) },
   ];
   const rows = await sideBySide(`learned SSOR omega for PCG, ${OC} systems I + c_t L (${ON}x${ON}), c_t in [0.5, 200]`, OC, v);
-  const tsallis = rows[2].iterations, contextual = rows[3].iterations;
-  // the learning curve: cumulative iterations of the learners against the best fixed omega of
-  // each prefix (in hindsight for that prefix)
-  const tRun = await sequence(omegaSeq, { ...ssor, tune: { omega: grid } });
-  const cRun = await sequence(omegaSeq, { ...ssor, tune: { omega: grid, context: (t) => [Math.log(coef[t])] } });
-  const curve = [];
-  for (const T of [100, 120, 250, 500, 1000, 2000, 5000].filter((x) => x <= OC)) {
-    const sum = (a) => a.slice(0, T).reduce((x, y) => x + y, 0);
-    const bestT = Math.min(...fixed.map((f) => sum(f.perSystem)));
-    const ts = sum(tRun.res.results.map((x) => x.iterations)), cs = sum(cRun.res.results.map((x) => x.iterations));
-    curve.push({ systems: T, bestFixed: bestT, omega1: sum(fixed[0].perSystem), tsallis: ts, contextual: cs });
-    console.log(`first ${T} systems: best fixed ${bestT}, omega = 1 ${sum(fixed[0].perSystem)}, Tsallis-INF ${ts} (${((ts / bestT - 1) * 100).toFixed(1)}% above), contextual ${cs} (${((cs / bestT - 1) * 100).toFixed(1)}%)`);
+  const [modelIts, tsallis, contextual] = [rows[2].iterations, rows[3].iterations, rows[4].iterations];
+  console.log(`best fixed omega ${best.omega}: ${best.iterations} its; omega = 1: ${omega1.iterations}; model ${modelIts} (${((modelIts / best.iterations - 1) * 100).toFixed(1)}% above best fixed); ` +
+    `Tsallis-INF ${tsallis} (${((tsallis / best.iterations - 1) * 100).toFixed(1)}%); contextual ${contextual} (${((contextual / best.iterations - 1) * 100).toFixed(1)}%)`);
+  // the learning curve: cumulative iterations of each learner against the best fixed omega of the
+  // same grid over the same prefix (in hindsight for that prefix); Tsallis-INF over 5 seeds
+  const curves = {};
+  for (const [gname, g] of [['paper grid [1, 1.95] x 20', grid], ['even grid 0.1..1.9 x 19', evenGrid]]) {
+    const per = async (tune) => (await sequence(omegaSeq, { ...ssor, tune: { omega: g, ...tune } })).res.results.map((x) => x.iterations);
+    const learners = { model: [await per({})], contextual: [await per({ context })], 'tsallis-inf (5 seeds)': [] };
+    for (let seed = 1; seed <= 5; seed++) learners['tsallis-inf (5 seeds)'].push(await per({ learner: 'tsallis-inf', seed }));
+    const sum = (a, T) => { let x = 0; for (let i = 0; i < T; i++) x += a[i]; return x; };
+    const curve = [];
+    console.log(`\nlearning curve, ${gname}: % above the best fixed omega of the grid on the first T systems`);
+    console.log(`| T | best fixed | omega = 1 | ${Object.keys(learners).join(' | ')} |`);
+    console.log(`|---:|---:|---:|${Object.keys(learners).map(() => '---:').join('|')}|`);
+    for (const T of [50, 100, 120, 200, 500, 1000, 2000, 5000].filter((x) => x <= OC)) {
+      const bestT = Math.min(...g.map((w) => sum(fixedBy.get(w).perSystem, T)));
+      const o1 = sum(omega1.perSystem, T);
+      const row = { systems: T, bestFixed: bestT, omega1: o1 };
+      for (const [name, runs] of Object.entries(learners)) row[name] = runs.reduce((x, r) => x + sum(r, T), 0) / runs.length;
+      curve.push(row);
+      const pct = (x) => `${((x / bestT - 1) * 100).toFixed(1)}%`;
+      console.log(`| ${T} | ${bestT} | ${o1} (${pct(o1)}) | ${Object.keys(learners).map((k) => `${Math.round(row[k])} (${pct(row[k])})`).join(' | ')} |`);
+    }
+    curves[gname] = curve;
   }
-  console.log(`best fixed omega ${best.omega}: ${best.iterations} its; omega = 1: ${omega1.iterations}; Tsallis-INF ${tsallis} (${((tsallis / best.iterations - 1) * 100).toFixed(1)}% above best fixed); contextual ${contextual}`);
   // SOR as the stationary method, a smaller run (SOR needs many more iterations)
   const sorSeq = { count: Math.min(OC, quick ? 20 : 100), load: omegaSeq.load };
   const sorFixed = [];
@@ -294,12 +312,13 @@ if (want('omega')) {
     sorFixed.push({ omega: w, iterations: r.iterations });
   }
   const sorBest = sorFixed.reduce((a, b) => (b.iterations < a.iterations ? b : a));
-  const sorT = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid } });
-  const sorC = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid, context: (t) => [Math.log(coef[t])] } });
-  console.log(`SOR (${sorSeq.count} systems, rtol 1e-6): omega = 1 ${sorFixed[0].iterations} its, best fixed (${sorBest.omega}) ${sorBest.iterations}, Tsallis-INF ${sorT.iterations}, contextual ${sorC.iterations}`);
+  const sorM = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid } });
+  const sorT = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid, learner: 'tsallis-inf' } });
+  const sorC = await sequence(sorSeq, { method: 'sor', rtol: 1e-6, initialGuess: 'zero', maxIterations: 20000, tune: { omega: grid, context } });
+  console.log(`SOR (${sorSeq.count} systems, rtol 1e-6): omega = 1 ${sorFixed[0].iterations} its, best fixed (${sorBest.omega}) ${sorBest.iterations}, model ${sorM.iterations}, Tsallis-INF ${sorT.iterations}, contextual ${sorC.iterations}`);
   results.problems.omega = {
-    n: ON * ON, systems: OC, grid, fixed: fixed.map(({ perSystem, ...f }) => f), bestFixed: { omega: best.omega, iterations: best.iterations }, rows, curve,
-    sor: { systems: sorSeq.count, fixed: sorFixed, bestFixed: sorBest, tsallis: sorT.iterations, contextual: sorC.iterations },
+    n: ON * ON, systems: OC, grid, evenGrid, fixed: [...fixedBy.values()].map(({ perSystem, ...f }) => f), bestFixed: { omega: best.omega, iterations: best.iterations }, rows, curves,
+    sor: { systems: sorSeq.count, fixed: sorFixed, bestFixed: sorBest, model: sorM.iterations, tsallis: sorT.iterations, contextual: sorC.iterations },
   };
 }
 
