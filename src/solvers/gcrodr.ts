@@ -23,6 +23,9 @@ export class GcrodrState {
   readonly y: Float64Array;
   /** 1 / ||U_i||: the scaling of U~ = U D */
   readonly d: Float64Array;
+  /** rebuildSpace's copies of G and W^T V^ (reused: allocated once per session) */
+  readonly Gc: Float64Array;
+  readonly WtV: Float64Array;
   /** what the recycle space did in the current solve */
   report: RecycleReport = { used: 0, kept: 0, action: 'none', dropped: 0 };
   /** true until the first cycle of a solve ran (set again when the report is taken) */
@@ -35,8 +38,13 @@ export class GcrodrState {
     this.g = new Float64Array(m + 1);
     this.y = new Float64Array(m);
     this.d = new Float64Array(k + 1);
+    this.Gc = new Float64Array((m + 1) * m);
+    this.WtV = new Float64Array((m + 1) * m);
   }
 }
+
+/** f64s of wasm scratch for rebuildSpace's coefficient and Gram matrices (cap = k + 1 columns) */
+const rebuildScratch = (m: number, cap: number) => cap > 0 ? (m + 1) * 2 * cap + 2 * cap * cap + (m + 1) * cap : 0;
 
 /** the cycle length used: at most n */
 const cycleLength = (n: number, restart: number) => Math.min(restart, Math.max(1, n));
@@ -60,11 +68,12 @@ export const gcrodr = defineMethod({
     restart: integerOption(30, 1, 'GMRES restart length m (the basis holds m + 1 vectors)'),
     recycle: recycleOption("GCRO-DR / recycled CG: vectors k recycled between cycles and solves (k < restart; 0 is GMRES(m)), or 'auto'"),
   },
-  // z, u; the basis V (m + 1 columns); new U and new C (k + 1 columns each); h and y in wasm
+  // z, u; the basis V (m + 1 columns); new U and new C side by side in one block (k + 1 columns
+  // each: the cycle's basis is read once to form both); h, y and the small rebuild matrices in wasm
   workspace: (n, o) => {
     const m = cycleLength(n, o.restart), k = recycleCount(m, o.recycle);
     const cap = k > 0 ? Math.min(k + 1, m - 1) : 0;
-    return { vectors: 2, blocks: [m + 1, Math.max(cap, 1), Math.max(cap, 1)], scratch: 2 * (m + 2), recycle: cap };
+    return { vectors: 2, blocks: [m + 1, 2 * Math.max(cap, 1)], scratch: 2 * (m + 2) + rebuildScratch(m, cap), recycle: cap };
   },
   state: (n, o) => {
     const m = cycleLength(n, o.restart);
@@ -143,7 +152,7 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
   const st = ws.state;
   const rs = ws.recycle;
   const [z, u] = ws.vectors;
-  const [V, Unew, Cnew] = ws.blocks;
+  const [V] = ws.blocks;
   const h = ws.scratch, yw = ws.scratch + (st.m + 2) * 8;
   const stride = n * 8;
   const { m, G, R, cs, sn, g, y, d } = st;
@@ -308,27 +317,31 @@ function scaleBy(ctx: KrylovContext, v: number, s: number): void {
 function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff: number, j: number): void {
   const { k, n, rt } = ctx;
   const st = ws.state, rs = ws.recycle!;
-  const [V, Unew, Cnew] = ws.blocks;
-  const yw = ws.scratch + (st.m + 2) * 8;
-  const stride = n * 8;
+  const [V, UC] = ws.blocks;
+  const cap = rs.capacity, stride = n * 8;
   const ld = st.m + 1;
   const rows = kEff + j + 1, cols = kEff + j;
+  // wasm scratch after h and y: SV ((j+1) x 2 cap), SU and SC (kEff x cap each), the Gram block
+  // [C U]^T-ish products: CtU (kEff x kEff) and VtU ((j+1) x kEff)
+  const SV = ws.scratch + 2 * (st.m + 2) * 8;
+  const SU = SV + ld * 2 * cap * 8, SC = SU + cap * cap * 8, Gr = SC + cap * cap * 8;
   // G as rows x cols (ld = rows) and W^T V^ = [[C^T U~, 0], [V^T U~, [I; 0]]]
-  const Gc = new Float64Array(rows * cols);
+  const Gc = st.Gc.subarray(0, rows * cols);
   for (let c = 0; c < cols; c++) for (let i = 0; i < rows; i++) Gc[i + c * rows] = st.G[i + c * ld];
-  const WtV = new Float64Array(rows * cols);
-  const dots = ws.scratch; // h is free after the cycle
-  for (let c = 0; c < kEff; c++) {
-    const Uc = rs.column('U', c);
-    k.multiDot(rs.C, kEff, n, Uc, dots);
-    let dv = rt.f64(dots, kEff);
-    for (let i = 0; i < kEff; i++) WtV[i + c * rows] = st.d[c] * dv[i];
-    k.multiDot(V, j + 1, n, Uc, dots);
-    dv = rt.f64(dots, j + 1);
-    for (let i = 0; i <= j; i++) WtV[kEff + i + c * rows] = st.d[c] * dv[i];
+  const WtV = st.WtV.subarray(0, rows * cols);
+  WtV.fill(0);
+  if (kEff > 0) {
+    // C^T U and V^T U in two passes over U (each block read once), not one pass per column
+    k.blockGram(rs.C, kEff, rs.U, kEff, n, Gr, rows);
+    k.blockGram(V, j + 1, rs.U, kEff, n, Gr + kEff * 8, rows);
+    const gv = rt.f64(Gr, rows * kEff);
+    for (let c = 0; c < kEff; c++) {
+      const dc = st.d[c];
+      for (let i = 0; i < rows; i++) WtV[i + c * rows] = dc * gv[i + c * rows];
+    }
   }
   for (let c = 0; c < j; c++) WtV[kEff + c + (kEff + c) * rows] = 1;
-  const maxCount = Math.min(st.k + 1, st.m - 1, rs.capacity);
+  const maxCount = Math.min(st.k + 1, st.m - 1, cap);
   let hr: ReturnType<typeof harmonicRitz>;
   try {
     hr = harmonicRitz(Gc, WtV, rows, cols, st.k, maxCount);
@@ -357,24 +370,30 @@ function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff
     solveUpperTransposed(R, kk, row);
     for (let c = 0; c < kk; c++) Y[i + c * cols] = row[c];
   }
-  const coef = rt.f64(yw, st.m + 1);
+  // U_new = U (D Y_U) + V Y_V, C_new = C Q_C + V Q_V: U_new in UC's first cap columns, C_new in
+  // the next cap; V's coefficients for both in one (j+1) x 2cap matrix, so V is read once
+  const sv = rt.f64(SV, (j + 1) * 2 * cap);
+  sv.fill(0);
   for (let c = 0; c < kk; c++) {
-    const Ut = Unew + c * stride, Ct = Cnew + c * stride;
-    k.fill(n, 0, Ut);
-    k.fill(n, 0, Ct);
-    if (kEff > 0) {
-      for (let i = 0; i < kEff; i++) coef[i] = st.d[i] * Y[i + c * cols];
-      addCombination(ctx, rs.U, kEff, yw, Ut);
-      for (let i = 0; i < kEff; i++) coef[i] = Q[i + c * rows];
-      addCombination(ctx, rs.C, kEff, yw, Ct);
-    }
-    for (let i = 0; i < j; i++) coef[i] = Y[kEff + i + c * cols];
-    addCombination(ctx, V, j, yw, Ut);
-    for (let i = 0; i <= j; i++) coef[i] = Q[kEff + i + c * rows];
-    addCombination(ctx, V, j + 1, yw, Ct);
+    for (let i = 0; i < j; i++) sv[i + c * (j + 1)] = Y[kEff + i + c * cols];
+    for (let i = 0; i <= j; i++) sv[i + (cap + c) * (j + 1)] = Q[kEff + i + c * rows];
   }
-  k.copy(n * kk, Unew, rs.U);
-  k.copy(n * kk, Cnew, rs.C);
+  const Cn = UC + cap * stride;
+  if (kEff > 0) {
+    const su = rt.f64(SU, kEff * kk), sc = rt.f64(SC, kEff * kk);
+    for (let c = 0; c < kk; c++) {
+      for (let i = 0; i < kEff; i++) {
+        su[i + c * kEff] = st.d[i] * Y[i + c * cols];
+        sc[i + c * kEff] = Q[i + c * rows];
+      }
+    }
+    k.blockGemm(rs.U, kEff, n, SU, kEff, kk, UC, 0);
+    k.blockGemm(rs.C, kEff, n, SC, kEff, kk, Cn, 0);
+  }
+  // columns kk..cap of the U half get V times 0 (skipping them would cost a second call)
+  k.blockGemm(V, j + 1, n, SV, j + 1, cap + kk, UC, kEff > 0 ? 1 : 0);
+  k.copy(n * kk, UC, rs.U);
+  k.copy(n * kk, Cn, rs.C);
   rs.markBuilt(operatorOf(ctx), kk);
   st.report.kept = kk;
 }
