@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TsallisInf, ContextualLearner, InvalidArgumentError, NonFiniteValueError } from '../src/index.js';
+import { init, solveSequence, varcoefSequence, TsallisInf, ContextualLearner, InvalidArgumentError, NonFiniteValueError } from '../src/index.js';
 import { rng } from './helpers.js';
+
+await init();
 
 // A synthetic cost table: arm i costs mean[i] iterations plus seeded noise.
 const MEAN = [140, 120, 100, 85, 70, 60, 75, 110];
@@ -157,5 +159,27 @@ describe('ContextualLearner', () => {
   it('refuses a context of the wrong length', () => {
     const L = new ContextualLearner(2, [[0, 1], [0, 1]]);
     expect(() => L.choose([0.5])).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('tune.learner in solveSequence', () => {
+  const seq = varcoefSequence({ N: 8, count: 10, sigma: 0.5 });
+  const base = { method: 'cg' as const, precond: 'ssor' as const, initialGuess: 'zero' as const };
+
+  it("is 'model' by default, 'contextual' with a context, Tsallis-INF on request (seeded)", async () => {
+    const grid = [1, 1.3, 1.6, 1.9];
+    const m = await solveSequence(seq, { ...base, tune: { omega: grid } });
+    expect(m.tuning!.learner).toBe('model');
+    const t1 = await solveSequence(seq, { ...base, tune: { omega: grid, learner: 'tsallis-inf', seed: 3 } });
+    const t2 = await solveSequence(seq, { ...base, tune: { omega: grid, learner: 'tsallis-inf', seed: 3 } });
+    expect(t1.tuning!.learner).toBe('tsallis-inf');
+    expect(t1.tuning!.trace).toEqual(t2.tuning!.trace);
+    const c = await solveSequence(seq, { ...base, tune: { omega: grid, context: (i) => [i] } });
+    expect(c.tuning!.learner).toBe('contextual');
+  });
+
+  it('refuses an unknown learner and Tsallis-INF with a context', async () => {
+    await expect(solveSequence(seq, { ...base, tune: { omega: [1, 1.5], learner: 'ucb' as 'model' } })).rejects.toThrow(/tune.learner must be/);
+    await expect(solveSequence(seq, { ...base, tune: { omega: [1, 1.5], learner: 'tsallis-inf', context: (i) => [i] } })).rejects.toThrow(InvalidArgumentError);
   });
 });
