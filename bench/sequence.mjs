@@ -145,11 +145,15 @@ if (want('shuffled')) {
   for (let i = COUNT - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [perm[i], perm[j]] = [perm[j], perm[i]]; }
   const shuffled = { count: COUNT, load: (i) => varcoef.load(perm[i]) };
   const reversed = { count: COUNT, load: (i) => varcoef.load(COUNT - 1 - i) };
-  // how much order matters depends on what carries information from system to system: little
-  // with the Galerkin guess over 8 solutions, much with the previous solution alone or a recycle space
+  // how much order matters depends on what carries information from system to system; greedy
+  // sorting walks from the end where systems change least (the true order here, not its reverse)
   const configs = [
     { name: 'CG+IC(0), Galerkin residual (8)', options: { ...cgIc } },
     { name: 'CG+IC(0), previous x', options: { ...cgIc, initialGuess: 'previous' } },
+    // a wider window: here the shuffled order beats the sorted one (measured 1,531 against 1,749
+    // iterations): solutions from all over the parameter range let the projection interpolate,
+    // where a sorted window of neighbours can only extrapolate along the path
+    { name: 'CG+IC(0), Galerkin residual (12)', options: { ...cgIc, galerkinSize: 12 } },
     ...RECYCLED_CG.map((m) => ({ name: `${m}(k=4)+IC(0), Galerkin residual (8)`, options: { ...cgIc, method: m, recycle: 4 } })),
     ...(HAS_GCRODR && !flag('--no-gcrodr') ? [{ name: 'GCRO-DR(40,10)+ILU(0), x0 = 0', options: { method: 'gcrodr', restart: 40, recycle: 10, precond: 'ilu0', rtol: RTOL, initialGuess: 'zero' } }] : []),
   ];
