@@ -38,7 +38,7 @@ Progress goes to stderr. Not converging is a result (exit 0), not an error.
   --method M          ${METHODS.join(', ')} (default auto)
   --precond P         ${PRECONDS.join(', ')} (default auto)
   --tune-omega        learn the relaxation factor (SSOR preconditioner, or method sor) per
-                      system from the iteration counts (Tsallis-INF over 1, 1.05, ..., 1.95)
+                      system from the iteration counts (the model learner over 1, 1.05, ..., 1.95)
   --initial-guess G   zero, previous or galerkin (default: projection on the last solutions)
   --rtol R            stop when ||b - A x|| <= R ||b|| (default 1e-8)
   --max-iter N        iteration limit per system (default 10000)
