@@ -297,6 +297,42 @@ describe('GCRO-DR across solves', () => {
     expect(totals['gcrodr+ilu0']).toBeLessThan(0.9 * totals['gcrodr-fresh+ilu0']);
   });
 
+  it('the C^T U carried from one rebuild to the next equals C^T U of the stored space, and is dropped when C is recomputed', () => {
+    const A = matrix(20, 25, 15);
+    const s = new SolverSession(A, { method: 'gcrodr', precond: 'none', restart: 12, recycle: 5, rtol: 1e-10 });
+    const rs = spaceOf(s), n = A.rows;
+    const check = () => {
+      const k = rs.k;
+      const carried = (rs.data as { k: number; CtU: Float64Array } | undefined);
+      expect(k).toBeGreaterThan(0);
+      expect(carried?.k).toBe(k);
+      let worst = 0, scale = 0;
+      for (let c = 0; c < k; c++) {
+        const u = rt.f64(rs.column('U', c), n);
+        for (let a = 0; a < k; a++) {
+          const col = rt.f64(rs.column('C', a), n);
+          let t = 0;
+          for (let i = 0; i < n; i++) t += col[i] * u[i];
+          worst = Math.max(worst, Math.abs(t - carried!.CtU[a + c * k]));
+          scale = Math.max(scale, Math.abs(t));
+        }
+      }
+      expect(worst).toBeLessThanOrEqual(1e-10 * scale);
+    };
+    const r1 = s.solve(rhs(A.rows, 1));
+    expect(r1.iterations).toBeGreaterThan(3 * 12); // several rebuilds
+    check();
+    // new values: C is recomputed from U, so the carried product must not survive into the next rebuild
+    s.update({ values: valuesFor(20, 26, 14) });
+    const res = s.solve(rhs(A.rows, 2));
+    expect(res.converged).toBe(true);
+    expect(res.recycle!.action).toBe('recomputed');
+    expect(res.iterations).toBeGreaterThan(12); // rebuilt after the recompute: a stale C^T U would show here
+    check();
+    s.dispose();
+    A.dispose();
+  });
+
   it('a new right-hand side only: the space is reused as it is, and the same b again converges almost at once', () => {
     const A = matrix(20, 25, 15);
     const s = new SolverSession(A, { method: 'gcrodr', precond: 'none', restart: 20, recycle: 8 });

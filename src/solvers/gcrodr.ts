@@ -107,6 +107,7 @@ export function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrSta
     if (first) rep.action = 'reused';
     return rs.k;
   }
+  rs.data = undefined; // C^T U carried by rebuildSpace no longer holds
   // recompute C = A M^-1 U and orthonormalize it in place by modified Gram-Schmidt (two passes),
   // applying the same column operations to U so that A M^-1 U = C still holds
   const { k, n } = ctx;
@@ -301,6 +302,11 @@ export function runGcrodr(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>):
   return { status, detail };
 }
 
+/** C^T U (k x k) of the space rebuildSpace built, valid until the space is recomputed or dropped. */
+class CarriedCtU {
+  constructor(readonly k: number, readonly CtU: Float64Array) {}
+}
+
 /** v /= s, safe for tiny s (1/s would overflow) */
 function scaleBy(ctx: KrylovContext, v: number, s: number): void {
   if (s >= 1e-300) ctx.k.scal(ctx.n, 1 / s, v);
@@ -331,10 +337,13 @@ function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff
   const WtV = st.WtV.subarray(0, rows * cols);
   WtV.fill(0);
   if (kEff > 0) {
-    // C^T U and V^T U in two passes over U (each block read once), not one pass per column
-    k.blockGram(rs.C, kEff, rs.U, kEff, n, Gr, rows);
+    // V^T U in one pass over V and U; C^T U as the previous rebuild left it (a small product, see
+    // below) when this space is the one it built, else by one more pass
+    const carried = rs.data instanceof CarriedCtU && rs.data.k === kEff ? rs.data.CtU : null;
+    if (!carried) k.blockGram(rs.C, kEff, rs.U, kEff, n, Gr, rows);
     k.blockGram(V, j + 1, rs.U, kEff, n, Gr + kEff * 8, rows);
     const gv = rt.f64(Gr, rows * kEff);
+    if (carried) for (let c = 0; c < kEff; c++) for (let i = 0; i < kEff; i++) gv[i + c * rows] = carried[i + c * kEff];
     for (let c = 0; c < kEff; c++) {
       const dc = st.d[c];
       for (let i = 0; i < rows; i++) WtV[i + c * rows] = dc * gv[i + c * rows];
@@ -376,9 +385,9 @@ function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff
   sv.fill(0);
   for (let c = 0; c < kk; c++) {
     for (let i = 0; i < j; i++) sv[i + c * (j + 1)] = Y[kEff + i + c * cols];
-    for (let i = 0; i <= j; i++) sv[i + (cap + c) * (j + 1)] = Q[kEff + i + c * rows];
+    for (let i = 0; i <= j; i++) sv[i + (kk + c) * (j + 1)] = Q[kEff + i + c * rows];
   }
-  const Cn = UC + cap * stride;
+  const Cn = UC + kk * stride;
   if (kEff > 0) {
     const su = rt.f64(SU, kEff * kk), sc = rt.f64(SC, kEff * kk);
     for (let c = 0; c < kk; c++) {
@@ -390,11 +399,27 @@ function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff
     k.blockGemm(rs.U, kEff, n, SU, kEff, kk, UC, 0);
     k.blockGemm(rs.C, kEff, n, SC, kEff, kk, Cn, 0);
   }
-  // columns kk..cap of the U half get V times 0 (skipping them would cost a second call)
-  k.blockGemm(V, j + 1, n, SV, j + 1, cap + kk, UC, kEff > 0 ? 1 : 0);
+  k.blockGemm(V, j + 1, n, SV, j + 1, 2 * kk, UC, kEff > 0 ? 1 : 0);
   k.copy(n * kk, UC, rs.U);
   k.copy(n * kk, Cn, rs.C);
   rs.markBuilt(operatorOf(ctx), kk);
+  // C_new^T U_new = Q^T (W^T V^) Y: kept as a small matrix, so the next rebuild needs no pass over C
+  const t = new Float64Array(rows * kk); // (W^T V^) Y
+  for (let c = 0; c < kk; c++) {
+    for (let l = 0; l < cols; l++) {
+      const yv = Y[l + c * cols];
+      if (yv !== 0) for (let i = 0; i < rows; i++) t[i + c * rows] += WtV[i + l * rows] * yv;
+    }
+  }
+  const ctu = new Float64Array(kk * kk);
+  for (let c = 0; c < kk; c++) {
+    for (let a = 0; a < kk; a++) {
+      let acc = 0;
+      for (let i = 0; i < rows; i++) acc += Q[i + a * rows] * t[i + c * rows];
+      ctu[a + c * kk] = acc;
+    }
+  }
+  rs.data = new CarriedCtU(kk, ctu);
   st.report.kept = kk;
 }
 
