@@ -17,4 +17,3 @@ export { ilu0Factor } from './ilu0';
 export { ilutFactor } from './ilut';
 export { ssorDiagonal, csrIsSymmetric, ssorApply } from './ssor';
 export { multiDot, multiAxpy, multiAxpySumsq, multiAxpyDot, multiDotF32, multiAxpyF32, multiAxpySumsqF32, demoteF64, promoteF32 } from './block';
-export { blockGemm, blockGram } from './block_gemm';

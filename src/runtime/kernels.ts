@@ -188,12 +188,6 @@ export interface Kernels {
   demoteF64(n: number, x: number, y32: number): void;
   /** y_i = f64(x32_i) */
   promoteF32(n: number, x32: number, y: number): void;
-
-  // ---- assembly/block_gemm.ts (tall-skinny products for the recycle space; f64, column-major)
-  /** Y = beta Y + X S (X n x p, S p x k with leading dimension ldS, Y n x k not overlapping X; beta 0 overwrites) */
-  blockGemm(X: number, p: number, n: number, S: number, ldS: number, k: number, Y: number, beta: number): void;
-  /** G[l + c ldG] = X_l . Y_c (X n x p, Y n x q) */
-  blockGram(X: number, p: number, Y: number, q: number, n: number, G: number, ldG: number): void;
 }
 
 /** Name of one wasm kernel. */
