@@ -124,7 +124,7 @@ import { init, CsrMatrix, type SparseRuntime } from '../src/index.js';
 import { SolverSession } from '../src/session/session.js';
 import type { RecycleSpace } from '../src/solvers/recycle.js';
 import type { SolveResult } from '../src/solvers/types.js';
-import { GcrodrState, prepareSpace } from '../src/solvers/gcrodr.js';
+import { GcrodrState, prepareSpace, projectOutC } from '../src/solvers/gcrodr.js';
 import { denseSolve, trueResidual } from './helpers.js';
 
 let rt: SparseRuntime;
@@ -443,6 +443,43 @@ describe('GCRO-DR: another matrix', () => {
     }
     A.dispose();
     B.dispose();
+  });
+
+  it('projecting w off C: orthogonal to rounding even when w lies almost in span(C) (the second pass is taken), and h = C^T w', () => {
+    const n = 300, k = 4;
+    const C = rt.alloc(n * k * 8), w = rt.alloc(n * 8), h = rt.alloc(k * 8), work = rt.alloc(k * 8);
+    try {
+      // C: orthonormal columns (scaled unit vectors on disjoint supports, then mixed by a rotation)
+      const c = rt.f64(C, n * k);
+      c.fill(0);
+      for (let j = 0; j < k; j++) for (let i = j * 50; i < j * 50 + 50; i++) c[i + j * n] = 1 / Math.sqrt(50);
+      const next = rng(11);
+      for (const [tiny, label] of [[1e-12, 'nearly in span(C)'], [1, 'generic']] as const) {
+        const wv = rt.f64(w, n);
+        const coef = [3, -2, 0.5, 7];
+        const before = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          let t = tiny * (next() - 0.5);
+          for (let j = 0; j < k; j++) t += coef[j] * c[i + j * n];
+          before[i] = t;
+        }
+        wv.set(before);
+        const ctx = { k: rt.kernels, n } as unknown as Parameters<typeof projectOutC>[0];
+        projectOutC(ctx, C, k, w, h, work);
+        const after = rt.f64(w, n), hv = rt.f64(h, k);
+        let norm = 0;
+        for (let i = 0; i < n; i++) norm = Math.hypot(norm, after[i]);
+        for (let j = 0; j < k; j++) {
+          let d = 0, dBefore = 0;
+          for (let i = 0; i < n; i++) { d += c[i + j * n] * after[i]; dBefore += c[i + j * n] * before[i]; }
+          // one classical pass leaves ~eps ||w_before|| ~ 1e-15 behind: far above a 1e-12-sized w
+          expect(Math.abs(d), label).toBeLessThanOrEqual(1e-10 * norm);
+          expect(hv[j], label).toBeCloseTo(dBefore, 12);
+        }
+      }
+    } finally {
+      rt.free(C); rt.free(w); rt.free(h); rt.free(work);
+    }
   });
 
   it('a matrix of another size is refused and the space stays; a space built for another size is dropped, never used', () => {
