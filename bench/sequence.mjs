@@ -7,7 +7,8 @@
 //   node bench/sequence.mjs --quick    small sizes, runs in seconds (CI smoke run)
 //   options: --rounds N (variants alternated N times, median time reported; default 2, quick 1),
 //            --only NAME[,NAME] (varcoef, shuffled, heat, wind, omega, sort), --omega-systems N
-//            (default 1000), --no-gcrodr
+//            (default 1000), --no-gcrodr, --filter REGEX (only the variants whose name matches, e.g.
+//            --only varcoef --filter 'GMRES|GCRO')
 //
 // Every problem is generated here in JS (src/sequence/generators.ts; the varcoef sequence follows
 // the definition of the shared anchors' gen_matrices.py with our own random fields). Times are
@@ -32,6 +33,7 @@ const quick = flag('--quick');
 const rounds = Number(value('--rounds', quick ? '1' : '2'));
 const only = value('--only', '') ? new Set(value('--only', '').split(',')) : null;
 const want = (name) => !only || only.has(name);
+const filter = value('--filter', '') ? new RegExp(value('--filter', '')) : null;
 
 await init({ initialMemoryMiB: 1024 });
 
@@ -83,6 +85,8 @@ async function sequence(systems, options) {
 
 /** Runs every variant `rounds` times, alternating, and keeps the median time. */
 async function sideBySide(title, count, variants) {
+  if (filter) variants = variants.filter((v) => filter.test(v.name));
+  if (variants.length === 0) return [];
   const rows = new Map();
   for (let r = 0; r < rounds; r++) {
     for (const v of variants) {
