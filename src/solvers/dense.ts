@@ -165,7 +165,8 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
   if (few) {
     // eigenvectors only where asked (harmonic Ritz needs k of them): inverse iteration on the
     // Hessenberg matrix, mapped back by Q
-    for (const j of select(re, im)) hessenbergEigenvector(hess, q, n, re[j], im[j], norm, vr, vi, j);
+    const work = eigenvectorWork(n); // shared by the calls: ~2 n^2 values each would be garbage
+    for (const j of select(re, im)) hessenbergEigenvector(hess, q, n, re[j], im[j], norm, vr, vi, j, work);
     return { re, im, vr, vi };
   }
   for (let j = 0; j < n; j++) {
@@ -226,11 +227,14 @@ function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number,
  * pivoting between neighbouring rows, O(n^2)); a pivot below eps ||H|| is replaced by that value,
  * which is what makes the solve amplify the eigenvector.
  */
-function hessenbergEigenvector(H: Float64Array, Q: Float64Array, n: number, mr: number, mi: number, norm: number, vr: Float64Array, vi: Float64Array, j: number): void {
-  const ar = H.slice(), ai = new Float64Array(n * n);
+function hessenbergEigenvector(H: Float64Array, Q: Float64Array, n: number, mr: number, mi: number, norm: number, vr: Float64Array, vi: Float64Array, j: number,
+  work: ReturnType<typeof eigenvectorWork>): void {
+  const { ar, ai, swap, lr, li, xr, xi } = work;
+  ar.set(H.subarray(0, n * n));
+  ai.fill(0);
+  swap.fill(0);
   for (let i = 0; i < n; i++) { ar[i + i * n] -= mr; ai[i + i * n] -= mi; }
   const tiny = Math.max(EPS * norm, Number.MIN_VALUE);
-  const swap = new Uint8Array(n), lr = new Float64Array(n), li = new Float64Array(n);
   for (let k = 0; k < n - 1; k++) {
     if (mod(ar[k + 1 + k * n], ai[k + 1 + k * n]) > mod(ar[k + k * n], ai[k + k * n])) {
       swap[k] = 1;
@@ -253,7 +257,8 @@ function hessenbergEigenvector(H: Float64Array, Q: Float64Array, n: number, mr: 
     }
   }
   if (mod(ar[n - 1 + (n - 1) * n], ai[n - 1 + (n - 1) * n]) < tiny) { ar[n - 1 + (n - 1) * n] = tiny; ai[n - 1 + (n - 1) * n] = 0; }
-  const xr = new Float64Array(n).fill(1), xi = new Float64Array(n);
+  xr.fill(1);
+  xi.fill(0);
   for (let step = 0; step < 3; step++) {
     for (let k = 0; k < n - 1; k++) {
       if (swap[k]) {
@@ -285,6 +290,14 @@ function hessenbergEigenvector(H: Float64Array, Q: Float64Array, n: number, mr: 
   }
   const nn = mod(norm2(vr, j * n, (j + 1) * n), norm2(vi, j * n, (j + 1) * n));
   for (let i = 0; i < n; i++) { vr[i + j * n] /= nn; vi[i + j * n] /= nn; }
+}
+
+/** scratch of hessenbergEigenvector for size n */
+function eigenvectorWork(n: number) {
+  return {
+    ar: new Float64Array(n * n), ai: new Float64Array(n * n), swap: new Uint8Array(n),
+    lr: new Float64Array(n), li: new Float64Array(n), xr: new Float64Array(n), xi: new Float64Array(n),
+  };
 }
 
 function csqrt(a: number, b: number): [number, number] {
