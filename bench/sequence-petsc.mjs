@@ -12,9 +12,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { init, CsrMatrix, SolverSession, varcoefSequence } from '../dist/index.js';
+import { init, CsrMatrix, varcoefSequence } from '../dist/index.js';
 import { writeMatrix } from '../dist/node.js';
 import { median } from './lib/stats.mjs';
+import { independent } from './lib/independent.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -37,20 +38,7 @@ for (let i = 0; i < COUNT; i++) {
   files.push(f);
 }
 
-function ours(options) {
-  let iterations = 0, converged = 0;
-  const t0 = performance.now();
-  for (const { A, b } of systems) {
-    const M = CsrMatrix.fromCsr(A.rows, A.cols, A.indptr, A.indices, A.data);
-    const s = new SolverSession(M, options);
-    const r = s.solve(b);
-    s.dispose();
-    M.dispose();
-    iterations += r.iterations;
-    if (r.converged) converged++;
-  }
-  return { ms: performance.now() - t0, iterations, converged };
-}
+const ours = (options) => independent({ count: COUNT, load: (i) => systems[i] }, options);
 function petsc(ksp, pc) {
   const out = execFileSync('/usr/bin/python3', [path.join(here, 'petsc_sequence.py'), ksp, pc, '40', ...files], {
     encoding: 'utf8', env: { ...process.env, PETSC_DIR }, maxBuffer: 1 << 24,
@@ -62,7 +50,7 @@ const cases = [
   { name: 'GMRES(40)+ILU(0)', ours: () => ours({ method: 'gmres', restart: 40, precond: 'ilu0', rtol: 1e-8 }), petsc: () => petsc('gmres', 'ilu') },
   { name: 'CG+IC(0) (PETSc ICC(0))', ours: () => ours({ method: 'cg', precond: 'ic0', rtol: 1e-8 }), petsc: () => petsc('cg', 'icc') },
 ];
-ours({ method: 'cg', precond: 'ic0', rtol: 1e-8 }); // warm-up: wasm tiers up (WASM-NOTES 9)
+for (const c of cases) c.ours(); // warm-up: wasm tiers up per function and has no OSR (WASM-NOTES 9)
 console.log(`varcoef ${N}x${N}, ${COUNT} systems, ${rounds} rounds alternating; medians; node ${process.version}`);
 console.log('| solver | ours: iterations | ours: time | PETSc: iterations | PETSc: time | ours / PETSc time (median of per-round ratios) |');
 console.log('|---|---:|---:|---:|---:|---:|');

@@ -24,6 +24,7 @@ import {
   diffusion2d, gaussianField,
 } from '../dist/index.js';
 import { median } from './lib/stats.mjs';
+import { independent } from './lib/independent.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -57,24 +58,6 @@ const HAS_GCRODR = hasMethod('gcrodr');
 const notes = [];
 if (!HAS_GCRODR) notes.push('gcrodr is not in the method registry: its rows are skipped');
 if (RECYCLED_CG.length === 0) notes.push('no recycled CG method in the registry: its rows are skipped');
-
-/** Independent solves: a new matrix and session per system, x0 = 0 (or x0 from `guess`). */
-function independent(systems, options, next) {
-  let iterations = 0, converged = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < systems.count; i++) {
-    const { A, b } = systems.load(i);
-    const M = CsrMatrix.fromCsr(A.rows, A.cols, A.indptr, A.indices, A.data);
-    const s = new SolverSession(M, options);
-    const r = s.solve(b);
-    s.dispose();
-    M.dispose();
-    iterations += r.iterations;
-    if (r.converged) converged++;
-    next?.(r.x);
-  }
-  return { iterations, converged, ms: performance.now() - t0 };
-}
 
 async function sequence(systems, options) {
   const t0 = performance.now();
