@@ -29,28 +29,34 @@ function simulate(
 describe('RecyclePolicy (synthetic cost model, injected clock)', () => {
   it('keeps recycling where it pays: fewer iterations outweigh the dearer iteration', () => {
     const clock = { t: 0 };
-    const p = new RecyclePolicy({ clock: () => clock.t, warmup: 2, probeEvery: 5 });
-    // without: 200 iterations at 0.1 ms (20 ms); with: 120 at 0.13 ms (15.6 ms)
-    const d = simulate(p, clock, 12, (i, on) => (on ? { iterations: i === 0 ? 200 : 120, msPerIteration: 0.13 } : { iterations: 200, msPerIteration: 0.1 }));
-    expect(d.map((x) => x.state)).toEqual(['warm-up', 'warm-up', 'probe', 'on', 'on', 'on', 'on', 'probe', 'on', 'on', 'on', 'on']);
-    expect(d.map((x) => x.recycled)).toEqual([true, true, false, true, true, true, true, false, true, true, true, true]);
+    const p = new RecyclePolicy({ clock: () => clock.t, probeEvery: 5 });
+    // without: 200 iterations at 0.1 ms (20 ms); with: 120 at 0.13 ms (15.6 ms); the first solve
+    // has no space yet: it runs as without recycling (the model's i === 0)
+    const d = simulate(p, clock, 12, (i, on) => (on && i > 0 ? { iterations: 120, msPerIteration: 0.13 } : { iterations: 200, msPerIteration: 0.1 }));
+    // the first solve is the measurement without recycling: no solve is spent on a probe of it
+    // until the back-off interval (5 x the lag 20 / 15.6) has passed
+    expect(d.map((x) => x.state)).toEqual(['warm-up', 'probe', 'on', 'on', 'on', 'on', 'on', 'on', 'probe', 'on', 'on', 'on']);
+    expect(d.map((x) => x.recycled)).toEqual([true, true, true, true, true, true, true, true, false, true, true, true]);
     const last = d[d.length - 1];
     expect(last.reason).toMatch(/^recycling pays: predicted 15\.6 ms a solve with recycling \(120 iterations x 0\.130 ms\) against 20\.0 ms without \(200 x 0\.100 ms\)/);
     expect(last.msPerIteration.on).toBeCloseTo(0.13, 12);
     expect(last.iterations.off).toBe(200);
-    // the warm-up solves (space being built) are not measured: 120, not a mix with 200
     expect(last.iterations.on).toBeCloseTo(120, 9);
   });
 
   it('switches recycling off where it does not pay (strong preconditioner, few iterations), and probes it again', () => {
     const clock = { t: 0 };
-    const p = new RecyclePolicy({ clock: () => clock.t, warmup: 2, probeEvery: 4 });
+    const p = new RecyclePolicy({ clock: () => clock.t, probeEvery: 4 });
     // without: 25 iterations at 1 ms; with: 23 at 1.4 ms (Belos GCRO-DR's case: the overhead wins)
-    const d = simulate(p, clock, 10, (_i, on) => (on ? { iterations: 23, msPerIteration: 1.4 } : { iterations: 25, msPerIteration: 1 }));
-    // after the probe without recycling, recycling (not measured in the warm-up) is measured once
-    expect(d.map((x) => x.state)).toEqual(['warm-up', 'warm-up', 'probe', 'on', 'off', 'off', 'probe', 'off', 'off', 'off']);
-    expect(d[6].recycled).toBe(true); // the probe tries recycling again
-    expect(d[4].reason).toMatch(/^recycling does not pay: predicted 32\.2 ms a solve with recycling \(23 iterations x 1\.40 ms\) against 25\.0 ms without \(25 x 1\.00 ms\)/);
+    const d = simulate(p, clock, 40, (i, on) => (on && i > 0 ? { iterations: 23, msPerIteration: 1.4 } : { iterations: 25, msPerIteration: 1 }));
+    // one solve with recycling (after the first, which measured the solve without it), then off
+    // until probes whose intervals double while they confirm the choice (4 x lag, 8 x lag, ...)
+    const probes = d.flatMap((x, i) => (x.state === 'probe' ? [i] : []));
+    expect(d.slice(0, 3).map((x) => `${x.state}:${x.recycled ? 1 : 0}`)).toEqual(['warm-up:1', 'probe:1', 'off:0']);
+    expect(probes).toEqual([1, 7, 18, 39]);
+    for (const i of probes.slice(1)) expect(d[i].recycled).toBe(true); // the probe tries recycling again
+    expect(d.filter((x) => x.recycled).length).toBe(5); // 2 + 3 probes of 40 solves
+    expect(d[2].reason).toMatch(/^recycling does not pay: predicted 32\.2 ms a solve with recycling \(23 iterations x 1\.40 ms\) against 25\.0 ms without \(25 x 1\.00 ms\)/);
     expect(p.recycling).toBe(false);
   });
 
@@ -58,10 +64,10 @@ describe('RecyclePolicy (synthetic cost model, injected clock)', () => {
     const clock = { t: 0 };
     const p = new RecyclePolicy({ clock: () => clock.t, warmup: 1, probeEvery: 3, weight: 1 });
     // until solve 6 recycling saves nothing; from then on it halves the iterations
-    const d = simulate(p, clock, 14, (i, on) => (on ? { iterations: i < 6 ? 50 : 20, msPerIteration: 1.2 } : { iterations: 50, msPerIteration: 1 }));
+    const d = simulate(p, clock, 24, (i, on) => (on ? { iterations: i < 6 ? 50 : 20, msPerIteration: 1.2 } : { iterations: 50, msPerIteration: 1 }));
     const states = d.map((x) => `${x.state}:${x.recycled ? 1 : 0}`);
-    // with a warm-up of one (not measured), recycling is measured after the first probe
-    expect(states.slice(0, 4)).toEqual(['warm-up:1', 'probe:0', 'on:1', 'off:0']);
+    // the first solve measures the solve without recycling, the second recycling
+    expect(states.slice(0, 3)).toEqual(['warm-up:1', 'probe:1', 'off:0']);
     // the first probe after the change measures 20 x 1.2 < 50 x 1 and the choice flips to on
     const flip = d.findIndex((x, i) => i >= 6 && x.state === 'probe' && x.recycled);
     expect(flip).toBeGreaterThan(0);
@@ -103,17 +109,22 @@ describe("recycle: 'auto' in a session", () => {
   }
 
   for (const method of ['rcg', 'gcrodr'] as const) {
-    it(`${method}: every result carries recycleDecision; the warm-up recycles, the probe does not, and both converge`, () => {
+    it(`${method}: every result carries recycleDecision; the first solve builds the space, the second tries it, all converge`, () => {
       const A = poisson(12, 0.01);
       const s = new SolverSession(A, { method, precond: 'jacobi', recycle: 'auto', ...(method === 'rcg' ? { deflate: true } : { restart: 20 }) });
       const b = new Float64Array(A.rows).fill(1);
       const results = [0, 1, 2, 3].map((i) => s.solve(b.map((v, j) => v + Math.sin(i + j))));
-      expect(results.map((r) => r.recycleDecision!.state)).toEqual(['warm-up', 'warm-up', 'probe', results[3].recycleDecision!.recycled ? 'on' : 'off']);
-      expect(results.map((r) => r.recycleDecision!.recycled).slice(0, 3)).toEqual([true, true, false]);
+      // the first solve builds the space (and measures the solve without recycling), the second
+      // tries recycling; then the cheaper choice
+      const st = results.map((r) => r.recycleDecision!.state);
+      expect(st.slice(0, 2)).toEqual(['warm-up', 'probe']);
+      expect(results.map((r) => r.recycleDecision!.recycled).slice(0, 2)).toEqual([true, true]);
+      for (const r of results.slice(2)) expect(r.recycleDecision!.state).toBe(r.recycleDecision!.recycled ? 'on' : 'off');
       for (const r of results) expect(r.converged).toBe(true);
-      // the probe without recycling used no recycled column
-      expect(results[2].recycle!.used).toBe(0);
+      // the first solve had no space to use, the second used it; a solve without recycling used none
+      expect(results[0].recycle!.used).toBe(0);
       expect(results[1].recycle!.used).toBeGreaterThan(0);
+      for (const r of results.slice(2)) if (!r.recycleDecision!.recycled) expect(r.recycle!.used).toBe(0);
       expect(results[3].recycleDecision!.reason).toMatch(/ms a solve with recycling/);
       // the method's own k under 'auto' (recycled CG: 4, GCRO-DR: 10, + 1 for a complex pair)
       expect(s.recycle!.capacity).toBe(method === 'rcg' ? 4 : 11);

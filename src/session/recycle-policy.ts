@@ -4,7 +4,11 @@
 // the second can outweigh the first (Belos GCRO-DR on such a sequence: more iterations and 3x the
 // time of GMRES). So the policy measures both sides, ms per iteration and iterations per solve,
 // with and without recycling, and picks the smaller predicted cost (iterations x ms per
-// iteration), trying the other choice again now and then (the sequence drifts).
+// iteration), trying the other choice again now and then (the sequence drifts). Deciding costs
+// little where recycling does not pay: the first solve (no space yet, so its iterations are those
+// of no recycling) already counts as a measurement without recycling, and probes come rarer the
+// more the other choice lost (exponential back-off, scaled by how far behind it is): a probe of
+// recycling with a stale space costs several solves without it.
 // Used by the session for every method whose `recycle` option is 'auto' (GCRO-DR, recycled CG).
 import { InvalidArgumentError } from '../errors.js';
 import type { RecycleDecision } from '../solvers/recycle-option.js';
@@ -12,9 +16,16 @@ import type { RecycleDecision } from '../solvers/recycle-option.js';
 export type { RecycleDecision };
 
 export interface RecyclePolicyOptions {
-  /** solves that recycle at the start, to build and try the space (default 2, >= 1) */
+  /**
+   * solves that recycle at the start, to build and try the space (default 1, >= 1); the first
+   * has no space to use, so it is measured as a solve without recycling
+   */
   warmup?: number;
-  /** every this many solves, the choice not in use is tried once (default 8, >= 2) */
+  /**
+   * the choice not in use is tried again after this many solves (default 8, >= 2), an interval
+   * doubled by every probe that confirms the choice and stretched by how far the other choice lags
+   * (reset when a probe flips the choice)
+   */
   probeEvery?: number;
   /**
    * weight of the newest measurement in the moving averages (default 0.7, in (0, 1]): iterations
@@ -25,6 +36,9 @@ export interface RecyclePolicyOptions {
   /** the time source in ms (default performance.now); tests inject a deterministic one */
   clock?: () => number;
 }
+
+/** the longest run of solves without a probe (drift is still checked now and then) */
+const MAX_INTERVAL = 64;
 
 interface Arm {
   msPerIteration: number | null;
@@ -46,11 +60,14 @@ export class RecyclePolicy {
   private readonly off: Arm = { msPerIteration: null, iterations: null };
   private solves = 0;
   private since = 0; // solves since the last probe
+  private confirmed = 0; // probes in a row that did not change the choice
   private choice = true; // the choice in use outside probes
+  private lag = 1; // predicted cost of the other choice / of the one in use
+  private bothSeen = false;
   private current: { recycled: boolean; state: RecycleDecision['state']; t0: number } | null = null;
 
   constructor(options: RecyclePolicyOptions = {}) {
-    const { warmup = 2, probeEvery = 8, weight = 0.7, clock = () => performance.now() } = options;
+    const { warmup = 1, probeEvery = 8, weight = 0.7, clock = () => performance.now() } = options;
     if (!Number.isInteger(warmup) || warmup < 1) throw new InvalidArgumentError(`RecyclePolicy: warmup must be an integer >= 1, got ${String(warmup)}`);
     if (!Number.isInteger(probeEvery) || probeEvery < 2) throw new InvalidArgumentError(`RecyclePolicy: probeEvery must be an integer >= 2, got ${String(probeEvery)}`);
     if (!(weight > 0 && weight <= 1)) throw new InvalidArgumentError(`RecyclePolicy: weight must be in (0, 1], got ${String(weight)}`);
@@ -67,9 +84,9 @@ export class RecyclePolicy {
     if (this.solves < this.warmup) {
       recycled = true;
       state = 'warm-up';
-    } else if (this.off.iterations === null || this.since + 1 >= this.probeEvery) {
-      // never measured without recycling, or time to try the other choice again
-      recycled = this.off.iterations === null ? false : !this.choice;
+    } else if (this.on.iterations === null || this.off.iterations === null || this.since + 1 >= this.interval()) {
+      // a choice never measured (recycling first: the space is fresh), or time to try the other again
+      recycled = this.on.iterations === null ? true : this.off.iterations === null ? false : !this.choice;
       state = 'probe';
     } else {
       recycled = this.choice;
@@ -85,9 +102,12 @@ export class RecyclePolicy {
     if (!cur) throw new InvalidArgumentError('RecyclePolicy.end() without begin()');
     this.current = null;
     const ms = Math.max(0, this.clock() - cur.t0);
-    const measured = cur.state !== 'warm-up';
+    // the first solve had no space to use: a solve without recycling (its time includes building
+    // the space, which errs towards trying recycling; the first solve without it corrects that)
+    const first = this.solves === 0;
+    const measured = cur.state !== 'warm-up' || first;
     if (measured && iterations > 0) {
-      const arm = cur.recycled ? this.on : this.off;
+      const arm = cur.recycled && !first ? this.on : this.off;
       const w = this.weight;
       arm.msPerIteration = arm.msPerIteration === null ? ms / iterations : (1 - w) * arm.msPerIteration + (w * ms) / iterations;
       arm.iterations = arm.iterations === null ? iterations : (1 - w) * arm.iterations + w * iterations;
@@ -95,7 +115,14 @@ export class RecyclePolicy {
     this.solves++;
     this.since = cur.state === 'probe' ? 0 : this.since + 1;
     const costOn = this.cost(this.on), costOff = this.cost(this.off);
-    if (costOn !== null && costOff !== null) this.choice = costOn < costOff;
+    if (costOn !== null && costOff !== null) {
+      const choice = costOn < costOff;
+      // back-off: only a probe of a choice measured before counts as evidence for the one in use
+      if (cur.state === 'probe' && this.bothSeen) this.confirmed = choice === this.choice ? this.confirmed + 1 : 0;
+      this.choice = choice;
+      this.lag = Math.max(costOn, costOff) / Math.max(Math.min(costOn, costOff), Number.MIN_VALUE);
+      this.bothSeen = true;
+    }
     return {
       recycled: cur.recycled,
       state: cur.state,
@@ -108,6 +135,11 @@ export class RecyclePolicy {
   /** Whether solves recycle now (outside warm-up and probes). */
   get recycling(): boolean {
     return this.choice;
+  }
+
+  /** solves between probes: probeEvery, doubled per confirming probe, times the other choice's lag */
+  private interval(): number {
+    return Math.min(MAX_INTERVAL, this.probeEvery * 2 ** Math.min(this.confirmed, 16) * Math.min(this.lag, MAX_INTERVAL));
   }
 
   private cost(a: Arm): number | null {
