@@ -38,46 +38,76 @@ export interface Eigen {
  * converge (30 n sweeps: not seen on any matrix, a guard against a hang).
  */
 export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: Float64Array) => readonly number[]): Eigen {
-  // Hessenberg reduction H = Q^T A Q, Q accumulated
+  // Hessenberg reduction H = Q^T A Q, Q = P_0 ... P_{n-3} (Householder). The reflectors are kept
+  // (v in column c of `refl`, v[c + 1] = 1); Q is formed only when all eigenvectors are wanted.
+  const few = select !== undefined;
   const h = Float64Array.from(A.subarray(0, n * n));
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) q[i + i * n] = 1;
-  const v = new Float64Array(n);
+  const q = few ? null : new Float64Array(n * n);
+  if (q) for (let i = 0; i < n; i++) q[i + i * n] = 1;
+  const refl = new Float64Array(n * n), taus = new Float64Array(n), w = new Float64Array(n);
   for (let c = 0; c < n - 2; c++) {
     let alpha = norm2(h, c + 1 + c * n, n + c * n);
     if (alpha === 0) continue;
     const x0 = h[c + 1 + c * n];
     if (x0 > 0) alpha = -alpha; // v = x - alpha e1 without cancellation
-    v.fill(0);
-    for (let i = c + 1; i < n; i++) v[i] = h[i + c * n];
-    v[c + 1] -= alpha;
+    // scaled so that v[c + 1] = 1 and every entry is at most 1: v^T v can neither overflow nor
+    // underflow (entries of 1e+-300 would otherwise skip the reduction)
+    const v0 = x0 - alpha, vo = c * n;
+    refl[c + 1 + vo] = 1;
+    for (let i = c + 2; i < n; i++) refl[i + vo] = h[i + c * n] / v0;
     let vv = 0;
-    for (let i = c + 1; i < n; i++) vv += v[i] * v[i];
-    if (vv === 0) continue;
+    for (let i = c + 1; i < n; i++) vv += refl[i + vo] * refl[i + vo];
     const tau = 2 / vv;
-    // H = (I - tau v v^T) H (I - tau v v^T); Q = Q (I - tau v v^T)
-    for (let j = 0; j < n; j++) {
+    taus[c] = tau;
+    // H = (I - tau v v^T) H: columns before c are already zero in rows c + 1..
+    for (let j = c; j < n; j++) {
+      const o = j * n;
       let s = 0;
-      for (let i = c + 1; i < n; i++) s += v[i] * h[i + j * n];
+      for (let i = c + 1; i < n; i++) s += refl[i + vo] * h[i + o];
       s *= tau;
-      for (let i = c + 1; i < n; i++) h[i + j * n] -= s * v[i];
+      for (let i = c + 1; i < n; i++) h[i + o] -= s * refl[i + vo];
     }
-    for (const m of [h, q]) {
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let j = c + 1; j < n; j++) s += m[i + j * n] * v[j];
-        s *= tau;
-        for (let j = c + 1; j < n; j++) m[i + j * n] -= s * v[j];
+    // M = M (I - tau v v^T) for M = H, Q: w = M v by columns, then the rank-one update by columns
+    for (const m of q ? [h, q] : [h]) {
+      w.fill(0);
+      for (let j = c + 1; j < n; j++) {
+        const vj = refl[j + vo], o = j * n;
+        for (let i = 0; i < n; i++) w[i] += m[i + o] * vj;
+      }
+      for (let j = c + 1; j < n; j++) {
+        const f = tau * refl[j + vo], o = j * n;
+        for (let i = 0; i < n; i++) m[i + o] -= f * w[i];
       }
     }
     for (let i = c + 2; i < n; i++) h[i + c * n] = 0;
   }
-  // complex Schur form by shifted QR on the Hessenberg matrix; with `select`, eigenvalues only
-  // (rotations restricted to the active window, no Z), the chosen vectors then by inverse iteration
-  const few = select !== undefined;
-  const hess = few ? h.slice() : h;
+  if (few) {
+    // eigenvalues only by real double-shift QR (about half the work of complex single shifts),
+    // then the chosen eigenvectors by inverse iteration on the (untouched) Hessenberg matrix,
+    // mapped back by the reflectors (O(n^2) each, no Q)
+    const hess = h.slice();
+    const re = new Float64Array(n), im = new Float64Array(n);
+    let hnorm = 0;
+    for (let i = 0; i < n * n; i++) hnorm = Math.max(hnorm, Math.abs(h[i]));
+    hessenbergEigenvalues(h, n, re, im);
+    const vr = new Float64Array(n * n), vi = new Float64Array(n * n);
+    const work = eigenvectorWork(n); // shared by the calls: ~2 n^2 values each would be garbage
+    for (const j of select(re, im)) {
+      if (im[j] === 0) {
+        // the same iteration in real arithmetic (the imaginary parts would stay exactly 0)
+        realHessenbergEigenvector(hess, n, re[j], hnorm, vr, j, work);
+        applyReflectors(refl, taus, n, vr, j);
+      } else {
+        hessenbergEigenvector(hess, n, re[j], im[j], hnorm, vr, vi, j, work);
+        applyReflectors(refl, taus, n, vr, j);
+        applyReflectors(refl, taus, n, vi, j);
+      }
+    }
+    return { re, im, vr, vi };
+  }
+  // complex Schur form T = Z^H H Z by shifted QR on the Hessenberg matrix (Z starts as Q)
   const tr = h, ti = new Float64Array(n * n);
-  const zr = q, zi = new Float64Array(few ? 0 : n * n);
+  const zr = q as Float64Array, zi = new Float64Array(n * n);
   let norm = 0;
   for (let i = 0; i < n * n; i++) norm = Math.max(norm, Math.abs(tr[i]));
   const cs = new Float64Array(n), sr = new Float64Array(n), si = new Float64Array(n);
@@ -130,8 +160,7 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
         s2 = (ui * yr - ur * yi) / nrm;
       }
       cs[k] = c; sr[k] = s1; si[k] = s2;
-      const lastCol = few ? hi + 1 : n;
-      for (let j = k; j < lastCol; j++) {
+      for (let j = k; j < n; j++) {
         const pr = tr[k + j * n], pi = ti[k + j * n], qr = tr[k + 1 + j * n], qi = ti[k + 1 + j * n];
         tr[k + j * n] = c * pr + s1 * qr - s2 * qi;
         ti[k + j * n] = c * pi + s1 * qi + s2 * qr;
@@ -143,11 +172,8 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
     // R Q: columns k, k+1 times G_k^H = [c -s; conj(s) c]; the same on Z
     for (let k = lo; k < hi; k++) {
       const c = cs[k], s1 = sr[k], s2 = si[k];
-      if (few) rotateColumns(tr, ti, n, k, Math.min(k + 2, hi) + 1, c, s1, s2, lo);
-      else {
-        rotateColumns(tr, ti, n, k, Math.min(k + 2, hi) + 1, c, s1, s2);
-        rotateColumns(zr, zi, n, k, n, c, s1, s2);
-      }
+      rotateColumns(tr, ti, n, k, Math.min(k + 2, hi) + 1, c, s1, s2);
+      rotateColumns(zr, zi, n, k, n, c, s1, s2);
     }
     for (let i = lo; i <= hi; i++) { tr[i + i * n] += mr; ti[i + i * n] += mi; }
   }
@@ -161,13 +187,6 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
   for (let j = 0; j < n; j++) {
     re[j] = tr[j + j * n];
     im[j] = ti[j + j * n];
-  }
-  if (few) {
-    // eigenvectors only where asked (harmonic Ritz needs k of them): inverse iteration on the
-    // Hessenberg matrix, mapped back by Q
-    const work = eigenvectorWork(n); // shared by the calls: ~2 n^2 values each would be garbage
-    for (const j of select(re, im)) hessenbergEigenvector(hess, q, n, re[j], im[j], norm, vr, vi, j, work);
-    return { re, im, vr, vi };
   }
   for (let j = 0; j < n; j++) {
     const lr = re[j], li = im[j];
@@ -207,10 +226,125 @@ export function eig(A: Float64Array, n: number, select?: (re: Float64Array, im: 
   return { re, im, vr, vi };
 }
 
+/**
+ * Eigenvalues of the real 2 x 2 matrix [a b; c d] into re[i], im[i] and re[i + 1], im[i + 1]
+ * (a complex pair with positive imaginary part first). Scaled so that no product overflows;
+ * real roots by the cancellation-free form d + z, d - bc / z.
+ */
+function eig2x2(a: number, b: number, c: number, d: number, re: Float64Array, im: Float64Array, i: number): void {
+  const s = Math.abs(a) + Math.abs(b) + Math.abs(c) + Math.abs(d);
+  if (s === 0) { re[i] = re[i + 1] = im[i] = im[i + 1] = 0; return; }
+  a /= s; b /= s; c /= s; d /= s;
+  const p = 0.5 * (a - d), bc = b * c, disc = p * p + bc;
+  if (disc >= 0) {
+    const z = p + (p >= 0 ? Math.sqrt(disc) : -Math.sqrt(disc));
+    re[i] = s * (d + z);
+    re[i + 1] = z === 0 ? s * d : s * (d - (bc / z));
+    im[i] = im[i + 1] = 0;
+  } else {
+    const mid = s * (d + p), w = s * Math.sqrt(-disc);
+    re[i] = re[i + 1] = mid;
+    im[i] = w;
+    im[i + 1] = -w;
+  }
+}
+
+/**
+ * Eigenvalues of the upper Hessenberg H (n x n, column-major, overwritten) by the real Francis
+ * double-shift QR (Golub & Van Loan 7.5): each sweep chases a 3 x 3 Householder bump down the
+ * active window, so a complex-conjugate pair of shifts costs real arithmetic only; 1 x 1 and 2 x 2
+ * blocks split off at negligible subdiagonals. Only the active window is updated (no Schur
+ * vectors, no rows or columns outside it: they do not change the eigenvalues). Exceptional shifts
+ * every 10 sweeps without a split break the rare cycles of the standard shifts.
+ */
+function hessenbergEigenvalues(H: Float64Array, n: number, re: Float64Array, im: Float64Array): void {
+  let norm = 0;
+  for (let i = 0; i < n * n; i++) norm = Math.max(norm, Math.abs(H[i]));
+  const sh = new Float64Array(4); // shifts: re, re, im, im via eig2x2 into (sh[0..1], sh[2..3])
+  const shRe = sh.subarray(0, 2), shIm = sh.subarray(2, 4);
+  let hi = n - 1, its = 0, total = 0;
+  while (hi >= 0) {
+    let lo = hi;
+    for (; lo > 0; lo--) {
+      const off = Math.abs(H[lo + (lo - 1) * n]);
+      const s = Math.abs(H[lo - 1 + (lo - 1) * n]) + Math.abs(H[lo + lo * n]);
+      if (off <= EPS * (s || norm) || off < 1e-300 * EPS) { H[lo + (lo - 1) * n] = 0; break; }
+    }
+    if (lo === hi) { re[hi] = H[hi + hi * n]; im[hi] = 0; hi--; its = 0; continue; }
+    if (lo === hi - 1) {
+      eig2x2(H[lo + lo * n], H[lo + hi * n], H[hi + lo * n], H[hi + hi * n], re, im, lo);
+      hi -= 2; its = 0; continue;
+    }
+    if (++total > 30 * n) throw new Error(`eig: QR iteration did not converge (size ${n})`);
+    its++;
+    if (its % 10 === 0) {
+      // exceptional shifts (a 2 x 2 built from the subdiagonal size), alternately at the bottom and top
+      const bottom = its % 20 === 0;
+      const w = bottom ? Math.abs(H[hi + (hi - 1) * n]) + Math.abs(H[hi - 1 + (hi - 2) * n])
+        : Math.abs(H[lo + 1 + lo * n]) + Math.abs(H[lo + 2 + (lo + 1) * n]);
+      const a = 0.75 * w + (bottom ? H[hi + hi * n] : H[lo + lo * n]);
+      eig2x2(a, -0.4375 * w, w, a, shRe, shIm, 0);
+    } else {
+      eig2x2(H[hi - 1 + (hi - 1) * n], H[hi - 1 + hi * n], H[hi + (hi - 1) * n], H[hi + hi * n], shRe, shIm, 0);
+      // two real shifts: both the one nearer the last diagonal entry (as LAPACK does)
+      if (shIm[0] === 0) {
+        const d = H[hi + hi * n];
+        const r = Math.abs(shRe[0] - d) <= Math.abs(shRe[1] - d) ? shRe[0] : shRe[1];
+        shRe[0] = shRe[1] = r;
+      }
+    }
+    const r1 = shRe[0], i1 = shIm[0], r2 = shRe[1], i2 = shIm[1];
+    // first column of (H - s1 I)(H - s2 I), scaled against overflow
+    const h00 = H[lo + lo * n], h10 = H[lo + 1 + lo * n], h01 = H[lo + (lo + 1) * n];
+    const h11 = H[lo + 1 + (lo + 1) * n], h21 = H[lo + 2 + (lo + 1) * n];
+    const sc = Math.abs(h00 - r2) + Math.abs(i2) + Math.abs(h10);
+    const h10s = h10 / sc;
+    let x = h10s * h01 + (h00 - r1) * ((h00 - r2) / sc) - i1 * (i2 / sc);
+    let y = h10s * (h00 + h11 - r1 - r2);
+    let z = h10s * h21;
+    for (let k = lo; k <= hi - 1; k++) {
+      const three = k < hi - 1; // the last step is a 2-vector reflector
+      const scale = Math.abs(x) + Math.abs(y) + (three ? Math.abs(z) : 0);
+      if (scale !== 0) {
+        x /= scale; y /= scale; z = three ? z / scale : 0;
+        const alpha = x > 0 ? -Math.sqrt(x * x + y * y + z * z) : Math.sqrt(x * x + y * y + z * z);
+        // P = I - tau v v^T with v = (x - alpha, y, z): P (x, y, z) = alpha e1
+        const v0 = x - alpha, tau = 2 / (v0 * v0 + y * y + z * z);
+        const c0 = Math.max(lo, k - 1);
+        for (let j = c0; j <= hi; j++) {
+          const o = j * n;
+          let s = v0 * H[k + o] + y * H[k + 1 + o];
+          if (three) s += z * H[k + 2 + o];
+          s *= tau;
+          H[k + o] -= s * v0;
+          H[k + 1 + o] -= s * y;
+          if (three) H[k + 2 + o] -= s * z;
+        }
+        if (k > lo) { H[k + 1 + (k - 1) * n] = 0; if (three) H[k + 2 + (k - 1) * n] = 0; }
+        const r0 = Math.min(k + 3, hi);
+        const a0 = k * n, a1 = (k + 1) * n, a2 = (k + 2) * n;
+        for (let i = lo; i <= r0; i++) {
+          let s = v0 * H[i + a0] + y * H[i + a1];
+          if (three) s += z * H[i + a2];
+          s *= tau;
+          H[i + a0] -= s * v0;
+          H[i + a1] -= s * y;
+          if (three) H[i + a2] -= s * z;
+        }
+      }
+      if (k < hi - 1) {
+        x = H[k + 1 + k * n];
+        y = H[k + 2 + k * n];
+        z = k < hi - 2 ? H[k + 3 + k * n] : 0;
+      }
+    }
+  }
+}
+
 /** Columns k, k+1 (rows 0..rows-1) of the complex matrix (mr, mi) times G^H = [c -s; conj(s) c]. */
-function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number, rows: number, c: number, s1: number, s2: number, from = 0): void {
+function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number, rows: number, c: number, s1: number, s2: number): void {
   const a = k * n, b = (k + 1) * n;
-  for (let i = from; i < rows; i++) {
+  for (let i = 0; i < rows; i++) {
     const pr = mr[i + a], pi = mi[i + a], qr = mr[i + b], qi = mi[i + b];
     // p c + q conj(s)
     mr[i + a] = c * pr + qr * s1 + qi * s2;
@@ -222,12 +356,12 @@ function rotateColumns(mr: Float64Array, mi: Float64Array, n: number, k: number,
 }
 
 /**
- * Column j of (vr, vi): the unit eigenvector of A = Q H Q^T for the eigenvalue (mr, mi), by three
- * steps of inverse iteration with H - mu I (upper Hessenberg: Gaussian elimination with partial
+ * Column j of (vr, vi): the unit eigenvector of the Hessenberg H (the caller maps it back by Q)
+ * for the eigenvalue (mr, mi), by three steps of inverse iteration with H - mu I (upper Hessenberg: Gaussian elimination with partial
  * pivoting between neighbouring rows, O(n^2)); a pivot below eps ||H|| is replaced by that value,
  * which is what makes the solve amplify the eigenvector.
  */
-function hessenbergEigenvector(H: Float64Array, Q: Float64Array, n: number, mr: number, mi: number, norm: number, vr: Float64Array, vi: Float64Array, j: number,
+function hessenbergEigenvector(H: Float64Array, n: number, mr: number, mi: number, norm: number, vr: Float64Array, vi: Float64Array, j: number,
   work: ReturnType<typeof eigenvectorWork>): void {
   const { ar, ai, swap, lr, li, xr, xi } = work;
   ar.set(H.subarray(0, n * n));
@@ -282,14 +416,64 @@ function hessenbergEigenvector(H: Float64Array, Q: Float64Array, n: number, mr: 
     const nn = mod(norm2(xr, 0, n), norm2(xi, 0, n));
     for (let i = 0; i < n; i++) { xr[i] /= nn; xi[i] /= nn; }
   }
-  for (let i = 0; i < n; i++) {
-    let s1 = 0, s2 = 0;
-    for (let l = 0; l < n; l++) { s1 += Q[i + l * n] * xr[l]; s2 += Q[i + l * n] * xi[l]; }
-    vr[i + j * n] = s1;
-    vi[i + j * n] = s2;
+  // already of unit norm, and the reflectors applied next are orthogonal
+  vr.set(xr, j * n);
+  vi.set(xi, j * n);
+}
+
+/** hessenbergEigenvector for a real eigenvalue mu: real arithmetic, the result in column j of vr */
+function realHessenbergEigenvector(H: Float64Array, n: number, mu: number, norm: number, vr: Float64Array, j: number,
+  work: ReturnType<typeof eigenvectorWork>): void {
+  const { ar, swap, lr, xr } = work;
+  ar.set(H.subarray(0, n * n));
+  swap.fill(0);
+  for (let i = 0; i < n; i++) ar[i + i * n] -= mu;
+  const tiny = Math.max(EPS * norm, Number.MIN_VALUE);
+  for (let k = 0; k < n - 1; k++) {
+    if (Math.abs(ar[k + 1 + k * n]) > Math.abs(ar[k + k * n])) {
+      swap[k] = 1;
+      for (let c = k; c < n; c++) {
+        const t = ar[k + c * n];
+        ar[k + c * n] = ar[k + 1 + c * n];
+        ar[k + 1 + c * n] = t;
+      }
+    }
+    let p = ar[k + k * n];
+    if (Math.abs(p) < tiny) { p = tiny; ar[k + k * n] = p; }
+    const l = ar[k + 1 + k * n] / p;
+    lr[k] = l;
+    for (let c = k + 1; c < n; c++) ar[k + 1 + c * n] -= l * ar[k + c * n];
   }
-  const nn = mod(norm2(vr, j * n, (j + 1) * n), norm2(vi, j * n, (j + 1) * n));
-  for (let i = 0; i < n; i++) { vr[i + j * n] /= nn; vi[i + j * n] /= nn; }
+  if (Math.abs(ar[n - 1 + (n - 1) * n]) < tiny) ar[n - 1 + (n - 1) * n] = tiny;
+  xr.fill(1);
+  for (let step = 0; step < 3; step++) {
+    for (let k = 0; k < n - 1; k++) {
+      if (swap[k]) { const t = xr[k]; xr[k] = xr[k + 1]; xr[k + 1] = t; }
+      xr[k + 1] -= lr[k] * xr[k];
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = xr[i];
+      for (let c = i + 1; c < n; c++) s -= ar[i + c * n] * xr[c];
+      xr[i] = s / ar[i + i * n];
+    }
+    const nn = norm2(xr, 0, n);
+    for (let i = 0; i < n; i++) xr[i] /= nn;
+  }
+  vr.set(xr, j * n);
+}
+
+/** Column j of X (n columns of length n) times Q = P_0 ... P_{n-3}: P_{n-3} first. */
+function applyReflectors(refl: Float64Array, taus: Float64Array, n: number, X: Float64Array, j: number): void {
+  const o = j * n;
+  for (let c = n - 3; c >= 0; c--) {
+    const tau = taus[c];
+    if (tau === 0) continue;
+    const vo = c * n;
+    let s = 0;
+    for (let i = c + 1; i < n; i++) s += refl[i + vo] * X[i + o];
+    s *= tau;
+    for (let i = c + 1; i < n; i++) X[i + o] -= s * refl[i + vo];
+  }
 }
 
 /** scratch of hessenbergEigenvector for size n */
