@@ -2,6 +2,7 @@
 // TypeScript references that the wasm kernels are checked against.
 
 import { seededRandom } from '../src/sequence/generators.js';
+import type { SparseRuntime } from '../src/runtime/runtime.js';
 
 /** mulberry32, seeded: the library's generator (src/sequence/generators.ts) */
 export const rng = seededRandom;
@@ -209,4 +210,22 @@ export function thrown(f: () => unknown): Error {
     return e as Error;
   }
   throw new Error('expected a throw');
+}
+
+/** z = M^-1 r through wasm buffers of `rt` (default: P's runtime), freed afterwards even when apply throws. */
+export function applyPreconditioner(
+  P: { n: number; runtime: SparseRuntime; applyPtr(r: number, z: number): void },
+  r: ArrayLike<number>,
+  rt: SparseRuntime = P.runtime,
+): Float64Array {
+  const n = P.n;
+  const pr = rt.alloc(n * 8), pz = rt.alloc(n * 8);
+  try {
+    rt.f64(pr, n).set(r);
+    P.applyPtr(pr, pz);
+    return rt.f64(pz, n).slice();
+  } finally {
+    rt.free(pr);
+    rt.free(pz);
+  }
 }

@@ -10,7 +10,7 @@ import {
 } from '../src/index.js';
 import { SolverSession } from '../src/session/session.js';
 import type { MethodName } from '../src/solvers/types.js';
-import { denseMul, denseSolve, diffNorm, randomSpdDense } from './helpers.js';
+import { applyPreconditioner, denseMul, denseSolve, diffNorm, randomSpdDense } from './helpers.js';
 
 let rt: SparseRuntime;
 let baseline = 0;
@@ -245,19 +245,7 @@ describe('4.1: disposal and re-entrant calls from inside a solve', () => {
   });
 });
 
-/** applies P to r through wasm buffers that are freed afterwards */
-function applyJs(P: Preconditioner, r: ArrayLike<number>): Float64Array {
-  const n = P.n;
-  const pr = rt.alloc(n * 8), pz = rt.alloc(n * 8);
-  try {
-    rt.f64(pr, n).set(r);
-    P.applyPtr(pr, pz);
-    return rt.f64(pz, n).slice();
-  } finally {
-    rt.free(pr);
-    rt.free(pz);
-  }
-}
+const applyJs = (P: Preconditioner, r: ArrayLike<number>): Float64Array => applyPreconditioner(P, r, rt);
 
 describe('4.2 and 4.10: a disposed preconditioner or session is refused, getters included', () => {
   const builders: [string, (A: CsrMatrix) => Preconditioner][] = [

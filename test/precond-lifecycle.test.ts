@@ -10,7 +10,7 @@ import {
   SsorPreconditioner, FactorizationError, FactorizationFailedError, PatternMismatchError, StalePreconditionerError,
   InvalidArgumentError, DimensionMismatchError, DisposedError, type Preconditioner, type SparseRuntime,
 } from '../src/index.js';
-import { randomSpdDense, randomVector, rng, thrown } from './helpers.js';
+import { applyPreconditioner, randomSpdDense, randomVector, rng, thrown } from './helpers.js';
 
 let rt: SparseRuntime;
 beforeAll(async () => {
@@ -19,18 +19,7 @@ beforeAll(async () => {
 
 const live = () => rt.stats().liveAllocations;
 
-/** z = M^-1 r through wasm buffers */
-function apply(P: Preconditioner, r: ArrayLike<number>): Float64Array {
-  const n = P.n, pr = rt.alloc(n * 8), pz = rt.alloc(n * 8);
-  try {
-    rt.f64(pr, n).set(r);
-    P.applyPtr(pr, pz);
-    return rt.f64(pz, n).slice();
-  } finally {
-    rt.free(pr);
-    rt.free(pz);
-  }
-}
+const apply = (P: Preconditioner, r: ArrayLike<number>): Float64Array => applyPreconditioner(P, r, rt);
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
 const norm = (a: ArrayLike<number>) => Math.sqrt(dot(a, a));

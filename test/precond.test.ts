@@ -16,7 +16,7 @@ import { IlutPreconditioner } from '../src/precond/ilut.js';
 import { SsorPreconditioner } from '../src/precond/ssor.js';
 import type { Preconditioner } from '../src/precond/types.js';
 import type { CsrArrays } from '../src/factor/triangle.js';
-import { randomVector, rng } from './helpers.js';
+import { applyPreconditioner, randomVector, rng } from './helpers.js';
 import { matrixPath } from './matrices.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -154,19 +154,7 @@ function tridiagonal(n: number, seed: number, symmetric: boolean): Dense {
   return A;
 }
 
-/** z = M^-1 r through wasm buffers. */
-function applyJs(P: Preconditioner, r: ArrayLike<number>): Float64Array {
-  const R = P.runtime, n = P.n;
-  const pr = R.alloc(n * 8), pz = R.alloc(n * 8);
-  try {
-    R.f64(pr, n).set(r);
-    P.applyPtr(pr, pz);
-    return R.f64(pz, n).slice();
-  } finally {
-    R.free(pr);
-    R.free(pz);
-  }
-}
+const applyJs = (P: Preconditioner, r: ArrayLike<number>): Float64Array => applyPreconditioner(P, r);
 
 /** max_i |x_i - (M^-1 A x)_i| / max |x| */
 function inverseError(P: Preconditioner, A: Dense, seed = 7): number {
