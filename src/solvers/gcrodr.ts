@@ -4,9 +4,10 @@
 import type { InnerResult, KrylovContext } from './context.js';
 import { harmonicRitz, qrDrop, solveUpperTransposed } from './dense.js';
 import { defineMethod, integerOption, type MethodWorkspace } from './method.js';
+import { scaleBy } from './gmres.js';
 import { BlockGramSchmidt } from './orthogonalize.js';
 import type { RecycleSpace } from './recycle.js';
-import { checkRecycleSpace, operatorOf } from './recycle-space.js';
+import { checkRecycleSpace } from './recycle-space.js';
 import { recycleColumns, recycleOption } from './recycle-option.js';
 import type { RecycleReport } from './types.js';
 
@@ -136,7 +137,7 @@ export function prepareSpace(ctx: KrylovContext, rs: RecycleSpace, st: GcrodrSta
   rep.dropped += kOld - kept;
   rep.action = kept === 0 ? 'dropped' : 'recomputed';
   if (kept === 0) rs.invalidate();
-  else rs.markBuilt(operatorOf(ctx), kept);
+  else rs.markBuilt(ctx.op, kept);
   return kept;
 }
 
@@ -326,15 +327,6 @@ export function projectOutC(ctx: KrylovContext, C: number, kEff: number, w: numb
   k.axpy(kEff, 1, work, h);
 }
 
-/** v /= s, safe for tiny s (1/s would overflow) */
-function scaleBy(ctx: KrylovContext, v: number, s: number): void {
-  if (s >= 1e-300) ctx.k.scal(ctx.n, 1 / s, v);
-  else {
-    ctx.k.scal(ctx.n, 1e300, v);
-    ctx.k.scal(ctx.n, 1 / (s * 1e300), v);
-  }
-}
-
 /**
  * U, C <- the k harmonic Ritz vectors of the cycle: P from the generalized eigenproblem
  * G^T G p = theta G^T W^T V^ p, then [Q, R] = qr(G P), C = [C V] Q, U = [U~ V] P R^-1.
@@ -422,7 +414,7 @@ function rebuildSpace(ctx: KrylovContext, ws: MethodWorkspace<GcrodrState>, kEff
   blockTimes(ctx, V, j + 1, SV + kk * (j + 1) * 8, j + 1, kk, Cn, kEff > 0 ? 1 : 0);
   k.copy(n * kk, UC, rs.U);
   k.copy(n * kk, Cn, rs.C);
-  rs.markBuilt(operatorOf(ctx), kk);
+  rs.markBuilt(ctx.op, kk);
   // C_new^T U_new = Q^T (W^T V^) Y: kept as a small matrix, so the next rebuild needs no pass over C
   const t = new Float64Array(rows * kk); // (W^T V^) Y
   for (let c = 0; c < kk; c++) {

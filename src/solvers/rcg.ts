@@ -17,7 +17,7 @@ import { cholesky, choleskySolve, ritzPencil, smallestRitzPairs } from './lanczo
 import { defineMethod, integerOption, type MethodOption, type MethodWorkspace } from './method.js';
 import { recycleColumns, recycleOption } from './recycle-option.js';
 import type { RecycleSpace } from './recycle.js';
-import { checkRecycleSpace, operatorOf } from './recycle-space.js';
+import { checkRecycleSpace } from './recycle-space.js';
 import type { RecycleReport } from './types.js';
 
 /**
@@ -142,7 +142,7 @@ function rebuildAW(ctx: KrylovContext, rs: RecycleSpace, st: RcgState, kk: numbe
     st.ritz = [];
     return false;
   }
-  rs.markBuilt(operatorOf(ctx), kk);
+  rs.markBuilt(ctx.op, kk);
   st.awValid = true;
   return true;
 }
@@ -333,7 +333,7 @@ function harvest(ctx: KrylovContext, ws: MethodWorkspace<RcgState>, kk: number, 
   // whose matrix changes every system, computing it here would be thrown away. Until then the
   // space says so: built for this matrix with another preconditioner version, i.e. 'values-changed'
   // (C must be recomputed), never 'current'.
-  const op = operatorOf(ctx);
+  const op = ctx.op;
   rs.markBuilt({ A: op.A, precondVersion: op.precondVersion - 1 }, count);
   st.awValid = false;
   // settled: every Ritz value moved by less than 1% since the last harvest (in-run harvests stop,
