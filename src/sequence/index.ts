@@ -1,7 +1,9 @@
 // Sequences of related systems: solveSequence and its parts.
-export { solveSequence } from './solve-sequence.js';
+export { solveSequence, sequenceOrder } from './solve-sequence.js';
+export { planChunks, runChunk, solveChunked, isFailedSystem } from './chunks.js';
+export type { ChunkSource, ChunkEntry, ChunkOptions, ChunkResult, ChunkTotals, ChunkedOptions, ChunkedResult, FailedSystem } from './chunks.js';
 export type {
-  SequenceSystem, SequenceSource, SequenceOptions, SequenceResult, SequenceSystemResult, SequenceTotals, TuneOptions,
+  SequenceSystem, SequenceSource, UnreadableSystem, SequenceOptions, SequenceResult, SequenceSystemResult, SequenceTotals, TuneOptions,
 } from './solve-sequence.js';
 export { SequenceError } from './errors.js';
 export { greedyOrder } from './sort.js';

@@ -155,6 +155,10 @@ function reader(source: SequenceSource): Reader {
     if (!Number.isInteger(s.count) || s.count < 0) throw new InvalidArgumentError(`systems.count must be an integer >= 0, got ${String(s.count)}`);
     return { count: s.count, get: async (i) => await s.load(i), close: async () => {} };
   }
+  // an array is read by index: sorting reads every system once for its fingerprint, then again in order
+  if (Array.isArray(source)) {
+    return { count: source.length, get: async (i) => source[i], close: async () => {} };
+  }
   if (isAsyncIterable(source)) {
     const it = source[Symbol.asyncIterator]();
     return {
@@ -166,7 +170,7 @@ function reader(source: SequenceSource): Reader {
   if (isIterable(source) && typeof source !== 'string') {
     const it = source[Symbol.iterator]();
     return {
-      count: Array.isArray(source) ? source.length : undefined,
+      count: undefined,
       get: async () => { const r = it.next(); return r.done ? undefined : r.value; },
       close: async () => { it.return?.(); },
     };
@@ -222,6 +226,114 @@ function samePattern(W: CsrMatrix, A: CsrMatrix | CsrArrays): boolean {
   for (let i = 0; i < p.length; i++) if (p[i] !== ap[i]) return false;
   for (let k = 0; k < c.length; k++) if (c[k] !== ac[k]) return false;
   return true;
+}
+
+/** A system that could not be read or fingerprinted, left out of the sorting (tolerant mode). */
+export interface UnreadableSystem {
+  index: number;
+  error: unknown;
+}
+
+/**
+ * The greedy nearest-neighbour order of a sequence (by `features` or by fingerprints of A and b).
+ * Strict mode: a system that cannot be read throws (through `fail`). Tolerant mode: it is left
+ * out of the sorting, reported in `unreadable` and placed at the end of the order, so that a
+ * caller solving systems independently (chunks) can still fail that system alone.
+ */
+async function greedySequenceOrder(
+  src: Reader, matrix: CsrMatrix | undefined, features: ((i: number) => ArrayLike<number>) | undefined,
+  fail: (index: number, cause: unknown) => Error, tolerant: boolean,
+): Promise<{ order: number[]; collected: SystemInput[] | undefined; unreadable: UnreadableSystem[] }> {
+  let collected: SystemInput[] | undefined;
+  let count = src.count;
+  if (count === undefined) {
+    // an iterable of unknown length: sorting needs every system, so they are collected
+    collected = [];
+    for (;;) {
+      let s: SystemInput | undefined;
+      try { s = await src.get(collected.length); } catch (e) { throw fail(collected.length, e); }
+      if (s === undefined) break;
+      collected.push(s);
+    }
+    count = collected.length;
+  }
+  const unreadable: UnreadableSystem[] = [];
+  /** input index of each sorted point (all systems, or the readable ones in tolerant mode) */
+  const ids: number[] = [];
+  let dim = FINGERPRINT_DIM;
+  let points: Float64Array;
+  if (features) {
+    let first: Float64Array | undefined;
+    points = new Float64Array(0);
+    for (let i = 0; i < count; i++) {
+      let f: Float64Array;
+      try { f = checkFinite(features(i), `features(${i})`); } catch (e) { throw fail(i, e); }
+      if (!first) { first = f; dim = Math.max(1, f.length); points = new Float64Array(count * dim); }
+      if (f.length !== first.length) throw fail(i, new DimensionMismatchError(`features(${i}) has ${f.length} entries, features(0) has ${first.length}`));
+      points.set(f, i * dim);
+      ids.push(i);
+    }
+  } else {
+    points = new Float64Array(count * dim);
+    let scaleA = 0, scaleB = 0;
+    for (let i = 0; i < count; i++) {
+      let A: CsrArrays | null, b: Float64Array;
+      try {
+        const sys = collected ? collected[i] : await src.get(i);
+        if (sys === undefined) throw new InvalidArgumentError(`load(${i}) returned nothing`);
+        const u = unpack(sys, matrix);
+        A = u.A ? arraysOf(u.A) : null;
+        b = u.b instanceof DenseVector ? u.b.data.slice() : checkFinite(u.b, 'b');
+      } catch (e) {
+        if (!tolerant) throw fail(i, e);
+        unreadable.push({ index: i, error: e });
+        continue;
+      }
+      // the scales of the first readable system
+      if (ids.length === 0) { scaleA = A ? frobenius(A.data) : 1; scaleB = frobenius(b) || 1; }
+      fingerprintInto(A, b, scaleA, scaleB, points, ids.length * dim);
+      ids.push(i);
+    }
+  }
+  const order = Array.from(greedyOrder(points, ids.length, dim), (k) => ids[k]);
+  for (const u of unreadable) order.push(u.index);
+  return { order, collected, unreadable };
+}
+
+/**
+ * The order in which solveSequence would solve `systems` with these sort options: the input
+ * order (sort 'none'), or the greedy nearest-neighbour order. With `tolerant`, a system that
+ * cannot be read does not stop the sorting: it is listed in `unreadable` and placed last (the
+ * chunked solvers then fail that system alone).
+ */
+export async function sequenceOrder(
+  systems: SequenceSource,
+  options: { sort?: 'none' | 'greedy'; features?: (i: number) => ArrayLike<number>; matrix?: CsrMatrix; tolerant?: boolean } = {},
+): Promise<{ order: number[]; unreadable: UnreadableSystem[]; sortMs: number }> {
+  const { sort = 'none', features, matrix, tolerant = false } = options;
+  if (sort !== 'none' && sort !== 'greedy') throw new InvalidArgumentError(`sort must be 'none' or 'greedy', got ${String(sort)}`);
+  if (features !== undefined && typeof features !== 'function') throw new InvalidArgumentError('features must be a function (i) => number[]');
+  if (matrix !== undefined && !(matrix instanceof CsrMatrix)) throw new InvalidArgumentError('matrix must be a CsrMatrix');
+  const t0 = performance.now();
+  const src = reader(systems);
+  const fail = (index: number, cause: unknown): Error => {
+    const what = cause instanceof Error ? cause.message : String(cause);
+    return new SequenceError(`system ${index}: ${what}`, index, cause, {
+      results: [], order: [], aborted: false,
+      totals: { systems: 0, converged: 0, iterations: 0, setupMs: 0, solveMs: 0, guessMs: 0, sortMs: 0, totalMs: 0 },
+    });
+  };
+  try {
+    if (sort === 'none') {
+      let count = src.count;
+      if (count === undefined) for (count = 0; (await src.get(count)) !== undefined; count++);
+      return { order: Array.from({ length: count }, (_, i) => i), unreadable: [], sortMs: 0 };
+    }
+    const { order, unreadable } = await greedySequenceOrder(src, matrix, features, fail, tolerant);
+    return { order, unreadable, sortMs: performance.now() - t0 };
+  } finally {
+    await src.close().catch(() => {});
+  }
 }
 
 /**
@@ -299,48 +411,9 @@ export async function solveSequence(systems: SequenceSource, options: SequenceOp
     let order: number[] | undefined;
     if (sort === 'greedy') {
       const ts = performance.now();
-      let count = src.count;
-      if (count === undefined) {
-        // an iterable of unknown length: sorting needs every system, so they are collected
-        collected = [];
-        for (;;) {
-          let s: SystemInput | undefined;
-          try { s = await src.get(collected.length); } catch (e) { throw fail(collected.length, e); }
-          if (s === undefined) break;
-          collected.push(s);
-        }
-        count = collected.length;
-      }
-      let dim = FINGERPRINT_DIM;
-      let points: Float64Array;
-      if (features) {
-        let first: Float64Array | undefined;
-        points = new Float64Array(0);
-        for (let i = 0; i < count; i++) {
-          let f: Float64Array;
-          try { f = checkFinite(features(i), `features(${i})`); } catch (e) { throw fail(i, e); }
-          if (!first) { first = f; dim = Math.max(1, f.length); points = new Float64Array(count * dim); }
-          if (f.length !== first.length) throw fail(i, new DimensionMismatchError(`features(${i}) has ${f.length} entries, features(0) has ${first.length}`));
-          points.set(f, i * dim);
-        }
-      } else {
-        points = new Float64Array(count * dim);
-        let scaleA = 0, scaleB = 0;
-        for (let i = 0; i < count; i++) {
-          let sys: SystemInput | undefined;
-          try { sys = collected ? collected[i] : await src.get(i); } catch (e) { throw fail(i, e); }
-          if (sys === undefined) throw fail(i, new InvalidArgumentError(`load(${i}) returned nothing`));
-          let A: CsrArrays | null, b: Float64Array;
-          try {
-            const u = unpack(sys, matrix);
-            A = u.A ? arraysOf(u.A) : null;
-            b = u.b instanceof DenseVector ? u.b.data.slice() : checkFinite(u.b, 'b');
-          } catch (e) { throw fail(i, e); }
-          if (i === 0) { scaleA = A ? frobenius(A.data) : 1; scaleB = frobenius(b) || 1; }
-          fingerprintInto(A, b, scaleA, scaleB, points, i * dim);
-        }
-      }
-      order = Array.from(greedyOrder(points, count, dim));
+      const sorted = await greedySequenceOrder(src, matrix, features, fail, false);
+      order = sorted.order;
+      collected = sorted.collected;
       result.totals.sortMs = performance.now() - ts;
     } else if (src.count !== undefined && src.count >= 0) {
       order = undefined; // input order, read lazily
