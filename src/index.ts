@@ -56,3 +56,5 @@ export type { AddOptions, DropOptions } from './matrix/ops.js';
 export { reverseCuthillMcKee, rcmReorder } from './matrix/ordering.js';
 export type { RcmOptions, RcmResult } from './matrix/ordering.js';
 export * from './sequence/index.js';
+export { amd, colamd, eliminationTree, postorder, choleskyFactorNnz } from './direct/ordering/index.js';
+export type { AmdOptions, ColamdOptions } from './direct/ordering/index.js';

@@ -20,7 +20,7 @@ const LAYERS: string[][] = [
   ['errors.ts', 'options.ts'],
   ['runtime'],
   ['matrix', 'io', 'vector.ts', 'blas1.ts'],
-  ['precond', 'factor'],
+  ['precond', 'factor', 'direct'],
   ['solvers'],
   ['session'],
   ['sequence', 'pool'],
