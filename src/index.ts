@@ -56,5 +56,8 @@ export type { AddOptions, DropOptions } from './matrix/ops.js';
 export { reverseCuthillMcKee, rcmReorder } from './matrix/ordering.js';
 export type { RcmOptions, RcmResult } from './matrix/ordering.js';
 export * from './sequence/index.js';
-export { amd, colamd, eliminationTree, postorder, choleskyFactorNnz } from './direct/ordering/index.js';
-export type { AmdOptions, ColamdOptions } from './direct/ordering/index.js';
+export {
+  amd, colamd, eliminationTree, postorder, choleskyFactorNnz, maxTransversal, weightedMatching, blockTriangularForm,
+} from './direct/ordering/index.js';
+export type { AmdOptions, ColamdOptions, TransversalResult, WeightedMatchingResult, BlockTriangularResult } from './direct/ordering/index.js';
+export { MatchedPreconditioner } from './precond/matched.js';

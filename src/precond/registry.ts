@@ -10,6 +10,7 @@ import { Ic0Preconditioner } from './ic0.js';
 import { Ilu0Preconditioner } from './ilu0.js';
 import { ILUT_OPTIONS, IlutPreconditioner } from './ilut.js';
 import { JACOBI_OPTIONS, JacobiPreconditioner } from './jacobi.js';
+import { MatchedPreconditioner } from './matched.js';
 import { SSOR_OPTIONS, SsorPreconditioner } from './ssor.js';
 import { PIVOT_OPTION } from './triangular.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from './types.js';
@@ -56,6 +57,14 @@ export interface PreconditionerDescriptor {
 
 const spdLike = (f: MatrixFacts) => f.symmetric && f.diagonal === 'positive';
 
+/** The `matching` option of ILU(0) and ILUT: factor P Dr A Dc after an MC64-style weighted matching. */
+const MATCHING_OPTION = { kind: 'boolean', default: false } as const;
+
+/** build(A), or build of the matched and scaled A when `matching` is asked for. */
+function maybeMatched(A: CsrMatrix, matching: boolean | undefined, build: (B: CsrMatrix) => Preconditioner): Preconditioner {
+  return matching ? new MatchedPreconditioner(A, build) : build(A);
+}
+
 /** In the order names are listed to users; `rank` orders the answers to a query. */
 const REGISTRY: readonly PreconditionerDescriptor[] = [
   {
@@ -92,21 +101,21 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     name: 'ilu0',
     rank: 2,
     summary: "incomplete LU on A's own pattern (general square A)",
-    options: { pivot: PIVOT_OPTION },
+    options: { pivot: PIVOT_OPTION, matching: MATCHING_OPTION },
     spd: 'never',
     symmetric: 'never',
     suits: () => true,
-    build: (A, o) => new Ilu0Preconditioner(A, { pivot: o.pivot }),
+    build: (A, o) => maybeMatched(A, o.matching, (B) => new Ilu0Preconditioner(B, { pivot: o.pivot })),
   },
   {
     name: 'ilut',
     rank: 3,
     summary: 'incomplete LU with dual threshold dropping (dropTolerance, maxFill): more fill, stronger',
-    options: ILUT_OPTIONS,
+    options: { ...ILUT_OPTIONS, matching: MATCHING_OPTION },
     spd: 'never',
     symmetric: 'never',
     suits: () => true,
-    build: (A, o) => new IlutPreconditioner(A, { dropTolerance: o.dropTolerance, maxFill: o.maxFill, pivot: o.pivot }),
+    build: (A, o) => maybeMatched(A, o.matching, (B) => new IlutPreconditioner(B, { dropTolerance: o.dropTolerance, maxFill: o.maxFill, pivot: o.pivot })),
   },
   {
     name: 'chebyshev',

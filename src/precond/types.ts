@@ -20,6 +20,11 @@ export interface PreconditionerOptions {
   eigenSteps?: number;
   /** IC(0)/ILU(0)/ILUT zero-pivot handling; default 'shift' (reported in `info`) */
   pivot?: PivotPolicy;
+  /**
+   * ILU(0)/ILUT: first permute rows and scale by an MC64-style weighted matching (large entries
+   * on the diagonal, |diag| = 1), then factor; for matrices with zero or small diagonals. Default false.
+   */
+  matching?: boolean;
 }
 
 /** A user preconditioner: write z = M^-1 r into z. r must not be modified. */
