@@ -17,3 +17,5 @@ export { ilu0Factor } from './ilu0';
 export { ilutFactor } from './ilut';
 export { ssorDiagonal, csrIsSymmetric, ssorApply } from './ssor';
 export { multiDot, multiAxpy, multiAxpySumsq, multiAxpyDot, multiDotF32, multiAxpyF32, multiAxpySumsqF32, demoteF64, promoteF32 } from './block';
+export { frontPackSize, frontFactor } from './dense_front';
+export { cholGather, cholFactor, cholSolve, cholPermute } from './cholesky';

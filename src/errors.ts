@@ -68,9 +68,15 @@ export class ReentrancyError extends SparseError {}
  */
 export class FactorizationError extends SparseError {
   readonly row: number;
-  constructor(message: string, row: number) {
+  /** the 0-based column of the failing pivot where the factorization knows it (the row otherwise) */
+  readonly column: number;
+  /** the offending pivot value, where known */
+  readonly value: number | undefined;
+  constructor(message: string, row: number, details: { column?: number; value?: number } = {}) {
     super(message);
     this.row = row;
+    this.column = details.column ?? row;
+    this.value = details.value;
   }
 }
 

@@ -188,6 +188,24 @@ export interface Kernels {
   demoteF64(n: number, x: number, y32: number): void;
   /** y_i = f64(x32_i) */
   promoteF32(n: number, x32: number, y: number): void;
+
+  // ---- assembly/dense_front.ts (front: m x m lower; columns < ncol in L's block, the rest in W)
+  /** doubles each pack buffer of frontFactor needs for a front of m rows */
+  frontPackSize(m: number): number;
+  /** partial dense LL^T (LDL^T when ldlt = 1) of a front's first ncol columns, U = F22 - L21 L21^T; returns -1 or the failing column */
+  frontFactor(m: number, ncol: number, colL: number, colW: number, ldlt: number, packA: number, packB: number, pivotOut: number): number;
+
+  // ---- assembly/cholesky.ts (supernodal multifrontal Cholesky on C = P A P^T, postordered)
+  /** Cx_k = vals[src_k]; returns -1 or the first k whose value is not finite */
+  cholGather(nnz: number, src: number, vals: number, Cx: number): number;
+  /** C = L L^T (or L D L^T) over the supernodes; returns -1 or the (permuted) column whose pivot failed */
+  cholFactor(ns: number, superCol: number, superRowPtr: number, rowIdx: number, lOff: number, Lx: number, nchild: number,
+    Cp: number, Ci: number, Cx: number, map: number, rel: number, W: number, stack: number, stackIds: number,
+    packA: number, packB: number, ldlt: number, out: number): number;
+  /** x = C^-1 x in place with the factor of cholFactor */
+  cholSolve(ns: number, superCol: number, superRowPtr: number, rowIdx: number, lOff: number, Lx: number, ldlt: number, x: number, tmp: number): void;
+  /** y_k = x_perm[k] (forward = 1) or y_perm[k] = x_k (forward = 0) */
+  cholPermute(n: number, perm: number, x: number, y: number, forward: number): void;
 }
 
 /** Name of one wasm kernel. */

@@ -63,9 +63,13 @@ export class SparseRuntime {
   /** scratch buffers for copying plain typed arrays in and out of calls, keyed by slot */
   private readonly scratch: ({ ptr: number; bytes: number } | undefined)[] = [];
 
-  constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
+  /** the most the wasm memory may grow to, in bytes (maximumMemoryMiB; 4 GiB by default) */
+  readonly maximumBytes: number;
+
+  constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory, maximumBytes = 2 ** 32) {
     this.kernels = this.exports = instance.exports as unknown as Kernels;
     this.memory = memory;
+    this.maximumBytes = maximumBytes;
     this.simd = this.kernels.simdEnabled() === 1;
   }
 
@@ -352,7 +356,7 @@ export async function createRuntimeWith(options: InitOptions, defaultSource: Def
       },
     },
   });
-  return new SparseRuntime(instance, memory);
+  return new SparseRuntime(instance, memory, Math.ceil((maxMiB * 2 ** 20) / PAGE) * PAGE);
 }
 
 /** Loads and instantiates a new runtime (independent memory). Most users call `init()` instead. */
