@@ -61,3 +61,5 @@ export {
 } from './direct/ordering/index.js';
 export type { AmdOptions, ColamdOptions, TransversalResult, WeightedMatchingResult, BlockTriangularResult } from './direct/ordering/index.js';
 export { MatchedPreconditioner } from './precond/matched.js';
+export { SparseCholesky, cholesky } from './direct/cholesky.js';
+export type { CholeskyOptions, CholeskyInfo, CholeskyOrdering } from './direct/cholesky.js';
