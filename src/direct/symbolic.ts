@@ -278,11 +278,9 @@ export function analyzeSymbolic(n: number, rowPtr: Int32Array, colIdx: Int32Arra
       }
     }
     superRowPtr[s + 1] = q;
-    // sorted rows below: a child's update then maps monotonically into its parent's front, so its
-    // lower triangle lands in the parent's lower triangle
-    superRows.subarray(superRowPtr[s] + (l - f), q).sort();
   }
   if (q < superRows.length) superRows = superRows.slice(0, q);
+  sortBelowRows(n, ns, superCol, superRowPtr, superRows);
   // 6. storage offsets and the workspace sizes of the numeric phase
   const lOff = new Int32Array(ns + 1);
   let stored = 0, maxFront = 0, maxUpdate = 0, maxColumns = 0, stackNow = 0, stackPeak = 0;
@@ -308,6 +306,29 @@ export function analyzeSymbolic(n: number, rowPtr: Int32Array, colIdx: Int32Arra
     n, perm, lower, parent, colCount, nnzL, flops, supernodes: ns, superCol, superRowPtr, superRows, lOff, nchild,
     storedEntries: stored, maxFront, maxUpdate, maxColumns, stackPeak,
   };
+}
+
+/**
+ * Sorts the rows below each supernode's columns, all at once by a counting sort on the row
+ * (per-supernode sorts of 1e5 short ranges cost more): a child's update then maps monotonically
+ * into its parent's front, so its lower triangle lands in the parent's lower triangle.
+ */
+function sortBelowRows(n: number, ns: number, superCol: Int32Array, superRowPtr: Int32Array, rows: Int32Array): void {
+  const start = new Int32Array(n + 1);
+  for (let s = 0; s < ns; s++) {
+    for (let p = superRowPtr[s] + superCol[s + 1] - superCol[s]; p < superRowPtr[s + 1]; p++) start[rows[p] + 1]++;
+  }
+  for (let r = 0; r < n; r++) start[r + 1] += start[r];
+  const owner = new Int32Array(start[n]);
+  for (let s = 0; s < ns; s++) {
+    for (let p = superRowPtr[s] + superCol[s + 1] - superCol[s]; p < superRowPtr[s + 1]; p++) owner[start[rows[p]]++] = s;
+  }
+  // start[r] is now the end of row r's bucket; refill each supernode's range in increasing r
+  const next = new Int32Array(ns);
+  for (let s = 0; s < ns; s++) next[s] = superRowPtr[s] + superCol[s + 1] - superCol[s];
+  for (let r = 0, q = 0; r < n; r++) {
+    for (; q < start[r]; q++) rows[next[owner[q]]++] = r;
+  }
 }
 
 function inverse(p: Int32Array): Int32Array {
