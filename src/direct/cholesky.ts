@@ -16,6 +16,7 @@ import type { SparseRuntime } from '../runtime/runtime.js';
 import { FACTOR_OUT_BYTES, FACTOR_NOT_FINITE, readFactorStatus } from '../runtime/status.js';
 import { DenseVector, checkFiniteEntries, checkVectorArray, type VectorLike } from '../vector.js';
 import { analyzeSymbolic, type SymbolicFactor } from './symbolic.js';
+import { amd } from './ordering/amd.js';
 
 /** The fill-reducing ordering: a name, or a permutation (new index k <- old index perm[k]). */
 export type CholeskyOrdering = 'amd' | 'rcm' | 'natural' | Int32Array | number[];
@@ -367,8 +368,9 @@ function orderingOf(A: CsrMatrix, ordering: CholeskyOrdering): { perm: Int32Arra
     for (let i = 0; i < n; i++) p[i] = i;
     return { perm: p, name: 'natural' };
   }
-  // AMD comes from src/direct/ordering (helper "order"); until it is there, RCM stands in
-  if (ordering === 'rcm' || ordering === 'amd') return { perm: reverseCuthillMcKee(A, { symmetrize: true }), name: 'rcm' };
+  // the analysis postorders the elimination tree itself, so AMD's own postorder would be redundant
+  if (ordering === 'amd') return { perm: amd(A, { postorder: false }), name: 'amd' };
+  if (ordering === 'rcm') return { perm: reverseCuthillMcKee(A, { symmetrize: true }), name: 'rcm' };
   if (ordering.length !== n) throw new DimensionMismatchError(`SparseCholesky: the ordering has length ${ordering.length}, expected ${n}`);
   inversePermutation(ordering); // throws InvalidArgumentError unless a permutation
   return { perm: Int32Array.from(ordering), name: 'given' };
