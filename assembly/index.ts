@@ -19,3 +19,4 @@ export { ssorDiagonal, csrIsSymmetric, ssorApply } from './ssor';
 export { multiDot, multiAxpy, multiAxpySumsq, multiAxpyDot, multiDotF32, multiAxpyF32, multiAxpySumsqF32, demoteF64, promoteF32 } from './block';
 export { frontPackSize, frontFactor } from './dense_front';
 export { cholGather, cholFactor, cholSolve, cholPermute } from './cholesky';
+export { luFactor, luRefactor, luSolve, luSolveTransposed } from './lu';

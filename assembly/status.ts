@@ -39,3 +39,19 @@
 @inline export const SSOR_OUT_FIRST_ZERO: usize = 8;
 /** size of the ssorDiagonal block */
 @inline export const SSOR_OUT_BYTES: usize = 16;
+
+// The sparse LU status block (luFactor, luRefactor; byte offsets). Codes: FACTOR_*.
+/** i32 status (FACTOR_*) */
+@inline export const LU_OUT_STATUS: usize = 0;
+/** i32 column step where the factorization stopped; luRefactor: first unstable pivot (-1 if none) */
+@inline export const LU_OUT_COLUMN: usize = 4;
+/** f64 the offending value: the largest candidate |x_i| (bad pivot) or the zero pivot (refactor) */
+@inline export const LU_OUT_VALUE: usize = 8;
+/** i32 unpivoted rows the stopped column reaches (0: structurally singular) */
+@inline export const LU_OUT_CANDIDATES: usize = 16;
+/** i32 luRefactor: pivots below threshold times their column's largest entry */
+@inline export const LU_OUT_UNSTABLE: usize = 20;
+/** f64 luRefactor: min over columns of |u_kk| / max(|u_kk|, max_i |l_ik u_kk|) */
+@inline export const LU_OUT_MIN_RATIO: usize = 24;
+/** size of the LU status block */
+@inline export const LU_OUT_BYTES: usize = 32;

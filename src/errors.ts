@@ -64,19 +64,27 @@ export class ReentrancyError extends SparseError {}
 
 /**
  * A factorization cannot proceed: a zero or non-positive pivot (IC), a zero pivot (ILU) with
- * shifting disabled. `row` is the 0-based row where it happened.
+ * shifting disabled, a structurally or numerically singular matrix (LU). `row` is the 0-based row
+ * where it happened (-1 when a column is meant); `column` (0-based, of A) and `reason` say more
+ * where the factorization knows them.
  */
 export class FactorizationError extends SparseError {
   readonly row: number;
-  /** the 0-based column of the failing pivot where the factorization knows it (the row otherwise) */
+  /**
+   * the 0-based column of the failing pivot where the factorization knows it (the row otherwise;
+   * -1 when only a row is meant, e.g. LU's empty row)
+   */
   readonly column: number;
   /** the offending pivot value, where known */
   readonly value: number | undefined;
-  constructor(message: string, row: number, details: { column?: number; value?: number } = {}) {
+  /** why (LU): 'empty-row', 'empty-column', 'structurally-singular', 'zero-pivot', 'not-finite' (undefined: see the message) */
+  readonly reason: string | undefined;
+  constructor(message: string, row: number, details: { column?: number; value?: number; reason?: string } = {}) {
     super(message);
     this.row = row;
     this.column = details.column ?? row;
     this.value = details.value;
+    this.reason = details.reason;
   }
 }
 

@@ -206,6 +206,21 @@ export interface Kernels {
   cholSolve(ns: number, superCol: number, superRowPtr: number, rowIdx: number, lOff: number, Lx: number, ldlt: number, x: number, tmp: number): void;
   /** y_k = x_perm[k] (forward = 1) or y_perm[k] = x_k (forward = 0) */
   cholPermute(n: number, perm: number, x: number, y: number, forward: number): void;
+  // ---- assembly/lu.ts (CSC factors: L unit diagonal first, U pivot last, F off-diagonal blocks; 0 = none)
+  /** P A Q = L U (threshold partial pivoting, Gilbert-Peierls) from column start; status block at out; returns the status */
+  luFactor(n: number, Ap: number, Ai: number, Ax: number, q: number, pref: number, rowBlock: number, colBlock: number,
+    threshold: number, Lp: number, Li: number, Lx: number, capL: number, Up: number, Ui: number, Ux: number, capU: number,
+    Fp: number, Fi: number, Fx: number, pinv: number, x: number, xi: number, marks: number, start: number, out: number): number;
+  /** the same factorization for new values with the pivot order and patterns kept; returns the status */
+  luRefactor(n: number, Ap: number, Ai: number, Ax: number, q: number, rowBlock: number, colBlock: number,
+    threshold: number, Lp: number, Li: number, Lx: number, Up: number, Ui: number, Ux: number, Fp: number, Fx: number,
+    pinv: number, x: number, out: number): number;
+  /** x = A^-1 b = Q U^-1 L^-1 P b (block back-substitution) */
+  luSolve(n: number, nb: number, blocks: number, Lp: number, Li: number, Lx: number, Up: number, Ui: number, Ux: number,
+    Fp: number, Fi: number, Fx: number, pinv: number, q: number, b: number, x: number, w: number): void;
+  /** x = A^-T b */
+  luSolveTransposed(n: number, nb: number, blocks: number, Lp: number, Li: number, Lx: number, Up: number, Ui: number, Ux: number,
+    Fp: number, Fi: number, Fx: number, pinv: number, q: number, b: number, x: number, w: number): void;
 }
 
 /** Name of one wasm kernel. */

@@ -66,3 +66,12 @@ export function readSsorStatus(rt: SparseRuntime, out: number): { zeroDiagonals:
     firstZeroRow: o[SSOR_OUT_FIRST_ZERO / 4],
   };
 }
+
+// The sparse LU status block (luFactor, luRefactor; byte offsets). Codes: FACTOR_*.
+export const LU_OUT_STATUS = 0;
+export const LU_OUT_COLUMN = 4;
+export const LU_OUT_VALUE = 8;
+export const LU_OUT_CANDIDATES = 16;
+export const LU_OUT_UNSTABLE = 20;
+export const LU_OUT_MIN_RATIO = 24;
+export const LU_OUT_BYTES = 32;

@@ -1,0 +1,312 @@
+// lu.ts: sparse LU with threshold partial pivoting, left-looking (Gilbert-Peierls, as in CSparse's
+// cs_lu and KLU): for each column k of A Q (col = q[k]):
+//   reach  = the rows x = L \ A(:,col) can touch (depth-first search in the graph of L, topological)
+//   x      = L \ A(:,col)                    (sparse triangular solve over the reach)
+//   pivot  = the preferred row if |x_pref| >= threshold max|x_i| over the unpivoted rows, else the max
+//   U(:,k) = x on the pivoted rows (diagonal last), L(:,k) = x on the others / pivot (unit diagonal first)
+// Optional block triangular form: rows of earlier blocks than the column's (rowBlock[i] < colBlock)
+// are not eliminated but kept in F (the off-diagonal blocks, used as they are in the block solve).
+//
+// Storage (all CSC, 0-based): L(:,k) in Li/Lx[Lp[k]..Lp[k+1]) with the unit diagonal first, row
+// indices original rows during the factorization and pivot steps after it; U(:,k) in
+// Ui/Ux[Up[k]..Up[k+1]) with pivot-step row indices in topological order and the pivot last;
+// F(:,k) likewise with pivot-step rows. pinv[i] = step at which original row i was pivoted.
+// The output arrays have capacities; when a column does not fit, the kernel stops before writing
+// it (status FACTOR_OUTPUT_FULL, LU_OUT_COLUMN) and the caller grows them and resumes there.
+
+import { ldf, ldi, stf, sti } from './ptr';
+import {
+  FACTOR_OK, FACTOR_BAD_PIVOT, FACTOR_NOT_FINITE, FACTOR_OUTPUT_FULL,
+  LU_OUT_STATUS, LU_OUT_COLUMN, LU_OUT_VALUE, LU_OUT_CANDIDATES, LU_OUT_UNSTABLE, LU_OUT_MIN_RATIO,
+} from './status';
+
+@inline function report(out: usize, status: i32, col: i32, value: f64, candidates: i32): i32 {
+  store<i32>(out + LU_OUT_STATUS, status);
+  store<i32>(out + LU_OUT_COLUMN, col);
+  store<f64>(out + LU_OUT_VALUE, value);
+  store<i32>(out + LU_OUT_CANDIDATES, candidates);
+  return status;
+}
+
+/**
+ * Depth-first search from row j in the graph of L (row i -> rows of L(:,pinv[i]) when i is
+ * pivoted), skipping rows outside the block (rowBlock[i] < blockStart); pushes finished rows on
+ * xi[top..) downwards. stack (= xi's second half) holds the path, pstack the resume positions.
+ * Returns the new top.
+ */
+function dfs(j: i32, Lp: usize, Li: usize, pinv: usize, marks: usize, stamp: i32, xi: usize, top: i32,
+  stack: usize, pstack: usize): i32 {
+  let head = 0;
+  sti(stack, 0, j);
+  while (head >= 0) {
+    j = ldi(stack, head);
+    const jnew = ldi(pinv, j);
+    if (ldi(marks, j) != stamp) {
+      sti(marks, j, stamp);
+      sti(pstack, head, jnew < 0 ? 0 : ldi(Lp, jnew) + 1); // +1: skip the unit diagonal (row j itself)
+    }
+    let done = true;
+    if (jnew >= 0) {
+      const end = ldi(Lp, jnew + 1);
+      let p = ldi(pstack, head);
+      for (; p < end; p++) {
+        const i = ldi(Li, p);
+        if (ldi(marks, i) == stamp) continue;
+        sti(pstack, head, p + 1); // resume after i when j is on top again
+        sti(stack, ++head, i);
+        done = false;
+        break;
+      }
+    }
+    if (done) {
+      head--;
+      sti(xi, --top, j);
+    }
+  }
+  return top;
+}
+
+/**
+ * Numeric LU of A Q (A n x n in CSC: Ap/Ai/Ax) from column `start` (0 on the first call; the column
+ * reported by FACTOR_OUTPUT_FULL when resuming). q: column order; pref[k]: the row preferred as
+ * pivot of column k (-1: none); rowBlock/colBlock (0 = no block form): i32[n] block start of each
+ * original row / of each column step. x: f64[n] zero workspace (left zero); xi: i32[3n]; marks: i32[n].
+ * Returns FACTOR_OK, FACTOR_BAD_PIVOT (no nonzero pivot candidate in LU_OUT_COLUMN;
+ * LU_OUT_CANDIDATES = how many unpivoted rows the column reaches, 0 = structurally singular),
+ * FACTOR_NOT_FINITE or FACTOR_OUTPUT_FULL. On FACTOR_OK the row indices of L are pivot steps.
+ */
+export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref: usize, rowBlock: usize, colBlock: usize,
+  threshold: f64, Lp: usize, Li: usize, Lx: usize, capL: i32, Up: usize, Ui: usize, Ux: usize, capU: i32,
+  Fp: usize, Fi: usize, Fx: usize, pinv: usize, x: usize, xi: usize, marks: usize, start: i32, out: usize): i32 {
+  const stack = xi + (<usize>n << 2), pstack = xi + (<usize>n << 3);
+  if (start == 0) {
+    for (let i = 0; i < n; i++) { sti(pinv, i, -1); sti(marks, i, -1); stf(x, i, 0); }
+    sti(Lp, 0, 0); sti(Up, 0, 0);
+    if (Fp != 0) sti(Fp, 0, 0);
+  }
+  let lnz = ldi(Lp, start), unz = ldi(Up, start), fnz = Fp != 0 ? ldi(Fp, start) : 0;
+  for (let k = start; k < n; k++) {
+    const col = ldi(q, k);
+    const blockStart = colBlock != 0 ? ldi(colBlock, k) : 0;
+    const p0 = ldi(Ap, col), p1 = ldi(Ap, col + 1);
+    // symbolic: the reach of A(:,col) in the graph of L, restricted to this block's rows
+    let top = n;
+    for (let p = p0; p < p1; p++) {
+      const i = ldi(Ai, p);
+      if (rowBlock != 0 && ldi(rowBlock, i) < blockStart) continue;
+      if (ldi(marks, i) != k) top = dfs(i, Lp, Li, pinv, marks, k, xi, top, stack, pstack);
+    }
+    const reach = n - top;
+    if (lnz + reach > capL || unz + reach > capU) {
+      for (let p = top; p < n; p++) sti(marks, ldi(xi, p), -1); // unmark: the column is redone
+      return report(out, FACTOR_OUTPUT_FULL, k, 0, 0);
+    }
+    // numeric: x = L \ A(:,col); entries of earlier blocks go to F
+    for (let p = p0; p < p1; p++) {
+      const i = ldi(Ai, p);
+      if (rowBlock != 0 && ldi(rowBlock, i) < blockStart) {
+        sti(Fi, fnz, ldi(pinv, i)); stf(Fx, fnz++, ldf(Ax, p));
+      } else {
+        stf(x, i, ldf(Ax, p));
+      }
+    }
+    if (Fp != 0) sti(Fp, k + 1, fnz);
+    for (let p = top; p < n; p++) {
+      const j = ldi(xi, p);
+      const J = ldi(pinv, j);
+      if (J < 0) continue;
+      const xj = ldf(x, j);
+      if (xj == 0) continue;
+      const e = ldi(Lp, J + 1);
+      for (let t = ldi(Lp, J) + 1; t < e; t++) {
+        const i = ldi(Li, t);
+        stf(x, i, ldf(x, i) - ldf(Lx, t) * xj);
+      }
+    }
+    // pivot search over the unpivoted rows; U(:,k) from the pivoted ones (topological order)
+    let ipiv = -1, amax: f64 = -1, candidates = 0;
+    let finite = true;
+    for (let p = top; p < n; p++) {
+      const i = ldi(xi, p);
+      const xv = ldf(x, i);
+      if (!isFinite(xv)) finite = false;
+      if (ldi(pinv, i) < 0) {
+        candidates++;
+        const a = abs(xv);
+        if (a > amax) { amax = a; ipiv = i; }
+      } else {
+        sti(Ui, unz, ldi(pinv, i)); stf(Ux, unz++, xv);
+      }
+    }
+    if (!finite) {
+      for (let p = top; p < n; p++) stf(x, ldi(xi, p), 0);
+      return report(out, FACTOR_NOT_FINITE, k, NaN, candidates);
+    }
+    if (ipiv < 0 || amax <= 0) {
+      for (let p = top; p < n; p++) stf(x, ldi(xi, p), 0);
+      return report(out, FACTOR_BAD_PIVOT, k, amax < 0 ? 0 : amax, candidates);
+    }
+    const pr = pref != 0 ? ldi(pref, k) : -1;
+    if (pr >= 0 && ldi(pinv, pr) < 0 && ldi(marks, pr) == k && abs(ldf(x, pr)) >= threshold * amax) ipiv = pr;
+    const pivot = ldf(x, ipiv);
+    sti(Ui, unz, k); stf(Ux, unz++, pivot);
+    sti(pinv, ipiv, k);
+    sti(Li, lnz, ipiv); stf(Lx, lnz++, 1);
+    const inv = 1 / pivot;
+    for (let p = top; p < n; p++) {
+      const i = ldi(xi, p);
+      if (ldi(pinv, i) < 0) { sti(Li, lnz, i); stf(Lx, lnz++, ldf(x, i) * inv); }
+      stf(x, i, 0);
+    }
+    sti(Lp, k + 1, lnz);
+    sti(Up, k + 1, unz);
+  }
+  for (let p = 0; p < lnz; p++) sti(Li, p, ldi(pinv, ldi(Li, p))); // rows -> pivot steps
+  return report(out, FACTOR_OK, -1, 0, 0);
+}
+
+/**
+ * Numeric refactorization with the pivot order and the L, U, F patterns of an earlier luFactor
+ * (new values Ax in the same CSC pattern). Allocates nothing. A pivot with |u_kk| < threshold
+ * max_i |l_ik u_kk| (the pivot the fresh search would not have kept) counts as unstable:
+ * LU_OUT_UNSTABLE counts them, LU_OUT_COLUMN is the first (-1: none), LU_OUT_MIN_RATIO the
+ * smallest |u_kk| / max(|u_kk|, max_i |x_i|). Returns FACTOR_OK, FACTOR_BAD_PIVOT (zero pivot)
+ * or FACTOR_NOT_FINITE, with the column in LU_OUT_COLUMN.
+ */
+export function luRefactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, rowBlock: usize, colBlock: usize,
+  threshold: f64, Lp: usize, Li: usize, Lx: usize, Up: usize, Ui: usize, Ux: usize, Fp: usize, Fx: usize,
+  pinv: usize, x: usize, out: usize): i32 {
+  let unstable = 0, first = -1;
+  let minRatio: f64 = 1;
+  let fnz = 0;
+  for (let k = 0; k < n; k++) {
+    const col = ldi(q, k);
+    const blockStart = colBlock != 0 ? ldi(colBlock, k) : 0;
+    const p1 = ldi(Ap, col + 1);
+    for (let p = ldi(Ap, col); p < p1; p++) {
+      const i = ldi(Ai, p);
+      if (rowBlock != 0 && ldi(rowBlock, i) < blockStart) stf(Fx, fnz++, ldf(Ax, p)); // same order as luFactor
+      else stf(x, ldi(pinv, i), ldf(Ax, p));
+    }
+    const u1 = ldi(Up, k + 1) - 1; // the pivot's slot
+    for (let p = ldi(Up, k); p < u1; p++) {
+      const j = ldi(Ui, p);
+      const xj = ldf(x, j);
+      stf(Ux, p, xj);
+      stf(x, j, 0);
+      if (xj == 0) continue;
+      const e = ldi(Lp, j + 1);
+      for (let t = ldi(Lp, j) + 1; t < e; t++) {
+        const i = ldi(Li, t);
+        stf(x, i, ldf(x, i) - ldf(Lx, t) * xj);
+      }
+    }
+    const pivot = ldf(x, k);
+    stf(x, k, 0);
+    stf(Ux, u1, pivot);
+    const l0 = ldi(Lp, k) + 1, l1 = ldi(Lp, k + 1);
+    let amax = abs(pivot);
+    let finite = isFinite(pivot);
+    for (let t = l0; t < l1; t++) {
+      const v = ldf(x, ldi(Li, t));
+      if (!isFinite(v)) finite = false;
+      const a = abs(v);
+      if (a > amax) amax = a;
+    }
+    if (!finite || pivot == 0) {
+      for (let t = l0; t < l1; t++) stf(x, ldi(Li, t), 0);
+      for (let p = k + 1; p < n; p++) stf(x, p, 0);
+      store<i32>(out + LU_OUT_UNSTABLE, unstable);
+      return report(out, finite ? FACTOR_BAD_PIVOT : FACTOR_NOT_FINITE, k, pivot, l1 - l0 + 1);
+    }
+    const ratio = abs(pivot) / amax;
+    if (ratio < minRatio) minRatio = ratio;
+    if (abs(pivot) < threshold * amax) {
+      if (first < 0) first = k;
+      unstable++;
+    }
+    const inv = 1 / pivot;
+    for (let t = l0; t < l1; t++) {
+      const i = ldi(Li, t);
+      stf(Lx, t, ldf(x, i) * inv);
+      stf(x, i, 0);
+    }
+  }
+  store<i32>(out + LU_OUT_UNSTABLE, unstable);
+  store<f64>(out + LU_OUT_MIN_RATIO, minRatio);
+  return report(out, FACTOR_OK, first, 0, 0);
+}
+
+/**
+ * x = A^-1 b = Q U^-1 L^-1 P b, by blocks from the last to the first (F: off-diagonal blocks;
+ * blocks: i32[nb+1] column starts, nb = 1 and F = 0 without block form). w: f64[n] workspace.
+ */
+export function luSolve(n: i32, nb: i32, blocks: usize, Lp: usize, Li: usize, Lx: usize, Up: usize, Ui: usize, Ux: usize,
+  Fp: usize, Fi: usize, Fx: usize, pinv: usize, q: usize, b: usize, x: usize, w: usize): void {
+  for (let i = 0; i < n; i++) stf(w, ldi(pinv, i), ldf(b, i));
+  for (let blk = nb - 1; blk >= 0; blk--) {
+    const k0 = ldi(blocks, blk), k1 = ldi(blocks, blk + 1);
+    for (let j = k0; j < k1; j++) { // L solve (unit diagonal first)
+      const xj = ldf(w, j);
+      if (xj == 0) continue;
+      const e = ldi(Lp, j + 1);
+      for (let t = ldi(Lp, j) + 1; t < e; t++) {
+        const i = ldi(Li, t);
+        stf(w, i, ldf(w, i) - ldf(Lx, t) * xj);
+      }
+    }
+    for (let j = k1 - 1; j >= k0; j--) { // U solve (pivot last)
+      const u1 = ldi(Up, j + 1) - 1;
+      const xj = ldf(w, j) / ldf(Ux, u1);
+      stf(w, j, xj);
+      if (xj == 0) continue;
+      for (let p = ldi(Up, j); p < u1; p++) {
+        const i = ldi(Ui, p);
+        stf(w, i, ldf(w, i) - ldf(Ux, p) * xj);
+      }
+    }
+    if (Fp != 0) { // earlier blocks' right-hand sides -= F(:, block) x_block
+      for (let j = k0; j < k1; j++) {
+        const xj = ldf(w, j);
+        const e = ldi(Fp, j + 1);
+        for (let p = ldi(Fp, j); p < e; p++) {
+          const i = ldi(Fi, p);
+          stf(w, i, ldf(w, i) - ldf(Fx, p) * xj);
+        }
+      }
+    }
+  }
+  for (let k = 0; k < n; k++) stf(x, ldi(q, k), ldf(w, k));
+}
+
+/**
+ * x = A^-T b = P^T L^-T U^-T Q^T b, by blocks from the first to the last. Arguments as luSolve.
+ */
+export function luSolveTransposed(n: i32, nb: i32, blocks: usize, Lp: usize, Li: usize, Lx: usize, Up: usize, Ui: usize, Ux: usize,
+  Fp: usize, Fi: usize, Fx: usize, pinv: usize, q: usize, b: usize, x: usize, w: usize): void {
+  for (let k = 0; k < n; k++) stf(w, k, ldf(b, ldi(q, k)));
+  for (let blk = 0; blk < nb; blk++) {
+    const k0 = ldi(blocks, blk), k1 = ldi(blocks, blk + 1);
+    if (Fp != 0) { // this block's right-hand side -= F(:, block)^T x of earlier blocks
+      for (let j = k0; j < k1; j++) {
+        let s = ldf(w, j);
+        const e = ldi(Fp, j + 1);
+        for (let p = ldi(Fp, j); p < e; p++) s -= ldf(Fx, p) * ldf(w, ldi(Fi, p));
+        stf(w, j, s);
+      }
+    }
+    for (let j = k0; j < k1; j++) { // U^T solve
+      const u1 = ldi(Up, j + 1) - 1;
+      let s = ldf(w, j);
+      for (let p = ldi(Up, j); p < u1; p++) s -= ldf(Ux, p) * ldf(w, ldi(Ui, p));
+      stf(w, j, s / ldf(Ux, u1));
+    }
+    for (let j = k1 - 1; j >= k0; j--) { // L^T solve
+      let s = ldf(w, j);
+      const e = ldi(Lp, j + 1);
+      for (let t = ldi(Lp, j) + 1; t < e; t++) s -= ldf(Lx, t) * ldf(w, ldi(Li, t));
+      stf(w, j, s);
+    }
+  }
+  for (let i = 0; i < n; i++) stf(x, i, ldf(w, ldi(pinv, i)));
+}
