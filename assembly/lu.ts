@@ -30,11 +30,11 @@ import {
 
 /**
  * Depth-first search from row j in the graph of L (row i -> rows of L(:,pinv[i]) when i is
- * pivoted), skipping rows outside the block (rowBlock[i] < blockStart); pushes finished rows on
+ * pivoted; only the rows before Lpend[J] of a pruned column J); pushes finished rows on
  * xi[top..) downwards. stack (= xi's second half) holds the path, pstack the resume positions.
  * Returns the new top.
  */
-function dfs(j: i32, Lp: usize, Li: usize, pinv: usize, marks: usize, stamp: i32, xi: usize, top: i32,
+function dfs(j: i32, Lp: usize, Li: usize, Lpend: usize, pinv: usize, marks: usize, stamp: i32, xi: usize, top: i32,
   stack: usize, pstack: usize): i32 {
   let head = 0;
   sti(stack, 0, j);
@@ -47,7 +47,8 @@ function dfs(j: i32, Lp: usize, Li: usize, pinv: usize, marks: usize, stamp: i32
     }
     let done = true;
     if (jnew >= 0) {
-      const end = ldi(Lp, jnew + 1);
+      const pend = ldi(Lpend, jnew);
+      const end = pend >= 0 ? pend : ldi(Lp, jnew + 1);
       let p = ldi(pstack, head);
       for (; p < end; p++) {
         const i = ldi(Li, p);
@@ -70,7 +71,8 @@ function dfs(j: i32, Lp: usize, Li: usize, pinv: usize, marks: usize, stamp: i32
  * Numeric LU of A Q (A n x n in CSC: Ap/Ai/Ax) from column `start` (0 on the first call; the column
  * reported by FACTOR_OUTPUT_FULL when resuming). q: column order; pref[k]: the row preferred as
  * pivot of column k (-1: none); rowBlock/colBlock (0 = no block form): i32[n] block start of each
- * original row / of each column step. x: f64[n] zero workspace (left zero); xi: i32[3n]; marks: i32[n].
+ * original row / of each column step. x: f64[n] zero workspace (left zero); xi: i32[3n]; marks: i32[2n]
+ (marks, then the pruned ends Lpend of the L columns).
  * Returns FACTOR_OK, FACTOR_BAD_PIVOT (no nonzero pivot candidate in LU_OUT_COLUMN;
  * LU_OUT_CANDIDATES = how many unpivoted rows the column reaches, 0 = structurally singular),
  * FACTOR_NOT_FINITE or FACTOR_OUTPUT_FULL. On FACTOR_OK the row indices of L are pivot steps.
@@ -79,8 +81,9 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
   threshold: f64, Lp: usize, Li: usize, Lx: usize, capL: i32, Up: usize, Ui: usize, Ux: usize, capU: i32,
   Fp: usize, Fi: usize, Fx: usize, pinv: usize, x: usize, xi: usize, marks: usize, start: i32, out: usize): i32 {
   const stack = xi + (<usize>n << 2), pstack = xi + (<usize>n << 3);
+  const Lpend = marks + (<usize>n << 2);
   if (start == 0) {
-    for (let i = 0; i < n; i++) { sti(pinv, i, -1); sti(marks, i, -1); stf(x, i, 0); }
+    for (let i = 0; i < n; i++) { sti(pinv, i, -1); sti(marks, i, -1); sti(Lpend, i, -1); stf(x, i, 0); }
     sti(Lp, 0, 0); sti(Up, 0, 0);
     if (Fp != 0) sti(Fp, 0, 0);
   }
@@ -94,7 +97,7 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
     for (let p = p0; p < p1; p++) {
       const i = ldi(Ai, p);
       if (rowBlock != 0 && ldi(rowBlock, i) < blockStart) continue;
-      if (ldi(marks, i) != k) top = dfs(i, Lp, Li, pinv, marks, k, xi, top, stack, pstack);
+      if (ldi(marks, i) != k) top = dfs(i, Lp, Li, Lpend, pinv, marks, k, xi, top, stack, pstack);
     }
     const reach = n - top;
     if (lnz + reach > capL || unz + reach > capU) {
@@ -160,6 +163,28 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
     }
     sti(Lp, k + 1, lnz);
     sti(Up, k + 1, unz);
+    // symmetric pruning (Eisenstat-Liu, as KLU): when L(ipiv, j) != 0 for a j in U(:,k), the
+    // unpivoted rows of L(:,j) are reachable through ipiv and L(:,k): later searches from j need
+    // only its pivoted rows, which move to the front (Lpend[j] ends them)
+    const u1 = unz - 1;
+    for (let p = ldi(Up, k); p < u1; p++) {
+      const j = ldi(Ui, p);
+      if (ldi(Lpend, j) >= 0) continue;
+      const t0 = ldi(Lp, j) + 1, t1 = ldi(Lp, j + 1);
+      let found = false;
+      for (let t = t0; t < t1; t++) if (ldi(Li, t) == ipiv) { found = true; break; }
+      if (!found) continue;
+      let head = t0, tail = t1;
+      while (head < tail) {
+        const i = ldi(Li, head);
+        if (ldi(pinv, i) >= 0) { head++; continue; }
+        tail--;
+        const v = ldf(Lx, head);
+        sti(Li, head, ldi(Li, tail)); stf(Lx, head, ldf(Lx, tail));
+        sti(Li, tail, i); stf(Lx, tail, v);
+      }
+      sti(Lpend, j, tail);
+    }
   }
   for (let p = 0; p < lnz; p++) sti(Li, p, ldi(pinv, ldi(Li, p))); // rows -> pivot steps
   return report(out, FACTOR_OK, -1, 0, 0);

@@ -64,4 +64,4 @@ export { MatchedPreconditioner } from './precond/matched.js';
 export { SparseCholesky, cholesky } from './direct/cholesky.js';
 export type { CholeskyOptions, CholeskyInfo, CholeskyOrdering } from './direct/cholesky.js';
 export { SparseLu, lu } from './direct/lu.js';
-export type { LuOptions, LuInfo, LuRefactorResult, LuSolveResult, LuOrdering, CscArrays } from './direct/lu.js';
+export type { LuOptions, SparseLuInfo, LuRefactorResult, LuSolveResult, LuOrdering, CscArrays } from './direct/lu.js';

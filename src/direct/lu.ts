@@ -70,7 +70,7 @@ const REFACTOR_OPTIONS = {
 } as const;
 
 /** What a factorization found; sizes count stored entries. */
-export interface LuInfo {
+export interface SparseLuInfo {
   n: number;
   nnzA: number;
   /** entries of L, its unit diagonal included */
@@ -120,7 +120,7 @@ export interface LuSolveResult {
 /** The sparse LU factorization P A Q = L U of a square matrix, with threshold partial pivoting. */
 export class SparseLu extends WasmResource {
   readonly n: number;
-  readonly info: LuInfo;
+  readonly info: SparseLuInfo;
   private readonly opts: { pivotThreshold: number; refine: number };
   private readonly patternId: number;
   private readonly nnzA: number;
@@ -239,7 +239,7 @@ export class SparseLu extends WasmResource {
     const work: number[] = [];
     try {
       const xi = rt.alloc(Math.max(3 * n, 1) * 4); work.push(xi);
-      const marks = rt.alloc(Math.max(n, 1) * 4); work.push(marks);
+      const marks = rt.alloc(Math.max(2 * n, 1) * 4); work.push(marks); // marks and Lpend
       const k = rt.kernels;
       let start = 0;
       for (;;) {
