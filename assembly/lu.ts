@@ -30,12 +30,13 @@ import {
 
 /**
  * Depth-first search from row j in the graph of L (row i -> rows of L(:,pinv[i]) when i is
- * pivoted; only the rows before Lpend[J] of a pruned column J); pushes finished rows on
+ * pivoted; only the rows before Lpend[J] of a pruned column J, only the next pivot row inside a
+ * supernode); pushes finished rows on
  * xi[top..) downwards. stack (= xi's second half) holds the path, pstack the resume positions.
  * Returns the new top.
  */
-function dfs(j: i32, Lp: usize, Li: usize, Lpend: usize, pinv: usize, marks: usize, stamp: i32, xi: usize, top: i32,
-  stack: usize, pstack: usize): i32 {
+function dfs(j: i32, Lp: usize, Li: usize, Lpend: usize, superStart: usize, superEnd: usize, pinv: usize, marks: usize,
+  stamp: i32, xi: usize, top: i32, stack: usize, pstack: usize): i32 {
   let head = 0;
   sti(stack, 0, j);
   while (head >= 0) {
@@ -48,7 +49,8 @@ function dfs(j: i32, Lp: usize, Li: usize, Lpend: usize, pinv: usize, marks: usi
     let done = true;
     if (jnew >= 0) {
       const pend = ldi(Lpend, jnew);
-      const end = pend >= 0 ? pend : ldi(Lp, jnew + 1);
+      // inside a supernode the next column's pivot row (stored second) leads to all the others
+      const end = jnew < ldi(superEnd, ldi(superStart, jnew)) ? ldi(Lp, jnew) + 2 : pend >= 0 ? pend : ldi(Lp, jnew + 1);
       let p = ldi(pstack, head);
       for (; p < end; p++) {
         const i = ldi(Li, p);
@@ -68,22 +70,79 @@ function dfs(j: i32, Lp: usize, Li: usize, Lpend: usize, pinv: usize, marks: usi
 }
 
 /**
+ * Applies the columns j0..l of one supernode of L (consecutive columns whose rows below the
+ * diagonal block are the same, stored as: the diagonal row, the rows of the later columns' pivots
+ * in order, then the common rows R in one order) to x: the triangular part column by column, the
+ * R part as one dense product tmp = L(R, j0..l) x(j0..l) (contiguous, SIMD) scattered once.
+ * Row indices as stored in Li (original rows while factoring, pivot steps after).
+ */
+function superUpdate(x: usize, Lp: usize, Li: usize, Lx: usize, j0: i32, l: i32, tmp: usize): void {
+  for (let j = j0; j < l; j++) {
+    const base = ldi(Lp, j);
+    const xj = ldf(x, ldi(Li, base));
+    if (xj == 0) continue;
+    const e = base + 1 + (l - j);
+    for (let t = base + 1; t < e; t++) {
+      const i = ldi(Li, t);
+      stf(x, i, ldf(x, i) - ldf(Lx, t) * xj);
+    }
+  }
+  const rBase = ldi(Lp, l) + 1, nR = ldi(Lp, l + 1) - rBase;
+  if (nR == 0) return;
+  for (let i = 0; i < nR; i++) stf(tmp, i, 0);
+  let j = j0;
+  for (; j + 1 <= l; j += 2) { // two columns per pass over tmp
+    const a = ldf(x, ldi(Li, ldi(Lp, j))), b = ldf(x, ldi(Li, ldi(Lp, j + 1)));
+    const ca = Lx + (<usize>(ldi(Lp, j) + 1 + (l - j)) << 3), cb = Lx + (<usize>(ldi(Lp, j + 1) + 1 + (l - j - 1)) << 3);
+    axpy2(nR, a, ca, b, cb, tmp);
+  }
+  if (j == l) {
+    const a = ldf(x, ldi(Li, ldi(Lp, j)));
+    axpy2(nR, a, Lx + (<usize>(ldi(Lp, j) + 1) << 3), 0, Lx + (<usize>(ldi(Lp, j) + 1) << 3), tmp);
+  }
+  for (let i = 0; i < nR; i++) {
+    const r = ldi(Li, rBase + i);
+    stf(x, r, ldf(x, r) - ldf(tmp, i));
+  }
+}
+
+/** y += a u + b v over n contiguous f64 (unaligned v128 loads). */
+@inline function axpy2(n: i32, a: f64, u: usize, b: f64, v: usize, y: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(a), vb = f64x2.splat(b);
+    for (; i + 2 <= n; i += 2) {
+      const o = <usize>i << 3;
+      const r = f64x2.add(v128.load(y + o), f64x2.add(f64x2.mul(va, v128.load(u + o)), f64x2.mul(vb, v128.load(v + o))));
+      v128.store(y + o, r);
+    }
+  }
+  // rounded as the SIMD lanes (a row's position, hence its path, may differ between factor and refactor)
+  for (; i < n; i++) stf(y, i, ldf(y, i) + (a * ldf(u, i) + b * ldf(v, i)));
+}
+
+/**
  * Numeric LU of A Q (A n x n in CSC: Ap/Ai/Ax) from column `start` (0 on the first call; the column
  * reported by FACTOR_OUTPUT_FULL when resuming). q: column order; pref[k]: the row preferred as
  * pivot of column k (-1: none); rowBlock/colBlock (0 = no block form): i32[n] block start of each
- * original row / of each column step. x: f64[n] zero workspace (left zero); xi: i32[3n]; marks: i32[2n]
- (marks, then the pruned ends Lpend of the L columns).
+ * original row / of each column step. x, tmp: f64[n] workspaces (x zero, left zero); xi: i32[3n];
+ * marks: i32[3n] (marks, the pruned ends Lpend of the L columns, marks of a supernode's rows);
+ * snode: i32[2n] kept for luRefactor (superStart[j]: first column of j's supernode; superEnd[f]:
+ * its last column). Column k joins the supernode of column k-1 when its pivot row is in L(:,k-1)
+ * and its other rows are exactly the rest of L(:,k-1).
  * Returns FACTOR_OK, FACTOR_BAD_PIVOT (no nonzero pivot candidate in LU_OUT_COLUMN;
  * LU_OUT_CANDIDATES = how many unpivoted rows the column reaches, 0 = structurally singular),
  * FACTOR_NOT_FINITE or FACTOR_OUTPUT_FULL. On FACTOR_OK the row indices of L are pivot steps.
  */
 export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref: usize, rowBlock: usize, colBlock: usize,
   threshold: f64, Lp: usize, Li: usize, Lx: usize, capL: i32, Up: usize, Ui: usize, Ux: usize, capU: i32,
-  Fp: usize, Fi: usize, Fx: usize, pinv: usize, x: usize, xi: usize, marks: usize, start: i32, out: usize): i32 {
+  Fp: usize, Fi: usize, Fx: usize, pinv: usize, x: usize, tmp: usize, xi: usize, marks: usize, snode: usize,
+  start: i32, out: usize): i32 {
   const stack = xi + (<usize>n << 2), pstack = xi + (<usize>n << 3);
-  const Lpend = marks + (<usize>n << 2);
+  const Lpend = marks + (<usize>n << 2), inL = marks + (<usize>n << 3);
+  const superStart = snode, superEnd = snode + (<usize>n << 2);
   if (start == 0) {
-    for (let i = 0; i < n; i++) { sti(pinv, i, -1); sti(marks, i, -1); sti(Lpend, i, -1); stf(x, i, 0); }
+    for (let i = 0; i < n; i++) { sti(pinv, i, -1); sti(marks, i, -1); sti(Lpend, i, -1); sti(inL, i, -1); stf(x, i, 0); }
     sti(Lp, 0, 0); sti(Up, 0, 0);
     if (Fp != 0) sti(Fp, 0, 0);
   }
@@ -97,7 +156,7 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
     for (let p = p0; p < p1; p++) {
       const i = ldi(Ai, p);
       if (rowBlock != 0 && ldi(rowBlock, i) < blockStart) continue;
-      if (ldi(marks, i) != k) top = dfs(i, Lp, Li, Lpend, pinv, marks, k, xi, top, stack, pstack);
+      if (ldi(marks, i) != k) top = dfs(i, Lp, Li, Lpend, superStart, superEnd, pinv, marks, k, xi, top, stack, pstack);
     }
     const reach = n - top;
     if (lnz + reach > capL || unz + reach > capU) {
@@ -114,11 +173,20 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
       }
     }
     if (Fp != 0) sti(Fp, k + 1, fnz);
+    // in topological order; a supernode's columns wait for its last one (nothing in between reads
+    // what they write) and are applied together
     for (let p = top; p < n; p++) {
-      const j = ldi(xi, p);
-      const J = ldi(pinv, j);
+      const J = ldi(pinv, ldi(xi, p));
       if (J < 0) continue;
-      const xj = ldf(x, j);
+      const f = ldi(superStart, J), l = ldi(superEnd, f);
+      if (l > f) {
+        if (J != l) continue;
+        let j0 = l;
+        while (j0 > f && ldi(marks, ldi(Li, ldi(Lp, j0 - 1))) == k) j0--;
+        superUpdate(x, Lp, Li, Lx, j0, l, tmp);
+        continue;
+      }
+      const xj = ldf(x, ldi(xi, p));
       if (xj == 0) continue;
       const e = ldi(Lp, J + 1);
       for (let t = ldi(Lp, J) + 1; t < e; t++) {
@@ -126,20 +194,29 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
         stf(x, i, ldf(x, i) - ldf(Lx, t) * xj);
       }
     }
-    // pivot search over the unpivoted rows; U(:,k) from the pivoted ones (topological order)
+    // pivot search over the unpivoted rows; U(:,k) from the pivoted ones in the order applied
     let ipiv = -1, amax: f64 = -1, candidates = 0;
     let finite = true;
     for (let p = top; p < n; p++) {
       const i = ldi(xi, p);
       const xv = ldf(x, i);
       if (!isFinite(xv)) finite = false;
-      if (ldi(pinv, i) < 0) {
+      const J = ldi(pinv, i);
+      if (J < 0) {
         candidates++;
         const a = abs(xv);
         if (a > amax) { amax = a; ipiv = i; }
-      } else {
-        sti(Ui, unz, ldi(pinv, i)); stf(Ux, unz++, xv);
+        continue;
       }
+      const f = ldi(superStart, J), l = ldi(superEnd, f);
+      if (l > f) {
+        if (J != l) continue;
+        let j0 = l;
+        while (j0 > f && ldi(marks, ldi(Li, ldi(Lp, j0 - 1))) == k) j0--;
+        for (let j = j0; j <= l; j++) { sti(Ui, unz, j); stf(Ux, unz++, ldf(x, ldi(Li, ldi(Lp, j)))); }
+        continue;
+      }
+      sti(Ui, unz, J); stf(Ux, unz++, xv);
     }
     if (!finite) {
       for (let p = top; p < n; p++) stf(x, ldi(xi, p), 0);
@@ -154,22 +231,68 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
     const pivot = ldf(x, ipiv);
     sti(Ui, unz, k); stf(Ux, unz++, pivot);
     sti(pinv, ipiv, k);
-    sti(Li, lnz, ipiv); stf(Lx, lnz++, 1);
     const inv = 1 / pivot;
-    for (let p = top; p < n; p++) {
-      const i = ldi(xi, p);
-      if (ldi(pinv, i) < 0) { sti(Li, lnz, i); stf(Lx, lnz++, ldf(x, i) * inv); }
-      stf(x, i, 0);
+    // does column k continue the supernode of column k-1? (its pivot row in L(:,k-1), its other
+    // rows exactly the rest of L(:,k-1): the same count, all marked)
+    let joins = false;
+    const prev = k - 1;
+    if (k > 0 && (colBlock == 0 || ldi(colBlock, prev) == blockStart)) {
+      const b0 = ldi(Lp, prev) + 1, b1 = ldi(Lp, prev + 1);
+      let rest = 0;
+      for (let p = top; p < n; p++) { const i = ldi(xi, p); if (ldi(pinv, i) < 0) rest++; }
+      if (rest == b1 - b0 - 1 && ldi(Lpend, prev) < 0) {
+        for (let t = b0; t < b1; t++) sti(inL, ldi(Li, t), k);
+        if (ldi(inL, ipiv) == k) {
+          joins = true;
+          for (let p = top; p < n; p++) {
+            const i = ldi(xi, p);
+            if (ldi(pinv, i) < 0 && ldi(inL, i) != k) { joins = false; break; }
+          }
+        }
+      }
+    }
+    sti(Li, lnz, ipiv); stf(Lx, lnz++, 1);
+    if (joins) {
+      // move ipiv to the front of the common rows in every column of the supernode (the same swap
+      // in each keeps one order), then write column k in that order
+      const f = ldi(superStart, prev);
+      const b0 = ldi(Lp, prev) + 1, b1 = ldi(Lp, prev + 1);
+      let t = b0;
+      while (ldi(Li, t) != ipiv) t++;
+      const off = t - b0;
+      for (let j = f; j <= prev; j++) {
+        const r0 = ldi(Lp, j) + 1 + (prev - j);
+        const a = r0, c = r0 + off;
+        const ri = ldi(Li, a), rv = ldf(Lx, a);
+        sti(Li, a, ldi(Li, c)); stf(Lx, a, ldf(Lx, c));
+        sti(Li, c, ri); stf(Lx, c, rv);
+      }
+      for (let t2 = b0 + 1; t2 < b1; t2++) {
+        const i = ldi(Li, t2);
+        sti(Li, lnz, i); stf(Lx, lnz++, ldf(x, i) * inv);
+      }
+      for (let p = top; p < n; p++) stf(x, ldi(xi, p), 0);
+      sti(superStart, k, f); sti(superEnd, f, k);
+    } else {
+      for (let p = top; p < n; p++) {
+        const i = ldi(xi, p);
+        if (ldi(pinv, i) < 0) { sti(Li, lnz, i); stf(Lx, lnz++, ldf(x, i) * inv); }
+        stf(x, i, 0);
+      }
+      sti(superStart, k, k); sti(superEnd, k, k);
     }
     sti(Lp, k + 1, lnz);
     sti(Up, k + 1, unz);
     // symmetric pruning (Eisenstat-Liu, as KLU): when L(ipiv, j) != 0 for a j in U(:,k), the
     // unpivoted rows of L(:,j) are reachable through ipiv and L(:,k): later searches from j need
-    // only its pivoted rows, which move to the front (Lpend[j] ends them)
+    // only its pivoted rows, which move to the front (Lpend[j] ends them). Inside a supernode only
+    // its last column is searched; pruning it permutes the common rows of every column alike.
     const u1 = unz - 1;
     for (let p = ldi(Up, k); p < u1; p++) {
       const j = ldi(Ui, p);
       if (ldi(Lpend, j) >= 0) continue;
+      const f = ldi(superStart, j);
+      if (ldi(superEnd, f) != j) continue;
       const t0 = ldi(Lp, j) + 1, t1 = ldi(Lp, j + 1);
       let found = false;
       for (let t = t0; t < t1; t++) if (ldi(Li, t) == ipiv) { found = true; break; }
@@ -179,9 +302,13 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
         const i = ldi(Li, head);
         if (ldi(pinv, i) >= 0) { head++; continue; }
         tail--;
-        const v = ldf(Lx, head);
-        sti(Li, head, ldi(Li, tail)); stf(Lx, head, ldf(Lx, tail));
-        sti(Li, tail, i); stf(Lx, tail, v);
+        for (let jj = f; jj <= j; jj++) { // the same swap in every column of the supernode
+          const d = ldi(Lp, jj) + 1 + (j - jj) - t0;
+          const a = head + d, c = tail + d;
+          const ai = ldi(Li, a), av = ldf(Lx, a);
+          sti(Li, a, ldi(Li, c)); stf(Lx, a, ldf(Lx, c));
+          sti(Li, c, ai); stf(Lx, c, av);
+        }
       }
       sti(Lpend, j, tail);
     }
@@ -200,7 +327,8 @@ export function luFactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, pref
  */
 export function luRefactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, rowBlock: usize, colBlock: usize,
   threshold: f64, Lp: usize, Li: usize, Lx: usize, Up: usize, Ui: usize, Ux: usize, Fp: usize, Fx: usize,
-  pinv: usize, x: usize, out: usize): i32 {
+  pinv: usize, x: usize, tmp: usize, snode: usize, out: usize): i32 {
+  const superStart = snode, superEnd = snode + (<usize>n << 2);
   let unstable = 0, first = -1;
   let minRatio: f64 = 1;
   let fnz = 0;
@@ -216,6 +344,15 @@ export function luRefactor(n: i32, Ap: usize, Ai: usize, Ax: usize, q: usize, ro
     const u1 = ldi(Up, k + 1) - 1; // the pivot's slot
     for (let p = ldi(Up, k); p < u1; p++) {
       const j = ldi(Ui, p);
+      const f = ldi(superStart, j);
+      let l = ldi(superEnd, f);
+      if (l > k - 1) l = k - 1; // the supernode as it was when column k was factored
+      if (l > f) { // a run j..l of U(:,k), applied as luFactor did
+        superUpdate(x, Lp, Li, Lx, j, l, tmp);
+        for (let jj = j; jj <= l; jj++) { stf(Ux, p++, ldf(x, jj)); stf(x, jj, 0); }
+        p--;
+        continue;
+      }
       const xj = ldf(x, j);
       stf(Ux, p, xj);
       stf(x, j, 0);

@@ -133,7 +133,7 @@ export class SparseLu extends WasmResource {
   private Lp = 0; private Li = 0; private Lx = 0; private capL = 0;
   private Up = 0; private Ui = 0; private Ux = 0; private capU = 0;
   private Fp = 0; private Fi = 0; private Fx = 0;
-  private pinv = 0; private x = 0; private bBuf = 0; private xBuf = 0; private rBuf = 0; private out = 0;
+  private pinv = 0; private x = 0; private tmp = 0; private snode = 0; private bBuf = 0; private xBuf = 0; private rBuf = 0; private out = 0;
   private factored = false;
   private normA1 = 0;
   private normAInf = 0;
@@ -187,7 +187,7 @@ export class SparseLu extends WasmResource {
         this.Fp = i32(n + 1); this.Fi = i32(A.nnz); this.Fx = f64(A.nnz);
       }
       this.Lp = i32(n + 1); this.Up = i32(n + 1);
-      this.x = f64(n); this.bBuf = f64(n); this.xBuf = f64(n); this.rBuf = f64(n);
+      this.x = f64(n); this.tmp = f64(n); this.snode = i32(2 * n); this.bBuf = f64(n); this.xBuf = f64(n); this.rBuf = f64(n);
       this.out = this.own(rt.alloc(LU_OUT_BYTES));
       rt.f64(this.x, n).fill(0);
     } catch (e) {
@@ -239,14 +239,14 @@ export class SparseLu extends WasmResource {
     const work: number[] = [];
     try {
       const xi = rt.alloc(Math.max(3 * n, 1) * 4); work.push(xi);
-      const marks = rt.alloc(Math.max(2 * n, 1) * 4); work.push(marks); // marks and Lpend
+      const marks = rt.alloc(Math.max(3 * n, 1) * 4); work.push(marks); // marks, Lpend, supernode row marks
       const k = rt.kernels;
       let start = 0;
       for (;;) {
         const status = k.luFactor(
           n, this.Ap, this.Ai, this.Ax, this.q, this.pref, this.rowBlock, this.colBlock, this.opts.pivotThreshold,
           this.Lp, this.Li, this.Lx, this.capL, this.Up, this.Ui, this.Ux, this.capU, this.Fp, this.Fi, this.Fx,
-          this.pinv, this.x, xi, marks, start, this.out,
+          this.pinv, this.x, this.tmp, xi, marks, this.snode, start, this.out,
         );
         if (status === FACTOR_OK) break;
         const col = this.outI32(LU_OUT_COLUMN);
@@ -305,7 +305,7 @@ export class SparseLu extends WasmResource {
     this.rcondCache = undefined;
     const status = rt.kernels.luRefactor(
       n, this.Ap, this.Ai, this.Ax, this.q, this.rowBlock, this.colBlock, this.opts.pivotThreshold,
-      this.Lp, this.Li, this.Lx, this.Up, this.Ui, this.Ux, this.Fp, this.Fx, this.pinv, this.x, this.out,
+      this.Lp, this.Li, this.Lx, this.Up, this.Ui, this.Ux, this.Fp, this.Fx, this.pinv, this.x, this.tmp, this.snode, this.out,
     );
     const result: LuRefactorResult = {
       stable: status === FACTOR_OK && this.outI32(LU_OUT_UNSTABLE) === 0,

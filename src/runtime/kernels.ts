@@ -210,11 +210,12 @@ export interface Kernels {
   /** P A Q = L U (threshold partial pivoting, Gilbert-Peierls) from column start; status block at out; returns the status */
   luFactor(n: number, Ap: number, Ai: number, Ax: number, q: number, pref: number, rowBlock: number, colBlock: number,
     threshold: number, Lp: number, Li: number, Lx: number, capL: number, Up: number, Ui: number, Ux: number, capU: number,
-    Fp: number, Fi: number, Fx: number, pinv: number, x: number, xi: number, marks: number, start: number, out: number): number;
+    Fp: number, Fi: number, Fx: number, pinv: number, x: number, tmp: number, xi: number, marks: number, snode: number,
+    start: number, out: number): number;
   /** the same factorization for new values with the pivot order and patterns kept; returns the status */
   luRefactor(n: number, Ap: number, Ai: number, Ax: number, q: number, rowBlock: number, colBlock: number,
     threshold: number, Lp: number, Li: number, Lx: number, Up: number, Ui: number, Ux: number, Fp: number, Fx: number,
-    pinv: number, x: number, out: number): number;
+    pinv: number, x: number, tmp: number, snode: number, out: number): number;
   /** x = A^-1 b = Q U^-1 L^-1 P b (block back-substitution) */
   luSolve(n: number, nb: number, blocks: number, Lp: number, Li: number, Lx: number, Up: number, Ui: number, Ux: number,
     Fp: number, Fi: number, Fx: number, pinv: number, q: number, b: number, x: number, w: number): void;
