@@ -26,9 +26,11 @@ const EPS = 2 ** -52;
 
 export interface LuOptions {
   /**
-   * Column pre-ordering Q: 'amd' (default when available: AMD on the pattern of A + A^T, good for
-   * nearly structurally symmetric matrices), 'colamd', 'rcm' (reverse Cuthill-McKee on A + A^T),
-   * 'natural', or a permutation (q[k] = column of A placed at step k).
+   * Column pre-ordering Q: 'auto' (default: 'amd' for a mostly symmetric pattern with a nearly full
+   * diagonal, else 'colamd'; see autoOrdering), 'amd' (approximate minimum degree on A + A^T),
+   * 'colamd' (minimum degree on A^T A), 'rcm' (reverse Cuthill-McKee on A + A^T), 'natural', or a
+   * permutation (q[k] = column of A placed at step k). With btf, 'auto'/'amd'/'colamd' order each
+   * diagonal block on its own.
    */
   ordering?: LuOrdering;
   /**
@@ -50,9 +52,9 @@ export interface LuOptions {
 const LU_OPTIONS = {
   ordering: {
     kind: 'custom',
-    test: (v: unknown) => v === 'amd' || v === 'colamd' || v === 'rcm' || v === 'natural' || v instanceof Int32Array || Array.isArray(v),
-    expected: `'amd', 'colamd', 'rcm', 'natural' or a permutation (Int32Array or number[])`,
-    default: 'rcm',
+    test: (v: unknown) => v === 'auto' || v === 'amd' || v === 'colamd' || v === 'rcm' || v === 'natural' || v instanceof Int32Array || Array.isArray(v),
+    expected: `'auto', 'amd', 'colamd', 'rcm', 'natural' or a permutation (Int32Array or number[])`,
+    default: 'auto',
   },
   pivotThreshold: { kind: 'number', min: 0, max: 1, default: 0.1 },
   btf: { kind: 'boolean', default: false },
@@ -166,8 +168,18 @@ export class SparseLu extends WasmResource {
     this.cscSource = src;
     this.source = A;
     checkStructure(n, rp, colPtr);
-    const { q, name } = columnOrdering(A, o.ordering);
-    this.form = o.btf ? blockForm(A, q) : { q, pref: q, rowBlock: undefined, colBlock: undefined, blocks: Int32Array.of(0, n) };
+    let name: string;
+    if (o.btf) {
+      // a given permutation or a cheap global one orders inside the blocks; amd / colamd run per block
+      const perBlock = o.ordering === 'auto' || o.ordering === 'amd' || o.ordering === 'colamd';
+      const global = perBlock ? undefined : columnOrdering(A, o.ordering).q;
+      this.form = blockForm(A, o.ordering, global);
+      name = `btf + ${typeof o.ordering === 'string' ? o.ordering : 'given'}`;
+    } else {
+      const c = columnOrdering(A, o.ordering);
+      name = c.name;
+      this.form = { q: c.q, pref: c.q, rowBlock: undefined, colBlock: undefined, blocks: Int32Array.of(0, n) };
+    }
     try {
       const i32 = (len: number) => this.own(rt.alloc(Math.max(len, 1) * 4));
       const f64 = (len: number) => this.own(rt.alloc(Math.max(len, 1) * 8));
