@@ -222,6 +222,36 @@ export interface Kernels {
   /** x = A^-T b */
   luSolveTransposed(n: number, nb: number, blocks: number, Lp: number, Li: number, Lx: number, Up: number, Ui: number, Ux: number,
     Fp: number, Fi: number, Fx: number, pinv: number, q: number, b: number, x: number, w: number): void;
+
+  // ---- assembly/spmm.ts (blocks row-major: entry (i, j) at i*k + j)
+  /** Y = A X for k vectors (X cols x k, Y rows x k); order 0: row sums in turn, 1: the SIMD csrSpmv's grouping */
+  csrSpmm(rows: number, rowPtr: number, colIdx: number, vals: number, k: number, X: number, Y: number, order: number): void;
+
+  // ---- assembly/multivec.ts (n x k blocks, row-major; acc: scratch of 8k float64s)
+  /** out_j = X_j . Y_j (dot's summation order per column) */
+  mvDot(n: number, k: number, X: number, Y: number, acc: number, out: number): void;
+  /** X_j += alpha_j P_j; R_j -= alpha_j Q_j; out_j = R_j . R_j (cgStep's order) */
+  mvCgStep(n: number, k: number, alpha: number, P: number, Q: number, X: number, R: number, acc: number, out: number): void;
+  /** Y_j = X_j + beta_j Y_j */
+  mvXpby(n: number, k: number, X: number, beta: number, Y: number): void;
+  /** Z_ij = invDiag_i R_ij */
+  mvJacobi(n: number, k: number, invDiag: number, R: number, Z: number): void;
+  /** x = column j of X */
+  mvGetColumn(n: number, k: number, j: number, X: number, x: number): void;
+  /** column j of X = x */
+  mvSetColumn(n: number, k: number, j: number, x: number, X: number): void;
+  /** X (n x k) becomes n x kk holding the columns keep[0..kk) (i32, increasing), in place */
+  mvCompact(n: number, k: number, keep: number, kk: number, X: number): void;
+
+  // ---- assembly/trsm.ts (the trsv.ts solves on n x k blocks, row-major)
+  /** Y = L^-1 R, L unit lower given by its strictly lower part (Y may be R) */
+  trsmLowerUnit(n: number, k: number, ptr: number, col: number, val: number, R: number, Y: number): void;
+  /** Y_i = R_i d_i - sum_{j<i} S_ij Y_j (Y may be R) */
+  trsmLowerScaled(n: number, k: number, ptr: number, col: number, val: number, d: number, R: number, Y: number): void;
+  /** Z_i = Y_i d_i - sum_{j>i} S_ij Z_j (Z may be Y) */
+  trsmUpperScaled(n: number, k: number, ptr: number, col: number, val: number, d: number, Y: number, Z: number): void;
+  /** Z = L^-T Y for the scaled lower triangle (Z may be Y) */
+  trsmLowerTransposedScaled(n: number, k: number, ptr: number, col: number, val: number, d: number, Y: number, Z: number): void;
 }
 
 /** Name of one wasm kernel. */

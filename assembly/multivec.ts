@@ -1,0 +1,195 @@
+// Vector operations on blocks of k vectors stored row-major (entry (i, j) at i*k + j, the layout
+// of csrSpmm), one result or coefficient per column. They run the lock-step Krylov recurrences of
+// solveMany: each column's arithmetic, including the order of every sum, is exactly that of the
+// single-vector kernel named (dot, cgStep, xpby), so a column of a block solve is bitwise the
+// single solve. The SIMD lanes run over pairs of columns, never along a column.
+//
+// The reductions keep their partial sums in `acc` (a caller's scratch of 8k float64s): dot sums
+// element i of a column into partial i mod 8 up to the last multiple of 16, then i mod 2 up to the
+// last pair, combines ((S0 + S2) + (S4 + S6)) + ((S1 + S3) + (S5 + S7)) and adds an odd last
+// element; cgStep uses partials i mod 2 only. The scalar build's kernels sum in turn, and so do
+// these there.
+
+// @ts-ignore: decorator
+@inline function accAdd2(acc: usize, m: i32, k: i32, j: i32, v: v128): void {
+  const a = acc + ((<usize>m * <usize>k + <usize>j) << 3);
+  v128.store(a, f64x2.add(v128.load(a), v)); // the partial's running sum: (S + v), as in dot
+}
+
+// @ts-ignore: decorator
+@inline function accAdd1(acc: usize, m: i32, k: i32, j: i32, v: f64): void {
+  const a = acc + ((<usize>m * <usize>k + <usize>j) << 3);
+  store<f64>(a, load<f64>(a) + v);
+}
+
+// @ts-ignore: decorator
+@inline function accGet(acc: usize, m: i32, k: i32, j: i32): f64 {
+  return load<f64>(acc + ((<usize>m * <usize>k + <usize>j) << 3));
+}
+
+/** The partial (0..7) element i of a column goes to, as in dot (SIMD build). */
+// @ts-ignore: decorator
+@inline function dotPartial(i: i32, n16: i32): i32 {
+  return i < n16 ? i & 7 : i & 1;
+}
+
+/** out_j = X_j . Y_j for the k columns of two n x k blocks (dot's summation order). */
+export function mvDot(n: i32, k: i32, X: usize, Y: usize, acc: usize, out: usize): void {
+  if (k <= 0) return;
+  const kb = <usize>k << 3;
+  memory.fill(acc, 0, <usize>8 * kb);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const n16 = n & ~15, n2 = n & ~1;
+    for (; i < n2; i++) {
+      const m = dotPartial(i, n16);
+      const px = X + <usize>i * kb, py = Y + <usize>i * kb;
+      let j = 0;
+      for (; j + 2 <= k; j += 2) {
+        const o = <usize>j << 3;
+        accAdd2(acc, m, k, j, f64x2.mul(v128.load(px + o), v128.load(py + o)));
+      }
+      if (j < k) accAdd1(acc, m, k, j, load<f64>(px + (<usize>j << 3)) * load<f64>(py + (<usize>j << 3)));
+    }
+    for (let j = 0; j < k; j++) {
+      const even = (accGet(acc, 0, k, j) + accGet(acc, 2, k, j)) + (accGet(acc, 4, k, j) + accGet(acc, 6, k, j));
+      const odd = (accGet(acc, 1, k, j) + accGet(acc, 3, k, j)) + (accGet(acc, 5, k, j) + accGet(acc, 7, k, j));
+      store<f64>(out + (<usize>j << 3), even + odd);
+    }
+  } else {
+    for (let j = 0; j < k; j++) store<f64>(out + (<usize>j << 3), 0);
+  }
+  // the scalar tail (odd last element; every element in the scalar build), summed in turn
+  for (; i < n; i++) {
+    const px = X + <usize>i * kb, py = Y + <usize>i * kb;
+    for (let j = 0; j < k; j++) {
+      const o = <usize>j << 3;
+      store<f64>(out + o, load<f64>(out + o) + load<f64>(px + o) * load<f64>(py + o));
+    }
+  }
+}
+
+/**
+ * CG step per column: X_j += alpha_j P_j; R_j -= alpha_j Q_j; out_j = R_j . R_j (new), in
+ * cgStep's order. alpha: k float64s.
+ */
+export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: usize, R: usize, acc: usize, out: usize): void {
+  if (k <= 0) return;
+  const kb = <usize>k << 3;
+  memory.fill(acc, 0, <usize>2 * kb);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const n2 = n & ~1;
+    for (; i < n2; i++) {
+      const m = i & 1;
+      const row = <usize>i * kb;
+      let j = 0;
+      for (; j + 2 <= k; j += 2) {
+        const o = row + (<usize>j << 3);
+        const a = v128.load(alpha + (<usize>j << 3));
+        v128.store(X + o, f64x2.add(v128.load(X + o), f64x2.mul(a, v128.load(P + o))));
+        const rv = f64x2.sub(v128.load(R + o), f64x2.mul(a, v128.load(Q + o)));
+        v128.store(R + o, rv);
+        accAdd2(acc, m, k, j, f64x2.mul(rv, rv));
+      }
+      if (j < k) {
+        const o = row + (<usize>j << 3);
+        const a = load<f64>(alpha + (<usize>j << 3));
+        store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
+        const rv = load<f64>(R + o) - a * load<f64>(Q + o);
+        store<f64>(R + o, rv);
+        accAdd1(acc, m, k, j, rv * rv);
+      }
+    }
+    for (let j = 0; j < k; j++) store<f64>(out + (<usize>j << 3), accGet(acc, 0, k, j) + accGet(acc, 1, k, j));
+  } else {
+    for (let j = 0; j < k; j++) store<f64>(out + (<usize>j << 3), 0);
+  }
+  for (; i < n; i++) {
+    const row = <usize>i * kb;
+    for (let j = 0; j < k; j++) {
+      const o = row + (<usize>j << 3);
+      const a = load<f64>(alpha + (<usize>j << 3));
+      store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
+      const rv = load<f64>(R + o) - a * load<f64>(Q + o);
+      store<f64>(R + o, rv);
+      store<f64>(out + (<usize>j << 3), load<f64>(out + (<usize>j << 3)) + rv * rv);
+    }
+  }
+}
+
+/** Y_j = X_j + beta_j Y_j for each column (xpby's arithmetic); beta: k float64s. */
+export function mvXpby(n: i32, k: i32, X: usize, beta: usize, Y: usize): void {
+  if (k <= 0) return;
+  const kb = <usize>k << 3;
+  for (let i = 0; i < n; i++) {
+    const row = <usize>i * kb;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 2 <= k; j += 2) {
+        const o = row + (<usize>j << 3);
+        v128.store(Y + o, f64x2.add(v128.load(X + o), f64x2.mul(v128.load(beta + (<usize>j << 3)), v128.load(Y + o))));
+      }
+    }
+    for (; j < k; j++) {
+      const o = row + (<usize>j << 3);
+      store<f64>(Y + o, load<f64>(X + o) + load<f64>(beta + (<usize>j << 3)) * load<f64>(Y + o));
+    }
+  }
+}
+
+/** Z_ij = invDiag_i R_ij (Jacobi on a block; jacobiApply's arithmetic). */
+export function mvJacobi(n: i32, k: i32, invDiag: usize, R: usize, Z: usize): void {
+  if (k <= 0) return;
+  const kb = <usize>k << 3;
+  for (let i = 0; i < n; i++) {
+    const row = <usize>i * kb;
+    const d = load<f64>(invDiag + (<usize>i << 3));
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const dv = f64x2.splat(d);
+      for (; j + 2 <= k; j += 2) {
+        const o = row + (<usize>j << 3);
+        v128.store(Z + o, f64x2.mul(dv, v128.load(R + o)));
+      }
+    }
+    for (; j < k; j++) {
+      const o = row + (<usize>j << 3);
+      store<f64>(Z + o, d * load<f64>(R + o));
+    }
+  }
+}
+
+/** x = column j of the n x k block X (a contiguous copy). */
+export function mvGetColumn(n: i32, k: i32, j: i32, X: usize, x: usize): void {
+  const kb = <usize>k << 3;
+  let px = X + (<usize>j << 3);
+  for (let i = 0; i < n; i++) {
+    store<f64>(x + (<usize>i << 3), load<f64>(px));
+    px += kb;
+  }
+}
+
+/** column j of the n x k block X = x. */
+export function mvSetColumn(n: i32, k: i32, j: i32, x: usize, X: usize): void {
+  const kb = <usize>k << 3;
+  let px = X + (<usize>j << 3);
+  for (let i = 0; i < n; i++) {
+    store<f64>(px, load<f64>(x + (<usize>i << 3)));
+    px += kb;
+  }
+}
+
+/**
+ * Keeps the columns keep[0] < keep[1] < ... < keep[kk-1] of the n x k block X, in place: X
+ * becomes n x kk. (A write never passes a read still to come: i*kk + t <= i*k + keep[t].)
+ */
+export function mvCompact(n: i32, k: i32, keep: usize, kk: i32, X: usize): void {
+  for (let i = 0; i < n; i++) {
+    const src = X + ((<usize>i * <usize>k) << 3);
+    const dst = X + ((<usize>i * <usize>kk) << 3);
+    for (let t = 0; t < kk; t++) {
+      store<f64>(dst + (<usize>t << 3), load<f64>(src + (<usize>load<i32>(keep + (<usize>t << 2)) << 3)));
+    }
+  }
+}
