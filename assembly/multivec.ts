@@ -71,7 +71,8 @@ export function mvDot(n: i32, k: i32, X: usize, Y: usize, acc: usize, out: usize
 
 /**
  * CG step per column: X_j += alpha_j P_j; R_j -= alpha_j Q_j; out_j = R_j . R_j (new), in
- * cgStep's order. alpha: k float64s.
+ * cgStep's order. alpha: k float64s; a NaN alpha_j masks column j: X_j and R_j stay untouched
+ * (bit for bit) and out_j is meaningless.
  */
 export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: usize, R: usize, acc: usize, out: usize): void {
   if (k <= 0) return;
@@ -87,17 +88,21 @@ export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: us
       for (; j + 2 <= k; j += 2) {
         const o = row + (<usize>j << 3);
         const a = v128.load(alpha + (<usize>j << 3));
-        v128.store(X + o, f64x2.add(v128.load(X + o), f64x2.mul(a, v128.load(P + o))));
-        const rv = f64x2.sub(v128.load(R + o), f64x2.mul(a, v128.load(Q + o)));
-        v128.store(R + o, rv);
+        const live = f64x2.eq(a, a); // a NaN alpha leaves its column as it is
+        const xv = v128.load(X + o), r0 = v128.load(R + o);
+        v128.store(X + o, v128.bitselect(f64x2.add(xv, f64x2.mul(a, v128.load(P + o))), xv, live));
+        const rv = f64x2.sub(r0, f64x2.mul(a, v128.load(Q + o)));
+        v128.store(R + o, v128.bitselect(rv, r0, live));
         accAdd2(acc, m, k, j, f64x2.mul(rv, rv));
       }
       if (j < k) {
         const o = row + (<usize>j << 3);
         const a = load<f64>(alpha + (<usize>j << 3));
-        store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
         const rv = load<f64>(R + o) - a * load<f64>(Q + o);
-        store<f64>(R + o, rv);
+        if (a == a) {
+          store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
+          store<f64>(R + o, rv);
+        }
         accAdd1(acc, m, k, j, rv * rv);
       }
     }
@@ -110,15 +115,17 @@ export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: us
     for (let j = 0; j < k; j++) {
       const o = row + (<usize>j << 3);
       const a = load<f64>(alpha + (<usize>j << 3));
-      store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
       const rv = load<f64>(R + o) - a * load<f64>(Q + o);
-      store<f64>(R + o, rv);
+      if (a == a) {
+        store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
+        store<f64>(R + o, rv);
+      }
       store<f64>(out + (<usize>j << 3), load<f64>(out + (<usize>j << 3)) + rv * rv);
     }
   }
 }
 
-/** Y_j = X_j + beta_j Y_j for each column (xpby's arithmetic); beta: k float64s. */
+/** Y_j = X_j + beta_j Y_j for each column (xpby's arithmetic); beta: k float64s, a NaN beta_j leaves Y_j untouched. */
 export function mvXpby(n: i32, k: i32, X: usize, beta: usize, Y: usize): void {
   if (k <= 0) return;
   const kb = <usize>k << 3;
@@ -128,12 +135,14 @@ export function mvXpby(n: i32, k: i32, X: usize, beta: usize, Y: usize): void {
     if (ASC_FEATURE_SIMD) {
       for (; j + 2 <= k; j += 2) {
         const o = row + (<usize>j << 3);
-        v128.store(Y + o, f64x2.add(v128.load(X + o), f64x2.mul(v128.load(beta + (<usize>j << 3)), v128.load(Y + o))));
+        const b = v128.load(beta + (<usize>j << 3)), y = v128.load(Y + o);
+        v128.store(Y + o, v128.bitselect(f64x2.add(v128.load(X + o), f64x2.mul(b, y)), y, f64x2.eq(b, b)));
       }
     }
     for (; j < k; j++) {
       const o = row + (<usize>j << 3);
-      store<f64>(Y + o, load<f64>(X + o) + load<f64>(beta + (<usize>j << 3)) * load<f64>(Y + o));
+      const b = load<f64>(beta + (<usize>j << 3));
+      if (b == b) store<f64>(Y + o, load<f64>(X + o) + b * load<f64>(Y + o));
     }
   }
 }

@@ -65,3 +65,5 @@ export { SparseCholesky, cholesky } from './direct/cholesky.js';
 export type { CholeskyOptions, CholeskyInfo, CholeskyOrdering } from './direct/cholesky.js';
 export { SparseLu, lu } from './direct/lu.js';
 export type { LuOptions, SparseLuInfo, LuRefactorResult, LuSolveResult, LuOrdering, CscArrays } from './direct/lu.js';
+export type { DenseBlock, BlockLike } from './matrix/dense-block.js';
+export type { SolveManyOptions, SolveManyResult, ManyIterationState } from './solvers/many.js';

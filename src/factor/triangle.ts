@@ -72,6 +72,23 @@ export function choleskySolve(rt: SparseRuntime, f: CholeskyStorage, r: number, 
   k.trsvLowerTransposedScaled(f.n, L.ptr, L.col, L.val, f.d, z, z); // z = L^-T z
 }
 
+/**
+ * Z = U^-1 L^-1 R for k vectors (row-major n x k blocks; R and Z may not overlap): one pass over
+ * each factor for all k; each column bitwise luSolve's.
+ */
+export function luSolveBlock(rt: SparseRuntime, f: LuStorage, k: number, R: number, Z: number): void {
+  const e = rt.kernels, { L, U } = f;
+  e.trsmLowerUnit(f.n, k, L.ptr, L.col, L.val, R, Z); // Z = L^-1 R
+  e.trsmUpperScaled(f.n, k, U.ptr, U.col, U.val, f.d, Z, Z); // Z = U^-1 Z
+}
+
+/** Z = L^-T L^-1 R for k vectors (row-major n x k blocks; R and Z may not overlap), as luSolveBlock. */
+export function choleskySolveBlock(rt: SparseRuntime, f: CholeskyStorage, k: number, R: number, Z: number): void {
+  const e = rt.kernels, { L } = f;
+  e.trsmLowerScaled(f.n, k, L.ptr, L.col, L.val, f.d, R, Z); // Z = L^-1 R
+  e.trsmLowerTransposedScaled(f.n, k, L.ptr, L.col, L.val, f.d, Z, Z); // Z = L^-T Z
+}
+
 /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */
 export function readLu(rt: SparseRuntime, f: LuStorage): { L: FactorArrays; U: FactorArrays } {
   return {

@@ -3,6 +3,7 @@ import { WasmResource } from '../runtime/resource.js';
 import { getRuntime, Scratch, type SparseRuntime } from '../runtime/runtime.js';
 import { DenseVector, vectorIn, type VectorLike } from '../vector.js';
 import { checkOptions } from '../options.js';
+import { blockToWasm, blockWidth, columnFromWasm, isBlockLike, isDenseBlock, type BlockLike, type DenseBlock } from './dense-block.js';
 
 import { buildSpmvLayout, sellBlocks, spmv, type CsrPointers, type SellLayout, type SpmvLayout } from './sell.js';
 
@@ -586,9 +587,75 @@ export class CsrMatrix extends WasmResource {
   /**
    * y = alpha A x + beta y. `x` has `cols` entries, `y` (created if omitted) `rows` entries.
    * DenseVector operands are used in place; plain arrays are copied in and out.
+   *
+   * Y = A X for a block of k vectors (SpMM: the matrix is read once for all k): X as k columns
+   * (each `cols` long; the result is k Float64Arrays) or as a DenseBlock `{ rows: cols, cols: k,
+   * data }` (row-major; the result is a DenseBlock `{ rows, cols: k, data }`). Each column of the
+   * result is bitwise `A.multiply(X_j)`. `Y` may be given to write into (same kind and shape).
+   * alpha and beta are not taken for blocks.
    */
-  multiply<T extends VectorLike = Float64Array>(x: VectorLike, y?: T, options: MultiplyOptions = {}): T {
-    return this.product(false, x, y, options);
+  multiply(X: DenseBlock, Y?: DenseBlock): DenseBlock;
+  multiply(X: readonly ArrayLike<number>[], Y?: Float64Array[]): Float64Array[];
+  multiply<T extends VectorLike = Float64Array>(x: VectorLike, y?: T, options?: MultiplyOptions): T;
+  multiply(x: VectorLike | BlockLike, y?: unknown, options: MultiplyOptions = {}): unknown {
+    if (!(x instanceof DenseVector) && isBlockLike(x)) return this.blockProduct(x, y, options);
+    return this.product(false, x as VectorLike, y as VectorLike | undefined, options);
+  }
+
+  /** Y = A X for a block (see multiply); k = 0 and rows = 0 give empty results. */
+  private blockProduct(X: BlockLike, Y: unknown, options: MultiplyOptions): DenseBlock | Float64Array[] {
+    this.alive('CsrMatrix');
+    checkOptions('multiply', options, MULTIPLY_OPTIONS);
+    if (options.alpha !== undefined || options.beta !== undefined) {
+      throw new InvalidArgumentError('multiply: alpha and beta are not taken for a block X; scale the result');
+    }
+    const rt = this.runtime, n = this.rows;
+    const k = blockWidth(X, this.cols, 'X');
+    const asBlock = isDenseBlock(X);
+    if (Y !== undefined) {
+      if (asBlock ? !(isDenseBlock(Y) && Y.data instanceof Float64Array) : !(Array.isArray(Y) && Y.every((c) => c instanceof Float64Array))) {
+        throw new InvalidArgumentError(`multiply: Y must be ${asBlock ? 'a DenseBlock, as X is' : 'an array of Float64Arrays, as X is an array of columns'}`);
+      }
+      const kY = blockWidth(Y as BlockLike, n, 'Y');
+      if (kY !== k) throw new DimensionMismatchError(`Y has ${kY} columns, X has ${k}`);
+    }
+    this.prepareSpmv(); // may allocate: before the block copies
+    const px = rt.alloc(this.cols * k * 8);
+    let py = 0;
+    try {
+      py = rt.alloc(n * k * 8);
+      blockToWasm(rt, X, this.cols, k, px, 'X');
+      this.multiplyBlockPtr(k, px, py);
+      if (asBlock) {
+        const out = (Y as DenseBlock | undefined) ?? { rows: n, cols: k, data: new Float64Array(n * k) };
+        out.data.set(rt.f64(py, n * k));
+        return out;
+      }
+      const out = (Y as Float64Array[] | undefined) ?? [];
+      for (let j = 0; j < k; j++) {
+        const c = columnFromWasm(rt, py, n, k, j);
+        if (out[j]) out[j].set(c);
+        else out[j] = c;
+      }
+      return out;
+    } finally {
+      rt.free(px);
+      if (py) rt.free(py);
+    }
+  }
+
+  /**
+   * Y = A X for row-major blocks of k vectors on wasm pointers (X cols x k, Y rows x k; distinct),
+   * each column bitwise multiplyPtr's: the summation order follows the SpMV layout in use. For
+   * solvers in this package: call prepareSpmv() once first.
+   * @internal
+   */
+  multiplyBlockPtr(k: number, X: number, Y: number): void {
+    this.alive('CsrMatrix');
+    const rt = this.runtime;
+    // the SIMD CSR kernel groups a row's products by 4; SELL-8 and the scalar build sum in turn
+    const order = rt.simd && !this.sell ? 1 : 0;
+    rt.kernels.csrSpmm(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, k, X, Y, order);
   }
 
   /**

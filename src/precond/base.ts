@@ -95,6 +95,23 @@ export abstract class MatrixPreconditioner<I extends PreconditionerInfo = Precon
 
   /** z = M^-1 r; FactorizationFailedError while the last factorization is one that failed. */
   applyPtr(r: number, z: number): void {
+    this.refuseFailed();
+    this.solve(r, z);
+  }
+
+  /**
+   * Z = M^-1 R for k vectors at once (row-major n x k blocks on wasm pointers, not overlapping),
+   * each column bitwise what applyPtr gives it. Returns false, having done nothing, when this
+   * preconditioner has no block apply (IC(0), ILU(0), ILUT and Jacobi have one): the caller then
+   * applies it column by column.
+   * @internal
+   */
+  applyBlockPtr(k: number, r: number, z: number): boolean {
+    this.refuseFailed();
+    return this.solveBlock(k, r, z);
+  }
+
+  private refuseFailed(): void {
     this.alive();
     if (this.failure !== undefined) {
       const why = this.failure instanceof Error ? ` (${this.failure.message})` : '';
@@ -103,7 +120,11 @@ export abstract class MatrixPreconditioner<I extends PreconditionerInfo = Precon
         this.failure,
       );
     }
-    this.solve(r, z);
+  }
+
+  /** The block apply proper (see applyBlockPtr); none by default. */
+  protected solveBlock(_k: number, _r: number, _z: number): boolean {
+    return false;
   }
 
   /** The apply proper, on factors known to be complete. */

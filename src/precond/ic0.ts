@@ -1,7 +1,7 @@
 import { FACTOR_OUT_BYTES, readFactorStatus } from '../runtime/status.js';
 import { FactorizationError } from '../errors.js';
 import type { TriangularAnalysis } from '../factor/analysis.js';
-import { choleskySolve, readCholesky, type CholeskyStorage, type FactorArrays } from '../factor/triangle.js';
+import { choleskySolve, choleskySolveBlock, readCholesky, type CholeskyStorage, type FactorArrays } from '../factor/triangle.js';
 import type { CsrMatrix } from '../matrix/csr.js';
 import { checkOptions } from '../options.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
@@ -128,6 +128,11 @@ export class Ic0Preconditioner extends MatrixPreconditioner<Ic0Info> {
 
   protected solve(r: number, z: number): void {
     choleskySolve(this.runtime, this.chol, r, z);
+  }
+
+  protected override solveBlock(k: number, r: number, z: number): boolean {
+    choleskySolveBlock(this.runtime, this.chol, k, r, z);
+    return true;
   }
 
   /** The factor L of M = L L^T (lower triangular, its diagonal last in each row) as CSR arrays. */

@@ -81,4 +81,9 @@ export class JacobiPreconditioner extends MatrixPreconditioner<JacobiInfo> {
   protected solve(r: number, z: number): void {
     this.runtime.kernels.jacobiApply(this.n, this.invDiag, r, z);
   }
+
+  protected override solveBlock(k: number, r: number, z: number): boolean {
+    this.runtime.kernels.mvJacobi(this.n, k, this.invDiag, r, z);
+    return true;
+  }
 }

@@ -1,5 +1,5 @@
 import type { CsrMatrix } from '../matrix/csr.js';
-import { countNegative, luSolve, readLu, type FactorArrays, type LuStorage } from '../factor/triangle.js';
+import { countNegative, luSolve, luSolveBlock, readLu, type FactorArrays, type LuStorage } from '../factor/triangle.js';
 import { MatrixPreconditioner, type SetupTimes } from './base.js';
 import type { PivotPolicy } from './types.js';
 
@@ -45,6 +45,11 @@ export abstract class LuPreconditioner<I extends LuInfo> extends MatrixPrecondit
 
   protected solve(r: number, z: number): void {
     luSolve(this.runtime, this.lu, r, z);
+  }
+
+  protected override solveBlock(k: number, r: number, z: number): boolean {
+    luSolveBlock(this.runtime, this.lu, k, r, z);
+    return true;
   }
 
   /** L (strictly lower part; its diagonal is 1) and U (diagonal first in each row) as CSR arrays. */

@@ -230,9 +230,9 @@ export interface Kernels {
   // ---- assembly/multivec.ts (n x k blocks, row-major; acc: scratch of 8k float64s)
   /** out_j = X_j . Y_j (dot's summation order per column) */
   mvDot(n: number, k: number, X: number, Y: number, acc: number, out: number): void;
-  /** X_j += alpha_j P_j; R_j -= alpha_j Q_j; out_j = R_j . R_j (cgStep's order) */
+  /** X_j += alpha_j P_j; R_j -= alpha_j Q_j; out_j = R_j . R_j (cgStep's order); NaN alpha_j: column j untouched */
   mvCgStep(n: number, k: number, alpha: number, P: number, Q: number, X: number, R: number, acc: number, out: number): void;
-  /** Y_j = X_j + beta_j Y_j */
+  /** Y_j = X_j + beta_j Y_j; NaN beta_j: column j untouched */
   mvXpby(n: number, k: number, X: number, beta: number, Y: number): void;
   /** Z_ij = invDiag_i R_ij */
   mvJacobi(n: number, k: number, invDiag: number, R: number, Z: number): void;

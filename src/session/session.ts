@@ -16,6 +16,7 @@ import { RecyclePolicy } from './recycle-policy.js';
 import { checkOptions, checkOptionsObject, describeValue } from '../options.js';
 import { preconditionerDescriptor } from '../precond/registry.js';
 import { checkSessionOptions, checkSessionSpec, checkSolveOptions, type SessionHooks, type SessionSpec } from './spec.js';
+import { checkSolveManyOptions, solveMany, type BlockLike, type SolveManyOptions, type SolveManyResult } from '../solvers/many.js';
 
 export interface SessionOptions extends SetupOptions, Omit<SolveOptions, 'x0'> {}
 
@@ -377,6 +378,36 @@ export class SolverSession extends WasmResource {
   solve(b: ArrayLike<number> | DenseVector, x0?: ArrayLike<number> | DenseVector | null, options: SolveOptions = {}): SolveResult {
     this.alive('SolverSession');
     return this.monitor.exclusive('solve', () => this.solveNow(b, x0, options));
+  }
+
+  /**
+   * Solves A x_j = b_j for k right-hand sides: B as k columns or an n x k DenseBlock (row-major),
+   * options as solve()'s plus x0 (a block like B) and activeSet. With CG the k recurrences run in
+   * lock-step, reading A and the preconditioner once per iteration for all k (block apply for
+   * IC(0), ILU(0), ILUT and Jacobi; others column by column), each column stopping on its own;
+   * every result is bitwise the one solve(b_j, x0_j) gives. Other methods solve the columns one
+   * after the other (result.mode 'sequential', with a note). See SolveManyResult
+   * (src/solvers/many.ts). Allocates its block workspace (4-5 n x k blocks) per call.
+   */
+  solveMany(B: BlockLike, options: SolveManyOptions = {}): SolveManyResult {
+    this.alive('SolverSession');
+    return this.monitor.exclusive('solveMany', () => {
+      checkSolveManyOptions(options);
+      const t1 = performance.now();
+      if (this.refreshPreconditioner()) this.addUpdateTime(performance.now() - t1);
+      const setupMs = this.pendingSetupMs;
+      this.pendingSetupMs = 0;
+      const before = this.times.solveMs;
+      const out = solveMany({
+        method: this.method, precond: this.precond, residualKind: this.descriptor.residualKind, op: this.op,
+        x: this.x, b: this.b, r: this.r, owner: this,
+        precondInfo: () => this.precondInfo,
+        diagnose: (reason, iterations) => this.diagnose(reason, iterations),
+        solveOne: (b, x0, o) => this.solveNow(b, x0, o),
+      }, B, { ...this.defaults, ...options } as SolveManyOptions, setupMs);
+      this.times.solveMs = before + out.totals.solveMs;
+      return out;
+    });
   }
 
   private solveNow(b: ArrayLike<number> | DenseVector, x0: ArrayLike<number> | DenseVector | null | undefined, options: SolveOptions): SolveResult {
