@@ -24,6 +24,30 @@
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     const dv = f64x2.splat(d);
+    // eight columns per walk over the row: one index and value load feed four pairs
+    for (; j + 8 <= k; j += 8) {
+      const o = <usize>j << 3;
+      let t0 = v128.load(ri + o), t1 = v128.load(ri + o, 16), t2 = v128.load(ri + o, 32), t3 = v128.load(ri + o, 48);
+      if (scaled) { t0 = f64x2.mul(t0, dv); t1 = f64x2.mul(t1, dv); t2 = f64x2.mul(t2, dv); t3 = f64x2.mul(t3, dv); }
+      if (nonEmpty) {
+        let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+        for (let p = first; p != last; p += step) {
+          const v = f64x2.splat(ldf(val, p));
+          const yc = Y + <usize>ldi(col, p) * kb + o;
+          s0 = f64x2.add(s0, f64x2.mul(v, v128.load(yc)));
+          s1 = f64x2.add(s1, f64x2.mul(v, v128.load(yc, 16)));
+          s2 = f64x2.add(s2, f64x2.mul(v, v128.load(yc, 32)));
+          s3 = f64x2.add(s3, f64x2.mul(v, v128.load(yc, 48)));
+        }
+        const v = f64x2.splat(ldf(val, last));
+        const yc = Y + <usize>ldi(col, last) * kb + o;
+        t0 = f64x2.sub(f64x2.sub(t0, s0), f64x2.mul(v, v128.load(yc)));
+        t1 = f64x2.sub(f64x2.sub(t1, s1), f64x2.mul(v, v128.load(yc, 16)));
+        t2 = f64x2.sub(f64x2.sub(t2, s2), f64x2.mul(v, v128.load(yc, 32)));
+        t3 = f64x2.sub(f64x2.sub(t3, s3), f64x2.mul(v, v128.load(yc, 48)));
+      }
+      v128.store(yi + o, t0); v128.store(yi + o, t1, 16); v128.store(yi + o, t2, 32); v128.store(yi + o, t3, 48);
+    }
     for (; j + 2 <= k; j += 2) {
       const o = <usize>j << 3;
       let t = scaled ? f64x2.mul(v128.load(ri + o), dv) : v128.load(ri + o);
@@ -102,6 +126,20 @@ export function trsmLowerTransposedScaled(n: i32, k: i32, ptr: usize, col: usize
     let j = 0;
     if (ASC_FEATURE_SIMD) {
       const dv = f64x2.splat(di);
+      for (; j + 8 <= k; j += 8) {
+        const o = <usize>j << 3;
+        const u0 = v128.load(zi + o), u1 = v128.load(zi + o, 16), u2 = v128.load(zi + o, 32), u3 = v128.load(zi + o, 48);
+        v128.store(zi + o, f64x2.mul(u0, dv)); v128.store(zi + o, f64x2.mul(u1, dv), 16);
+        v128.store(zi + o, f64x2.mul(u2, dv), 32); v128.store(zi + o, f64x2.mul(u3, dv), 48);
+        for (let p = pe - 1; p >= pb; p--) {
+          const v = f64x2.splat(ldf(val, p));
+          const zc = Z + <usize>ldi(col, p) * kb + o;
+          v128.store(zc, f64x2.sub(v128.load(zc), f64x2.mul(v, u0)));
+          v128.store(zc, f64x2.sub(v128.load(zc, 16), f64x2.mul(v, u1)), 16);
+          v128.store(zc, f64x2.sub(v128.load(zc, 32), f64x2.mul(v, u2)), 32);
+          v128.store(zc, f64x2.sub(v128.load(zc, 48), f64x2.mul(v, u3)), 48);
+        }
+      }
       for (; j + 2 <= k; j += 2) {
         const o = <usize>j << 3;
         const u = v128.load(zi + o);

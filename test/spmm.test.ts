@@ -221,7 +221,7 @@ describe('block kernels against the single-vector kernels, bitwise', () => {
       const vals = P.values.slice();
       const rp = P.rowPtr, ci = P.colIdx;
       const U = CsrMatrix.fromCsr(P.rows, P.cols, rp.slice(), ci.slice(), vals.map((x, q) => x + (ci[q] > 0 && q % 3 === 0 ? 0.3 : 0)), { runtime: rt });
-      const n = P.rows, k = 6;
+      const n = P.rows, k = 11; // a group of eight, a pair and a single column
       const pcs: [string, MatrixPreconditioner][] = [
         ['ic0', new Ic0Preconditioner(P)],
         ['ilu0', new Ilu0Preconditioner(U)],
