@@ -164,6 +164,24 @@ describe('against dense references', () => {
   });
 });
 
+describe('the scalar build', () => {
+  it('gives the same solutions as the SIMD build (its own dense kernels)', async () => {
+    const scalar = await createRuntime({ build: 'scalar', initialMemoryMiB: 32 });
+    expect(scalar.simd).toBe(false);
+    for (const [n, density, kind] of [[150, 0.3, 'llt'], [90, 0.05, 'ldlt'], [7, 1, 'llt']] as const) {
+      const D = randomSpd(n, density, n);
+      const b = Float64Array.from({ length: n }, (_, i) => Math.sin(i) + 1);
+      const A1 = CsrMatrix.fromDense(D), A2 = CsrMatrix.fromDense(D, { runtime: scalar });
+      const c1 = cholesky(A1, { kind }), c2 = cholesky(A2, { kind });
+      expect(c2.perm).toEqual(c1.perm);
+      expect(maxRelErr(c2.solve(b), c1.solve(b))).toBeLessThan(1e-12);
+      expect(maxRelErr(c2.solve(b), denseSolve(D, b))).toBeLessThan(1e-11);
+      expect(reconstructionError(c2, D)).toBeLessThan(1e-13);
+      c1.dispose(); c2.dispose(); A1.dispose(); A2.dispose();
+    }
+  });
+});
+
 describe('poisson2d and the bundled SPD matrices', () => {
   it('poisson2d k = 60: residual, nnz(L) of AMD below RCM below natural', () => {
     const A = poisson2d(60);
