@@ -126,7 +126,8 @@ export class SparseCholesky extends WasmResource {
     const mirror = symmetricPattern(n, rowPtr, colIdx);
     const { perm: order, name } = orderingOf(A, o.ordering as CholeskyOrdering);
     const t1 = performance.now();
-    const S = analyzeSymbolic(n, rowPtr, colIdx, order, o.relax);
+    // views again: the ordering may have grown wasm memory, which detaches the earlier ones
+    const S = analyzeSymbolic(n, A.rowPtr, A.colIdx, order, o.relax, mirror !== undefined);
     const t2 = performance.now();
     if (S.storedEntries > 0x7fffffff) {
       throw new WasmMemoryError(`SparseCholesky: L would need ${S.storedEntries} stored entries, beyond the 2^31 a wasm32 factorization can index`);

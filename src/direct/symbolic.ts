@@ -166,12 +166,33 @@ function columnCounts(n: number, parent: Int32Array, rows: { ptr: Int32Array; co
  * The whole symbolic analysis for A (CSR arrays, square, sorted rows) and a fill-reducing
  * permutation `order` (new k <- old order[k]).
  */
-export function analyzeSymbolic(n: number, rowPtr: Int32Array, colIdx: Int32Array, order: Int32Array, relax = true): SymbolicFactor {
+export function analyzeSymbolic(
+  n: number, rowPtr: Int32Array, colIdx: Int32Array, order: Int32Array, relax = true, symmetricStorage = false,
+): SymbolicFactor {
   // 1. etree of the ordered matrix, its postorder, folded into the permutation
   let pinv = inverse(order);
-  const first = permutedLower(n, rowPtr, colIdx, pinv);
-  const firstRows = lowerRows(first);
-  const parent0 = etreeOfRows(n, firstRows.ptr, firstRows.col);
+  let parent0: Int32Array;
+  if (symmetricStorage) {
+    // row order[k] of A lists every neighbour: the etree straight from A, no permuted copy
+    parent0 = new Int32Array(n).fill(-1);
+    const ancestor = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k++) {
+      const r = order[k];
+      for (let p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
+        let i = pinv[colIdx[p]];
+        while (i !== -1 && i < k) {
+          const next = ancestor[i];
+          ancestor[i] = k;
+          if (next === -1) parent0[i] = k;
+          i = next;
+        }
+      }
+    }
+  } else {
+    const first = permutedLower(n, rowPtr, colIdx, pinv);
+    const firstRows = lowerRows(first);
+    parent0 = etreeOfRows(n, firstRows.ptr, firstRows.col);
+  }
   const post = postorderOf(parent0);
   const perm = new Int32Array(n);
   for (let k = 0; k < n; k++) perm[k] = order[post[k]];
