@@ -6,6 +6,7 @@ import {
   InvalidArgumentError, NonFiniteValueError, PatternMismatchError, WasmMemoryError, getRuntime,
 } from '../src/index.js';
 import { SparseCholesky, cholesky } from '../src/index.js';
+import { choleskyFactorNnz, symmetricAdjacency } from '../src/direct/ordering/index.js';
 import { readMatrix } from '../src/node.js';
 import { matrixPath } from './matrices.js';
 import { csrTrueRelativeResidual, denseSolve, rng, thrown } from './helpers.js';
@@ -205,6 +206,9 @@ describe('poisson2d and the bundled SPD matrices', () => {
       const c = cholesky(A);
       const x = c.solve(b);
       expect(csrTrueRelativeResidual(A, x, b)).toBeLessThanOrEqual(1e-10);
+      // nnz(L) against the ordering module's own count (src/direct/ordering/graph.ts)
+      const { ptr, adj } = symmetricAdjacency(A.rows, A.rowPtr.slice(), A.colIdx.slice());
+      expect(c.info.nnzL).toBe(choleskyFactorNnz(A.rows, ptr, adj, c.perm));
       c.dispose();
       A.dispose();
     });
