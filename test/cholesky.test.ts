@@ -215,6 +215,24 @@ describe('poisson2d and the bundled SPD matrices', () => {
   }
 });
 
+describe('iterative refinement', () => {
+  it('refine: 2 keeps or lowers the true residual, for LL^T and LDL^T, after refactor too', async () => {
+    const A = (await readMatrix(matrixPath('bcsstk13.mtx'))).matrix;
+    const b = A.multiply(Float64Array.from({ length: A.rows }, (_, i) => Math.cos(i)));
+    for (const kind of ['llt', 'ldlt'] as const) {
+      const plain = cholesky(A, { kind }), refined = cholesky(A, { kind, refine: 2 });
+      const r0 = csrTrueRelativeResidual(A, plain.solve(b), b);
+      const r2 = csrTrueRelativeResidual(A, refined.solve(b), b);
+      expect(r2).toBeLessThanOrEqual(Math.max(r0, 1e-15));
+      refined.refactor(A.values);
+      expect(csrTrueRelativeResidual(A, refined.solve(b), b)).toBe(r2);
+      plain.dispose(); refined.dispose();
+    }
+    expect(() => cholesky(A, { refine: -1 })).toThrow(InvalidArgumentError);
+    A.dispose();
+  });
+});
+
 describe('refactor', () => {
   it('equals a fresh factorization bit for bit, and allocates nothing', () => {
     const D1 = randomSpd(120, 0.08, 21);

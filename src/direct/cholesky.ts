@@ -28,6 +28,11 @@ export interface CholeskyOptions {
   kind?: 'llt' | 'ldlt';
   /** relaxed supernode amalgamation (default true): fewer, larger supernodes, some explicit zeros */
   relax?: boolean;
+  /**
+   * steps of iterative refinement in every solve (default 0): r = b - A x with the values last
+   * factored (the permuted lower triangle, kept in wasm), x += A^-1 r
+   */
+  refine?: number;
 }
 
 export interface CholeskyInfo {
@@ -65,6 +70,7 @@ const OPTIONS = {
   },
   kind: { kind: 'enum', values: ['llt', 'ldlt'], default: 'llt' },
   relax: { kind: 'boolean', default: true },
+  refine: { kind: 'integer', min: 0, max: 100, default: 0 },
 } as const;
 
 /** wasm allocations of the symbolic analysis and of the numeric factorization */
@@ -72,7 +78,7 @@ interface Pointers {
   perm: number; superCol: number; superRowPtr: number; rowIdx: number; lOff: number; nchild: number;
   Cp: number; Ci: number; src: number;
   Cx: number; Lx: number; map: number; rel: number; W: number; stack: number; stackIds: number;
-  packA: number; packB: number; out: number; x: number; tmp: number;
+  packA: number; packB: number; out: number; x: number; tmp: number; rb: number; rr: number;
 }
 
 /**
@@ -97,6 +103,7 @@ export class SparseCholesky extends WasmResource {
   private readonly patternId: number;
   private readonly sym: SymbolicFactor;
   private readonly ldlt: boolean;
+  private readonly refine: number;
   private readonly ptr: Pointers;
   /** lower-entry positions p (i > j) and the matching upper positions, to check value symmetry */
   private readonly mirror: { lower: Int32Array; upper: Int32Array } | undefined;
@@ -107,7 +114,7 @@ export class SparseCholesky extends WasmResource {
     super(rt);
     try {
       ({ n: this.n, info: this.info, perm: this.perm, A: this.A, patternId: this.patternId, sym: this.sym, ldlt: this.ldlt, ptr: this.ptr,
-        mirror: this.mirror } = this.analysis(rt, A, options));
+        mirror: this.mirror, refine: this.refine } = this.analysis(rt, A, options));
     } catch (e) {
       this.dispose();
       throw e;
@@ -168,7 +175,7 @@ export class SparseCholesky extends WasmResource {
       timings: { orderingMs: t1 - t0, symbolicMs: t3 - t1, analyzeMs: t3 - t0, factorMs: 0, solveMs: 0 },
     };
     void t2;
-    return { n, info, perm: S.perm, A, patternId: A.patternId, sym: S, ldlt, ptr, mirror };
+    return { n, info, perm: S.perm, A, patternId: A.patternId, sym: S, ldlt, ptr, mirror, refine: o.refine as number };
   }
 
   /** Orders A and analyses its pattern (no numeric work). */
@@ -195,6 +202,7 @@ export class SparseCholesky extends WasmResource {
     p.stackIds = i32(S.supernodes);
     p.x = f64(this.n);
     p.tmp = f64(S.maxUpdate);
+    if (this.refine > 0) { p.rb = f64(this.n); p.rr = f64(this.n); }
     this.numericReady = true;
   }
 
@@ -301,11 +309,35 @@ export class SparseCholesky extends WasmResource {
       for (let i = 0; i < n; i++) xv[i] = b[perm[i]];
       if (!ArrayBuffer.isView(b) || !allFinite(xv)) checkFiniteEntries(b, 'b');
     }
+    if (this.refine > 0) rt.f64(p.rb, n).set(rt.f64(p.x, n));
     k.cholSolve(S.supernodes, p.superCol, p.superRowPtr, p.rowIdx, p.lOff, p.Lx, this.ldlt ? 1 : 0, p.x, p.tmp);
+    for (let step = 0; step < this.refine; step++) {
+      this.permutedResidual();
+      k.cholSolve(S.supernodes, p.superCol, p.superRowPtr, p.rowIdx, p.lOff, p.Lx, this.ldlt ? 1 : 0, p.rr, p.tmp);
+      k.axpy(n, 1, p.rr, p.x);
+    }
     const xv = rt.f64(p.x, n), perm = this.perm;
     for (let i = 0; i < n; i++) out[perm[i]] = xv[i];
     this.info.timings.solveMs = performance.now() - t0;
     return out;
+  }
+
+  /** rr = rb - C x for C = P A P^T from its lower triangle (Cp, Ci, Cx): the refinement residual */
+  private permutedResidual(): void {
+    const rt = this.runtime, p = this.ptr, n = this.n, C = this.sym.lower;
+    const x = rt.f64(p.x, n), r = rt.f64(p.rr, n), Cx = rt.f64(p.Cx, C.rowIdx.length);
+    r.set(rt.f64(p.rb, n));
+    const cp = C.colPtr, ci = C.rowIdx;
+    for (let j = 0; j < n; j++) {
+      const xj = x[j];
+      let s = 0;
+      for (let q = cp[j]; q < cp[j + 1]; q++) {
+        const i = ci[q], a = Cx[q];
+        r[i] -= a * xj;
+        if (i !== j) s += a * x[i];
+      }
+      r[j] -= s;
+    }
   }
 
   /** Solves for several right-hand sides, one after another: X[j] = A^-1 B[j]. */
