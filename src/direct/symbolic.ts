@@ -162,6 +162,27 @@ function columnCounts(n: number, parent: Int32Array, rows: { ptr: Int32Array; co
   return count;
 }
 
+/** columnCounts with row r of C read from row perm[r] of a symmetrically stored A (no copy) */
+function columnCountsFromA(
+  n: number, parent: Int32Array, rowPtr: Int32Array, colIdx: Int32Array, perm: Int32Array, pinv: Int32Array,
+): Int32Array {
+  const count = new Int32Array(n).fill(1);
+  const mark = new Int32Array(n).fill(-1);
+  for (let r = 0; r < n; r++) {
+    mark[r] = r;
+    const a = perm[r];
+    for (let p = rowPtr[a]; p < rowPtr[a + 1]; p++) {
+      const c = pinv[colIdx[p]];
+      if (c >= r) continue;
+      for (let j = c; mark[j] !== r; j = parent[j]) {
+        mark[j] = r;
+        count[j]++;
+      }
+    }
+  }
+  return count;
+}
+
 /**
  * The whole symbolic analysis for A (CSR arrays, square, sorted rows) and a fill-reducing
  * permutation `order` (new k <- old order[k]).
@@ -205,8 +226,9 @@ export function analyzeSymbolic(
   }
   // 2. the postordered lower triangle and the column counts
   const lower = permutedLower(n, rowPtr, colIdx, pinv);
-  const rows = lowerRows(lower);
-  const colCount = columnCounts(n, parent, rows);
+  const colCount = symmetricStorage
+    ? columnCountsFromA(n, parent, rowPtr, colIdx, perm, pinv)
+    : columnCounts(n, parent, lowerRows(lower));
   let nnzL = 0, flops = 0;
   for (let j = 0; j < n; j++) {
     nnzL += colCount[j];
