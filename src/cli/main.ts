@@ -11,8 +11,9 @@ import { spmv } from './spmv.js';
 import { solve } from './solve.js';
 import { multiply } from './multiply.js';
 import { sequence } from './sequence.js';
+import { queueWorker } from './queue-worker.js';
 
-const COMMANDS: Command[] = [info, spmv, solve, multiply, sequence];
+const COMMANDS: Command[] = [info, spmv, solve, multiply, sequence, queueWorker];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

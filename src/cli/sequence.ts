@@ -13,6 +13,7 @@ import { FileError, UsageError, choiceOption, numberOption, parseCommandLine, st
 import { GENERATOR_HELP, loadMatrix, readVector } from './matrices.js';
 import { writeAtomically, writeFailure } from './output.js';
 import type { Command } from './command.js';
+import { CHUNK_OPTIONS, CHUNK_USAGE, runChunkedSequence } from './sequence-chunked.js';
 
 const METHODS = ['auto', ...METHOD_NAMES] as const;
 const PRECONDS = ['auto', ...preconditionerNames()] as const;
@@ -22,6 +23,7 @@ const OMEGA_GRID = Array.from({ length: 20 }, (_, i) => 1 + 0.05 * i);
 const USAGE = `usage: sparse-wasm sequence FILES... [--rhs FILES...] [--sort none|greedy] [--recycle auto|K|off]
                            [--method M] [--precond P] [--tune-omega] [--initial-guess G]
                            [--rtol R] [--max-iter N] [--restart M] [-o DIR] [--json]
+                           [--chunk N] [--queue URL]
 
 Solves the systems A_i x_i = b_i one after another through one solver session, reusing its
 setup and earlier solutions. Prints one JSON object (--json) or a table: per system the file,
@@ -46,6 +48,7 @@ Progress goes to stderr. Not converging is a result (exit 0), not an error.
   -o, --output DIR    write each solution x_i as DIR/NAME.x.mtx (NAME: the matrix file's, or
                       the right-hand side's for a fixed A, without .mtx/.gz); DIR is created
   --json              print one JSON object instead of the table
+${CHUNK_USAGE}
   -h, --help          this help
 
 ${GENERATOR_HELP.replace('FILE', 'a matrix FILE')}`;
@@ -54,6 +57,7 @@ const OPTIONS = {
   sort: { type: 'string' }, recycle: { type: 'string' }, method: { type: 'string' }, precond: { type: 'string' },
   'tune-omega': { type: 'boolean' }, 'initial-guess': { type: 'string' }, rtol: { type: 'string' },
   'max-iter': { type: 'string' }, restart: { type: 'string' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' },
+  ...CHUNK_OPTIONS,
 } as const;
 
 /** Takes `--rhs F1 F2 ...` (every argument up to the next option) out of args. */
@@ -115,6 +119,16 @@ async function run(args: string[]): Promise<number> {
     } catch (e) {
       throw writeFailure(out, e);
     }
+  }
+  if (p.values.has('chunk') || p.values.has('queue')) {
+    return runChunkedSequence({
+      p, files, rhs, fixed, sort, recycleText, out, json, baseName,
+      options: {
+        method, precond, rtol, maxIterations, initialGuess, recycle,
+        ...(restart !== undefined ? { restart } : {}),
+        ...(tune ? { tune: { omega: OMEGA_GRID } } : {}),
+      },
+    });
   }
   await init();
 
