@@ -3,7 +3,7 @@
 // events, so that a Redis that restarted (and lost its data) is noticed: a job that vanished is
 // submitted again under the same id, and results already gathered are kept.
 import { randomBytes } from 'node:crypto';
-import { Queue, type Job } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import { planChunks, type ChunkEntry, type ChunkTotals, type ChunkedResult } from '../sequence/chunks.js';
 import { sequenceOrder } from '../sequence/solve-sequence.js';
 import { init } from '../runtime/runtime.js';
@@ -29,7 +29,7 @@ export interface QueuedSequenceOptions {
   timeoutMs?: number;
   /** job attempts when a job fails outright (default 3); a worker killed mid-job is a stall, retried apart */
   attempts?: number;
-  /** poll interval (ms, default 250) */
+  /** poll interval (ms, default 500; a finished job wakes the client at once through BullMQ's events) */
   pollMs?: number;
   /** progress lines (stderr in the CLI) */
   log?: (line: string) => void;
@@ -113,7 +113,7 @@ export async function planChunkJobs(o: ChunkPlanOptions, run: string): Promise<{
  */
 export async function runQueuedSequence(o: QueuedSequenceOptions): Promise<QueuedSequenceResult> {
   const t0 = performance.now();
-  const { url, queueName = DEFAULT_QUEUE_NAME, chunkSize, timeoutMs = 300_000, attempts = 3, pollMs = 250, log = () => {} } = o;
+  const { url, queueName = DEFAULT_QUEUE_NAME, chunkSize, timeoutMs = 300_000, attempts = 3, pollMs = 500, log = () => {} } = o;
   const run = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
   const { order, chunks, starts, sortMs, jobData } = await planChunkJobs(o, run);
@@ -128,6 +128,18 @@ export async function runQueuedSequence(o: QueuedSequenceOptions): Promise<Queue
   const queue = new Queue<ChunkJobData, ChunkJobResult>(queueName, { connection });
   queue.on('error', (e) => { lastError ??= { message: e.message, at: Date.now() }; });
   const where = `queue '${queueName}' at ${safeUrl(url)}`;
+  // a finished job wakes the gathering loop at once (the polling stays the source of truth: the
+  // events of a Redis that restarted are gone, the jobs' state is read again)
+  const eventConnection = connect(url, 'worker', () => {});
+  const events = new QueueEvents(queueName, { connection: eventConnection });
+  events.on('error', () => {});
+  let wake: (() => void) | undefined;
+  const nap = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(() => { wake = undefined; resolve(); }, ms);
+    wake = () => { clearTimeout(timer); wake = undefined; resolve(); };
+  });
+  events.on('completed', () => wake?.());
+  events.on('failed', () => wake?.());
   const jobOptions = (c: number) => ({ jobId: jobId(c), attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
   const results: (ChunkJobEntry | undefined)[] = new Array(order.length).fill(undefined);
   const totals = emptyTotals();
@@ -229,13 +241,14 @@ export async function runQueuedSequence(o: QueuedSequenceOptions): Promise<Queue
         const running = [...progress.entries()].filter(([c]) => pending.has(c)).reduce((t, [, d]) => t + d, 0);
         log(`  ... ${doneSystems + running}/${order.length} systems done, ${pending.size} chunk${pending.size === 1 ? '' : 's'} unfinished (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       }
-      await sleep(pollMs);
+      await nap(pollMs);
     }
     // the run's jobs are not needed any more
     await within(Promise.all(chunks.map(async (_, c) => { const j = await queue.getJob(jobId(c)); await j?.remove().catch(() => {}); })), 10_000, 'removing the jobs').catch(() => {});
   } finally {
-    await within(queue.close(), commandMs, 'closing the queue').catch(() => {});
+    await within(Promise.all([queue.close(), events.close()]), commandMs, 'closing the queue').catch(() => {});
     await disconnect(connection);
+    await disconnect(eventConnection);
   }
   totals.totalMs = performance.now() - t0;
   return { results, order, chunks, totals, aborted: false, queue: info };
