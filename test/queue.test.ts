@@ -110,6 +110,25 @@ describe.runIf(hasRedis)('sequence --queue with queue-worker processes (real red
     expect(w1.err() + w2.err()).toMatch(/stopped/);
   }, 120_000);
 
+  it('one fixed matrix and many right-hand sides, with learned omega: equal to the local chunked run', async () => {
+    const q = 'fixed';
+    const A = small.files[0];
+    const dir = path.join(tmp, 'fixed');
+    mkdirSync(dir);
+    const n = 144;
+    const rhs = Array.from({ length: 6 }, (_, k) => writeVec(path.join(dir, `b${k}.mtx`), Array.from({ length: n }, (_, i) => Math.sin(0.1 * (k + 1) * i) + 1)));
+    const args = [A, '--rhs', ...rhs, '--method', 'cg', '--precond', 'ssor', '--tune-omega', '--chunk', '4'];
+    const local = await localRun(args);
+    await startWorker(redis.url, ['--queue-name', q]);
+    const client = startCli(['sequence', ...args, '--queue', redis.url, '--queue-name', q, '--json']);
+    expect(await client.exited).toBe(0);
+    const o = JSON.parse(client.out());
+    expect(numbers(o)).toEqual(numbers(local));
+    expect(o.systems.map((s: { omega: number }) => s.omega)).toEqual(local.systems.map((s) => (s as { omega?: number }).omega));
+    expect(o.systems.map((s: SystemOut) => s.converged)).toEqual(Array(6).fill(true));
+    expect(o.systems[5].rhs).toBe(rhs[5]);
+  }, 120_000);
+
   it('a malformed system fails its own entry with the typed error; the others finish; exit code 1', async () => {
     const q = 'malformed';
     const files = [...small.files.slice(0, 6)];
@@ -214,6 +233,9 @@ describe('sequence --queue and queue-worker: usage', () => {
     expect(r.stderr).toMatch(/queue-worker needs --redis URL/);
     r = await runCli(['queue-worker', '--redis', 'redis://127.0.0.1:1', 'extra']);
     expect(r.code).toBe(2);
+    r = await runCli(['sequence', 'gen:poisson2d:4', '--queue-timeout', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--queue-timeout goes with --queue URL/);
   });
 
   it('Redis unreachable at submission: a clear message, not a hang', async () => {

@@ -10,7 +10,7 @@ import { absoluteSpec } from '../queue/files.js';
 import type { ChunkJobEntry, ChunkSolveOptions } from '../queue/jobs.js';
 import { DEFAULT_QUEUE_NAME } from '../queue/jobs.js';
 import { checkRedisUrl } from '../queue/redis.js';
-import { FileError, numberOption, stringOption, type Parsed } from './args.js';
+import { FileError, UsageError, numberOption, stringOption, type Parsed } from './args.js';
 
 export interface ChunkedCommand {
   p: Parsed;
@@ -46,6 +46,9 @@ export async function runChunkedSequence(c: ChunkedCommand): Promise<number> {
   const { p, files, rhs, fixed, sort, options, out, json } = c;
   const queueUrl = stringOption(p, 'queue');
   if (queueUrl !== undefined) checkRedisUrl(queueUrl, p.spelled.get('queue') ?? '--queue');
+  for (const k of ['queue-name', 'queue-timeout']) {
+    if (queueUrl === undefined && p.values.has(k)) throw new UsageError(`${p.spelled.get(k)} goes with --queue URL`);
+  }
   const chunkSize = numberOption(p, 'chunk', 100, { min: 1, integer: true });
   const timeoutMs = numberOption(p, 'queue-timeout', 300, { min: 0, minExclusive: true }) * 1000;
   const queueName = stringOption(p, 'queue-name') ?? DEFAULT_QUEUE_NAME;

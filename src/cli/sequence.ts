@@ -120,7 +120,7 @@ async function run(args: string[]): Promise<number> {
       throw writeFailure(out, e);
     }
   }
-  if (p.values.has('chunk') || p.values.has('queue')) {
+  if (Object.keys(CHUNK_OPTIONS).some((k) => p.values.has(k))) {
     return runChunkedSequence({
       p, files, rhs, fixed, sort, recycleText, out, json, baseName,
       options: {
