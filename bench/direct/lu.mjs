@@ -4,7 +4,8 @@
 // and the bundled nonsymmetric matrices. Each case: b = A * ones; time = analysis (ordering) +
 // factorization + one solve (ours: plus the refinement steps needed for backward error ~eps, timed
 // with the solve), nnz(L) + nnz(U) (both diagonals counted, as SciPy's L.nnz + U.nnz), true
-// relative residual ||b - A x|| / ||b||. Single thread, wall clock, best of a few rounds.
+// relative residual ||b - A x|| / ||b||. Single thread, wall clock, best of a few rounds; the
+// CPU-time ratio (process.cpuUsage / time.process_time of the same rounds) is steadier on a loaded machine.
 //
 //   node bench/direct/lu.mjs            convdiff2d_512 (n = 262,144) and every bundled matrix
 //   node bench/direct/lu.mjs --quick    convdiff2d_64 and the small bundled matrices
@@ -49,13 +50,15 @@ function residual(A, x, b) {
 function ours(A, b, rounds) {
   let best;
   for (let r = 0; r < rounds; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const f = lu(A);
     const t1 = performance.now();
     const s = f.solveDetailed(b, { refine: 3 });
     const t2 = performance.now();
+    const cpu = process.cpuUsage(c0);
     const row = {
-      analyzeMs: f.info.timings.analyze, factorMs: t1 - t0, solveMs: t2 - t1, totalMs: t2 - t0,
+      analyzeMs: f.info.timings.analyze, factorMs: t1 - t0, solveMs: t2 - t1, totalMs: t2 - t0, cpuMs: (cpu.user + cpu.system) / 1000,
       nnzLU: f.info.nnzL + f.info.nnzU, refinementSteps: s.refinementSteps, backwardError: s.backwardError,
       relativeResidual: residual(A, s.x, b), ordering: f.info.ordering,
     };
@@ -93,8 +96,16 @@ export async function run({ quick = false } = {}) {
   const rt = await init({ initialMemoryMiB: quick ? 256 : 2048 });
   const names = quick ? ['convdiff2d_64', ...QUICK_BUNDLED] : ['convdiff2d_512', 'convdiff2d_128', ...BUNDLED];
   const notes = [];
-  // warm-up: the first large wasm call runs in the baseline tier
-  { const w = await load(rt, 'convdiff2d_32'); lu(w).dispose(); w.dispose(); }
+  // warm-up: wasm has no on-stack replacement (a first large call would run in the baseline tier)
+  // and the orderings are JavaScript: small factorizations until both are optimised
+  {
+    const w = await load(rt, 'convdiff2d_32');
+    const wb = w.multiply(new Float64Array(w.rows).fill(1));
+    for (let i = 0; i < 30; i++) {
+      for (const ordering of ['amd', 'colamd']) { const f = lu(w, { ordering }); f.solveDetailed(wb, { refine: 1 }); f.refactor(w.values); f.dispose(); }
+    }
+    w.dispose();
+  }
   const sp = existsSync(PYTHON) ? scipyLu(names) : { error: `${PYTHON} not found` };
   if (sp.error) notes.push(`SciPy skipped: ${sp.error}`);
   else notes.push(`SciPy ${sp.scipy} splu(A, permc_spec='COLAMD'), best of 2-3 rounds`);
@@ -115,6 +126,7 @@ export async function run({ quick = false } = {}) {
       'scipy: total': s ? ms(s.factorMs + s.solveMs) : '-', 'scipy: nnz(L+U)': s ? s.nnzLU : '-',
       'scipy: residual': s ? s.relativeResidual.toExponential(1) : '-',
       'ours / scipy': s ? (o.totalMs / (s.factorMs + s.solveMs)).toFixed(2) : '-',
+      'ours / scipy (CPU time)': s?.cpuMs ? (o.cpuMs / s.cpuMs).toFixed(2) : '-',
       'mathjs: total': mj?.totalMs !== undefined ? ms(mj.totalMs) : mj?.error ? `error: ${mj.error}` : 'skipped (n too large)',
       'mathjs / ours': mj?.totalMs !== undefined ? (mj.totalMs / o.totalMs).toFixed(1) : '-',
       'mathjs: residual': mj?.relativeResidual !== undefined ? mj.relativeResidual.toExponential(1) : '-',

@@ -32,14 +32,16 @@ for name in sys.argv[1:]:
     b = A @ np.ones(n)
     best = None
     for _ in range(2 if n > 100000 else 3):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         lu = sla.splu(A, permc_spec='COLAMD')
         t1 = time.perf_counter()
         x = lu.solve(b)
         t2 = time.perf_counter()
+        c = time.process_time() - c0
         if best is None or t2 - t0 < best[0] + best[1]:
-            best = (t1 - t0, t2 - t1)
+            best = (t1 - t0, t2 - t1, c)
     res = float(np.linalg.norm(b - A @ x) / np.linalg.norm(b))
-    out['cases'][name] = {'factorMs': best[0] * 1e3, 'solveMs': best[1] * 1e3, 'nnzLU': int(lu.L.nnz + lu.U.nnz),
+    out['cases'][name] = {'factorMs': best[0] * 1e3, 'solveMs': best[1] * 1e3, 'cpuMs': best[2] * 1e3, 'nnzLU': int(lu.L.nnz + lu.U.nnz),
                           'relativeResidual': res}
 print(json.dumps(out))
