@@ -400,6 +400,9 @@ describe('SparseLu bad input', () => {
     const A = poisson2d(120, { runtime: small }); // natural ordering: fill ~ n * 2 * 120 entries, far beyond 24 MiB
     const live = small.stats().liveAllocations;
     const f = SparseLu.analyze(A, { ordering: 'natural' });
+    // the analysis predicts the fill: the error comes before the numeric phase
+    expect(f.info.predictedNnz).toBeGreaterThan(2e6);
+    expect(() => f.factor(A)).toThrow(/predicted to need about/);
     expect(() => f.factor(A)).toThrow(WasmMemoryError);
     expect(() => f.solve(ones(A.rows))).toThrow(FactorizationError);
     f.dispose();
@@ -482,6 +485,17 @@ describe('SparseLu with the block triangular form', () => {
       expect((e as FactorizationError).reason).toBe('structurally-singular');
     }
     A.dispose();
+  });
+
+  it('the fill prediction is exact for a structurally symmetric matrix factored on its diagonal', () => {
+    for (const ordering of ['amd', 'rcm', 'natural'] as const) {
+      const P = poisson2d(17, { runtime: rt });
+      const f = lu(P, { ordering });
+      expect(f.info.offDiagonalPivots).toBe(0);
+      expect(f.info.nnzL + f.info.nnzU).toBe(f.info.predictedNnz);
+      expect(f.info.regrowths).toBe(0);
+      f.dispose(); P.dispose();
+    }
   });
 
   it("'auto' picks amd for a symmetric pattern and colamd otherwise", () => {

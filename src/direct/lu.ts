@@ -16,6 +16,7 @@ import {
 } from '../runtime/status.js';
 import { checkOperand, CsrMatrix } from '../matrix/csr.js';
 import { columnOrdering, type LuOrdering, type BlockForm, blockForm } from './lu-ordering.js';
+import { choleskyFactorNnz, symmetricAdjacency } from './ordering/index.js';
 
 export type { LuOrdering } from './lu-ordering.js';
 
@@ -90,7 +91,13 @@ export interface SparseLuInfo {
   offDiagonalPivots: number;
   /** min |u_kk| / max |u_kk|: a cheap hint of near-singularity (1e-16: about singular) */
   pivotRatio: number;
-  /** times the factor storage had to grow during the factorization */
+  /**
+   * the analysis's fill prediction nnz(L) + nnz(U): twice the Cholesky fill of the pattern of
+   * A + A^T in the column order (exact for a structurally symmetric matrix factored on its diagonal;
+   * a guess otherwise; 0 with btf). The factor storage starts at this size.
+   */
+  predictedNnz: number;
+  /** times the factor storage had to grow during the factorization (beyond the prediction) */
   regrowths: number;
   /** wall times in ms */
   timings: { analyze: number; factor: number; refactor?: number };
@@ -180,6 +187,11 @@ export class SparseLu extends WasmResource {
       name = c.name;
       this.form = { q: c.q, pref: c.q, rowBlock: undefined, colBlock: undefined, blocks: Int32Array.of(0, n) };
     }
+    let predicted = 0;
+    if (!o.btf && n > 0) {
+      const { ptr, adj } = symmetricAdjacency(n, rp.slice(), ci.slice());
+      predicted = 2 * choleskyFactorNnz(n, ptr, adj, this.form.q);
+    }
     try {
       const i32 = (len: number) => this.own(rt.alloc(Math.max(len, 1) * 4));
       const f64 = (len: number) => this.own(rt.alloc(Math.max(len, 1) * 8));
@@ -208,7 +220,7 @@ export class SparseLu extends WasmResource {
     }
     this.info = {
       n, nnzA: A.nnz, nnzL: 0, nnzU: 0, nnzOffDiagonal: 0, blocks: this.form.blocks.length - 1, ordering: name,
-      pivotThreshold: o.pivotThreshold, offDiagonalPivots: 0, pivotRatio: 1, regrowths: 0,
+      pivotThreshold: o.pivotThreshold, offDiagonalPivots: 0, pivotRatio: 1, predictedNnz: predicted, regrowths: 0,
       timings: { analyze: now() - t0, factor: 0 },
     };
   }
@@ -243,10 +255,22 @@ export class SparseLu extends WasmResource {
     this.factored = false;
     this.rcondCache = undefined;
     if (this.capL === 0) {
-      // first guess of the fill: 4 nnz(A) + n in each factor, grown in large steps when exceeded
-      const cap = Math.min(MAX_ENTRIES, 4 * this.nnzA + n + 16);
-      this.growL(cap, 0);
-      this.growU(cap, 0);
+      // the predicted fill (10% more for off-diagonal pivots), or 4 nnz(A) + n without a
+      // prediction; grown in large steps when exceeded. Allocated before the numeric phase, so a
+      // prediction that cannot fit is a WasmMemoryError before any work.
+      const half = this.info.predictedNnz / 2;
+      const cap = Math.min(MAX_ENTRIES, half > 0 ? Math.ceil(1.1 * half) + 16 : 4 * this.nnzA + n + 16);
+      try {
+        this.growL(cap, 0);
+        this.growU(cap, 0);
+      } catch (e) {
+        if (e instanceof WasmMemoryError) {
+          throw new WasmMemoryError(
+            `SparseLu: the factors are predicted to need about ${2 * cap} entries (${((2 * cap * 12) / 2 ** 20).toFixed(0)} MiB), more than wasm memory can hold: ${e.message}; try another ordering or a larger maximumMemoryMiB`,
+          );
+        }
+        throw e;
+      }
     }
     const work: number[] = [];
     try {
