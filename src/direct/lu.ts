@@ -94,7 +94,7 @@ export interface SparseLuInfo {
   /**
    * the analysis's fill prediction nnz(L) + nnz(U): twice the Cholesky fill of the pattern of
    * A + A^T in the column order (exact for a structurally symmetric matrix factored on its diagonal;
-   * a guess otherwise; 0 with btf). The factor storage starts at this size.
+   * a guess otherwise; 0 with btf or colamd). The factor storage starts at this size.
    */
   predictedNnz: number;
   /** times the factor storage had to grow during the factorization (beyond the prediction) */
@@ -188,7 +188,8 @@ export class SparseLu extends WasmResource {
       this.form = { q: c.q, pref: c.q, rowBlock: undefined, colBlock: undefined, blocks: Int32Array.of(0, n) };
     }
     let predicted = 0;
-    if (!o.btf && n > 0) {
+    // (a colamd order says little about the fill of A + A^T's Cholesky factor: no prediction then)
+    if (!o.btf && n > 0 && !name.endsWith('colamd')) {
       const { ptr, adj } = symmetricAdjacency(n, rp.slice(), ci.slice());
       predicted = 2 * choleskyFactorNnz(n, ptr, adj, this.form.q);
     }
