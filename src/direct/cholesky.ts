@@ -135,7 +135,6 @@ export class SparseCholesky extends WasmResource {
     const t1 = performance.now();
     // views again: the ordering may have grown wasm memory, which detaches the earlier ones
     const S = analyzeSymbolic(n, A.rowPtr, A.colIdx, order, o.relax, mirror !== undefined);
-    const t2 = performance.now();
     if (S.storedEntries > 0x7fffffff) {
       throw new WasmMemoryError(`SparseCholesky: L would need ${S.storedEntries} stored entries, beyond the 2^31 a wasm32 factorization can index`);
     }
@@ -174,7 +173,6 @@ export class SparseCholesky extends WasmResource {
       storage: mirror ? 'full' : 'lower', predictedBytes: predicted, factorizations: 0,
       timings: { orderingMs: t1 - t0, symbolicMs: t3 - t1, analyzeMs: t3 - t0, factorMs: 0, solveMs: 0 },
     };
-    void t2;
     return { n, info, perm: S.perm, A, patternId: A.patternId, sym: S, ldlt, ptr, mirror, refine: o.refine as number };
   }
 

@@ -4,7 +4,9 @@
 // amalgamation (CHOLMOD's rule: merge a supernode into its parent when the explicit zeros this adds
 // stay under a fraction that shrinks as the merged supernode grows), the row structure of each
 // supernode, and the sizes the multifrontal numeric phase needs (stack simulation).
-// Only the lower triangle of A (i >= j) is read; the caller checks symmetry.
+// Only the lower triangle of A (i >= j) is read; the caller checks symmetry. Integer work once per
+// pattern, kept in TypeScript: O(nnz(L)) at most, well below the numeric phase (wasm).
+import { eliminationTree, postorder, symmetricAdjacency } from './ordering/graph.js';
 
 /** The permuted lower triangle of A and how to gather its values from A's CSR values. */
 export interface LowerPattern {
@@ -82,88 +84,11 @@ export function permutedLower(n: number, rowPtr: Int32Array, colIdx: Int32Array,
   return { n, colPtr, rowIdx, src };
 }
 
-/** The strictly lower part of C by rows (row r: columns c < r), from its columns. */
-function lowerRows(C: LowerPattern): { ptr: Int32Array; col: Int32Array } {
-  const { n, colPtr, rowIdx } = C;
-  const ptr = new Int32Array(n + 1);
-  for (let c = 0; c < n; c++) for (let p = colPtr[c]; p < colPtr[c + 1]; p++) if (rowIdx[p] !== c) ptr[rowIdx[p] + 1]++;
-  for (let r = 0; r < n; r++) ptr[r + 1] += ptr[r];
-  const col = new Int32Array(ptr[n]);
-  const next = ptr.slice(0, n);
-  for (let c = 0; c < n; c++) for (let p = colPtr[c]; p < colPtr[c + 1]; p++) if (rowIdx[p] !== c) col[next[rowIdx[p]]++] = c;
-  return { ptr, col };
-}
-
-/** Elimination tree (Liu's algorithm with path compression) from the strictly lower rows. */
-export function etreeOfRows(n: number, ptr: Int32Array, col: Int32Array): Int32Array {
-  const parent = new Int32Array(n).fill(-1);
-  const ancestor = new Int32Array(n).fill(-1);
-  for (let k = 0; k < n; k++) {
-    for (let p = ptr[k]; p < ptr[k + 1]; p++) {
-      let i = col[p];
-      while (i !== -1 && i < k) {
-        const next = ancestor[i];
-        ancestor[i] = k;
-        if (next === -1) parent[i] = k;
-        i = next;
-      }
-    }
-  }
-  return parent;
-}
-
-/** A postorder of a forest: post[k] = the node visited k-th (children in increasing order). */
-export function postorderOf(parent: Int32Array): Int32Array {
-  const n = parent.length;
-  const head = new Int32Array(n).fill(-1), next = new Int32Array(n).fill(-1);
-  // push children in decreasing order so each list is increasing
-  for (let j = n - 1; j >= 0; j--) {
-    const p = parent[j];
-    if (p === -1) continue;
-    next[j] = head[p];
-    head[p] = j;
-  }
-  const post = new Int32Array(n), stack = new Int32Array(n);
-  let k = 0;
-  for (let root = 0; root < n; root++) {
-    if (parent[root] !== -1) continue;
-    let top = 0;
-    stack[0] = root;
-    while (top >= 0) {
-      const p = stack[top];
-      const c = head[p];
-      if (c === -1) {
-        top--;
-        post[k++] = p;
-      } else {
-        head[p] = next[c];
-        stack[++top] = c;
-      }
-    }
-  }
-  return post;
-}
-
-/** Column counts of L (diagonal included) by row subtrees; parent must be of a postordered C. */
-function columnCounts(n: number, parent: Int32Array, rows: { ptr: Int32Array; col: Int32Array }): Int32Array {
-  const count = new Int32Array(n).fill(1);
-  const mark = new Int32Array(n).fill(-1);
-  const { ptr, col } = rows;
-  for (let r = 0; r < n; r++) {
-    mark[r] = r;
-    for (let p = ptr[r]; p < ptr[r + 1]; p++) {
-      // walk up from c to the first node already in row r's subtree (r itself at the latest)
-      for (let j = col[p]; mark[j] !== r; j = parent[j]) {
-        mark[j] = r;
-        count[j]++;
-      }
-    }
-  }
-  return count;
-}
-
-/** columnCounts with row r of C read from row perm[r] of a symmetrically stored A (no copy) */
-function columnCountsFromA(
+/**
+ * Column counts of L (diagonal included) by row subtrees (O(nnz(L))): row r of C = P A P^T is row
+ * perm[r] of the symmetric pattern (ptr, adj), read in place; parent is C's postordered etree.
+ */
+function columnCounts(
   n: number, parent: Int32Array, rowPtr: Int32Array, colIdx: Int32Array, perm: Int32Array, pinv: Int32Array,
 ): Int32Array {
   const count = new Int32Array(n).fill(1);
@@ -190,34 +115,14 @@ function columnCountsFromA(
 export function analyzeSymbolic(
   n: number, rowPtr: Int32Array, colIdx: Int32Array, order: Int32Array, relax = true, symmetricStorage = false,
 ): SymbolicFactor {
-  // 1. etree of the ordered matrix, its postorder, folded into the permutation
-  let pinv = inverse(order);
-  let parent0: Int32Array;
-  if (symmetricStorage) {
-    // row order[k] of A lists every neighbour: the etree straight from A, no permuted copy
-    parent0 = new Int32Array(n).fill(-1);
-    const ancestor = new Int32Array(n).fill(-1);
-    for (let k = 0; k < n; k++) {
-      const r = order[k];
-      for (let p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
-        let i = pinv[colIdx[p]];
-        while (i !== -1 && i < k) {
-          const next = ancestor[i];
-          ancestor[i] = k;
-          if (next === -1) parent0[i] = k;
-          i = next;
-        }
-      }
-    }
-  } else {
-    const first = permutedLower(n, rowPtr, colIdx, pinv);
-    const firstRows = lowerRows(first);
-    parent0 = etreeOfRows(n, firstRows.ptr, firstRows.col);
-  }
-  const post = postorderOf(parent0);
+  // 1. etree of the ordered matrix, its postorder, folded into the permutation; a matrix stored
+  // as its lower triangle only is symmetrized first (the etree needs every neighbour of a row)
+  const G = symmetricStorage ? { ptr: rowPtr, adj: colIdx } : symmetricAdjacency(n, rowPtr, colIdx);
+  const parent0 = eliminationTree(n, G.ptr, G.adj, order);
+  const post = postorder(n, parent0);
   const perm = new Int32Array(n);
   for (let k = 0; k < n; k++) perm[k] = order[post[k]];
-  pinv = inverse(perm);
+  const pinv = inverse(perm);
   const postInv = inverse(post);
   const parent = new Int32Array(n);
   for (let k = 0; k < n; k++) {
@@ -226,9 +131,7 @@ export function analyzeSymbolic(
   }
   // 2. the postordered lower triangle and the column counts
   const lower = permutedLower(n, rowPtr, colIdx, pinv);
-  const colCount = symmetricStorage
-    ? columnCountsFromA(n, parent, rowPtr, colIdx, perm, pinv)
-    : columnCounts(n, parent, lowerRows(lower));
+  const colCount = columnCounts(n, parent, G.ptr, G.adj, perm, pinv);
   let nnzL = 0, flops = 0;
   for (let j = 0; j < n; j++) {
     nnzL += colCount[j];
