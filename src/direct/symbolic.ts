@@ -141,21 +141,23 @@ export function analyzeSymbolic(
   // column is j's minus the diagonal
   const kids = new Int32Array(n);
   for (let j = 0; j < n; j++) if (parent[j] !== -1) kids[parent[j]]++;
-  const fundFirst: number[] = [];
+  const fundFirst = new Int32Array(n + 1);
+  let nf = 0;
   for (let j = 0; j < n; j++) {
     const join = j > 0 && parent[j - 1] === j && kids[j] === 1 && colCount[j - 1] === colCount[j] + 1;
-    if (!join) fundFirst.push(j);
+    if (!join) fundFirst[nf++] = j;
   }
-  fundFirst.push(n);
+  fundFirst[nf++] = n;
   // 4. relaxed amalgamation over a stack of finished supernodes (postorder: a supernode's last
   // child ends just before it)
-  const sFirst: number[] = [], sNcol: number[] = [], sM: number[] = [], sZeros: number[] = [];
+  const sFirst = new Int32Array(n), sNcol = new Int32Array(n), sM = new Int32Array(n), sZeros = new Float64Array(n);
+  let top = 0; // supernodes finished so far (a stack: the last one may be merged into the next)
   const entries = (ncol: number, m: number) => ncol * m - (ncol * (ncol - 1)) / 2;
-  for (let q = 0; q + 1 < fundFirst.length; q++) {
+  for (let q = 0; q + 1 < nf; q++) {
     const f = fundFirst[q];
     let ncol = fundFirst[q + 1] - f, m = colCount[f], zeros = 0, start = f;
-    while (relax && sFirst.length > 0) {
-      const t = sFirst.length - 1;
+    while (relax && top > 0) {
+      const t = top - 1;
       const tLast = sFirst[t] + sNcol[t] - 1;
       if (parent[tLast] !== start) break;
       const newNcol = sNcol[t] + ncol, newM = sNcol[t] + m;
@@ -167,11 +169,12 @@ export function analyzeSymbolic(
       if (!merge) break;
       start = sFirst[t];
       ncol = newNcol; m = newM; zeros = newZeros;
-      sFirst.pop(); sNcol.pop(); sM.pop(); sZeros.pop();
+      top--;
     }
-    sFirst.push(start); sNcol.push(ncol); sM.push(m); sZeros.push(zeros);
+    sFirst[top] = start; sNcol[top] = ncol; sM[top] = m; sZeros[top] = zeros;
+    top++;
   }
-  const ns = sFirst.length;
+  const ns = top;
   const superCol = new Int32Array(ns + 1);
   for (let s = 0; s < ns; s++) superCol[s] = sFirst[s];
   superCol[ns] = n;
