@@ -20,6 +20,6 @@ export { multiDot, multiAxpy, multiAxpySumsq, multiAxpyDot, multiDotF32, multiAx
 export { frontPackSize, frontFactor } from './dense_front';
 export { cholGather, cholFactor, cholSolve, cholPermute } from './cholesky';
 export { luFactor, luRefactor, luSolve, luSolveTransposed } from './lu';
-export { csrSpmm } from './spmm';
+export { csrSpmm, csrSpmmDot } from './spmm';
 export { mvDot, mvCgStep, mvXpby, mvJacobi, mvGetColumn, mvSetColumn, mvCompact } from './multivec';
 export { trsmLowerUnit, trsmLowerScaled, trsmUpperScaled, trsmLowerTransposedScaled } from './trsm';

@@ -27,10 +27,34 @@
   return load<f64>(acc + ((<usize>m * <usize>k + <usize>j) << 3));
 }
 
-/** The partial (0..7) element i of a column goes to, as in dot (SIMD build). */
+/** rows per chunk of mvDot: the chunk of X and Y (64 rows x k) stays in L1 while each column pair passes */
 // @ts-ignore: decorator
-@inline function dotPartial(i: i32, n16: i32): i32 {
-  return i < n16 ? i & 7 : i & 1;
+@inline const DOT_CHUNK: i32 = 64;
+
+/**
+ * Rows [i0, i0 + rows) (rows a multiple of 8) of the column pair j, j+1 into dot's partials
+ * S_(i mod 8), held in registers over the chunk.
+ */
+// @ts-ignore: decorator
+@inline function dotChunkPair(acc: usize, k: i32, j: i32, X: usize, Y: usize, kb: usize, i0: i32, rows: i32): void {
+  const stride = <usize>k << 3; // one partial row of acc: k float64s
+  const a = acc + (<usize>j << 3);
+  let s0 = v128.load(a), s1 = v128.load(a + stride), s2 = v128.load(a + 2 * stride), s3 = v128.load(a + 3 * stride);
+  let s4 = v128.load(a + 4 * stride), s5 = v128.load(a + 5 * stride), s6 = v128.load(a + 6 * stride), s7 = v128.load(a + 7 * stride);
+  const o = <usize>j << 3;
+  let px = X + <usize>i0 * kb + o, py = Y + <usize>i0 * kb + o;
+  for (let g = 0; g < rows; g += 8) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+    s2 = f64x2.add(s2, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+    s3 = f64x2.add(s3, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+    s4 = f64x2.add(s4, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+    s5 = f64x2.add(s5, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+    s6 = f64x2.add(s6, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+    s7 = f64x2.add(s7, f64x2.mul(v128.load(px), v128.load(py))); px += kb; py += kb;
+  }
+  v128.store(a, s0); v128.store(a + stride, s1); v128.store(a + 2 * stride, s2); v128.store(a + 3 * stride, s3);
+  v128.store(a + 4 * stride, s4); v128.store(a + 5 * stride, s5); v128.store(a + 6 * stride, s6); v128.store(a + 7 * stride, s7);
 }
 
 /** out_j = X_j . Y_j for the k columns of two n x k blocks (dot's summation order). */
@@ -41,8 +65,23 @@ export function mvDot(n: i32, k: i32, X: usize, Y: usize, acc: usize, out: usize
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const n16 = n & ~15, n2 = n & ~1;
+    // up to the last multiple of 16: element i to partial i mod 8, a chunk of rows at a time
+    while (i < n16) {
+      const rows = min(DOT_CHUNK, n16 - i);
+      let j = 0;
+      for (; j + 2 <= k; j += 2) dotChunkPair(acc, k, j, X, Y, kb, i, rows);
+      if (j < k) {
+        const o = <usize>j << 3;
+        for (let t = 0; t < rows; t++) {
+          const q = <usize>(i + t) * kb + o;
+          accAdd1(acc, t & 7, k, j, load<f64>(X + q) * load<f64>(Y + q));
+        }
+      }
+      i += rows;
+    }
+    // the pairs after it: element i to partial i mod 2
     for (; i < n2; i++) {
-      const m = dotPartial(i, n16);
+      const m = i & 1;
       const px = X + <usize>i * kb, py = Y + <usize>i * kb;
       let j = 0;
       for (; j + 2 <= k; j += 2) {

@@ -130,3 +130,56 @@ export function csrSpmm(rows: i32, rowPtr: usize, colIdx: usize, vals: usize, k:
     pb = pe;
   }
 }
+
+/** acc[m][0..k) += X(i, :) .* Y(i, :) (SIMD over column pairs; acc rows of k float64s) */
+// @ts-ignore: decorator
+@inline function rowProducts(acc: usize, m: i32, k: i32, x: usize, y: usize): void {
+  const a = acc + ((<usize>m * <usize>k) << 3);
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 2 <= k; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(a + o, f64x2.add(v128.load(a + o), f64x2.mul(v128.load(x + o), v128.load(y + o))));
+    }
+  }
+  for (; j < k; j++) {
+    const o = <usize>j << 3;
+    store<f64>(a + o, load<f64>(a + o) + load<f64>(x + o) * load<f64>(y + o));
+  }
+}
+
+/**
+ * Y = A X (as csrSpmm; A square, n = rows) and out_j = X_j . Y_j, the dot product summed in
+ * exactly dot's order per column (see multivec.ts mvDot): CG's q = A p and p.q in one pass.
+ * acc: scratch of 8k float64s.
+ */
+export function csrSpmmDot(rows: i32, rowPtr: usize, colIdx: usize, vals: usize, k: i32, X: usize, Y: usize, order: i32, acc: usize, out: usize): void {
+  if (k <= 0) return;
+  const kb = <usize>k << 3;
+  memory.fill(acc, 0, <usize>8 * kb);
+  const n16 = ASC_FEATURE_SIMD ? rows & ~15 : 0, n2 = ASC_FEATURE_SIMD ? rows & ~1 : 0;
+  let pb = rows > 0 ? load<i32>(rowPtr) : 0;
+  for (let i = 0; i < rows; i++) {
+    const pe = load<i32>(rowPtr + (<usize>(i + 1) << 2));
+    const y = Y + <usize>i * kb;
+    if (order == 1) rowGrouped(pb, pe, colIdx, vals, k, kb, X, y);
+    else rowSequential(pb, pe, colIdx, vals, k, kb, X, y);
+    pb = pe;
+    // dot's partials: i mod 8 below n16, i mod 2 below n2 (none in the scalar build)
+    if (i < n2) rowProducts(acc, i < n16 ? i & 7 : i & 1, k, X + <usize>i * kb, y);
+  }
+  for (let j = 0; j < k; j++) {
+    const a = acc + (<usize>j << 3), s = <usize>k << 3;
+    const even = (load<f64>(a) + load<f64>(a + 2 * s)) + (load<f64>(a + 4 * s) + load<f64>(a + 6 * s));
+    const odd = (load<f64>(a + s) + load<f64>(a + 3 * s)) + (load<f64>(a + 5 * s) + load<f64>(a + 7 * s));
+    store<f64>(out + (<usize>j << 3), even + odd);
+  }
+  // the tail in turn (an odd last row; every row in the scalar build, where the partials are all 0)
+  for (let i = n2; i < rows; i++) {
+    const x = X + <usize>i * kb, y = Y + <usize>i * kb;
+    for (let j = 0; j < k; j++) {
+      const o = <usize>j << 3;
+      store<f64>(out + o, load<f64>(out + o) + load<f64>(x + o) * load<f64>(y + o));
+    }
+  }
+}

@@ -201,6 +201,36 @@ describe('block kernels against the single-vector kernels, bitwise', () => {
     });
   }
 
+  for (const build of ['simd', 'scalar'] as const) {
+    it(`${build}: csrSpmmDot gives A X and, per column, dot(x_j, A x_j) bit for bit (CSR and SELL, odd and even n)`, () => {
+      const rt = build === 'simd' ? simd : scalar;
+      for (const g of [1, 3, 4, 5, 13, 24]) {
+        for (const layout of ['csr', 'sell'] as const) {
+          const A = poisson2d(g, { runtime: rt, spmv: layout });
+          A.prepareSpmv();
+          const n = A.rows;
+          for (const k of [1, 3, 8, 9]) {
+            const X = columns(n, k, g + k);
+            const bX = rt.alloc(n * k * 8), bY = rt.alloc(n * k * 8), acc = rt.alloc(64 * k), out = rt.alloc(8 * k);
+            const x = rt.alloc(n * 8), y = rt.alloc(n * 8);
+            const v = rt.f64(bX, n * k);
+            for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) v[i * k + j] = X[j][i];
+            A.multiplyBlockDotPtr(k, bX, bY, acc, out);
+            for (let j = 0; j < k; j++) {
+              rt.f64(x, n).set(X[j]);
+              A.multiplyPtr(x, y);
+              const yj = Float64Array.from({ length: n }, (_, i) => rt.f64(bY, n * k)[i * k + j]);
+              expect(firstBitDiff(yj, rt.f64(y, n)), `g ${g} ${layout} k ${k} column ${j}`).toBe(-1);
+              expect(Object.is(rt.f64(out, k)[j], rt.kernels.dot(n, x, y)), `dot g ${g} ${layout} k ${k} column ${j}`).toBe(true);
+            }
+            for (const p of [bX, bY, acc, out, x, y]) rt.free(p);
+          }
+          A.dispose();
+        }
+      }
+    });
+  }
+
   it('mvCompact keeps the chosen columns in order, in place', () => {
     const rt = simd, e = rt.kernels, n = 7, k = 5;
     const p = rt.alloc(n * k * 8), keep = rt.alloc(16);

@@ -7,7 +7,8 @@
 //   active   what a stopped column costs: activeSet 'compact' against 'mask', k = 8 right-hand
 //            sides that converge at very different iterations (CG + IC(0))
 // Grid k = 1000 (n = 1e6, the issue's poisson2d_1000); --quick: k = 200 (n = 40,000), for CI.
-// Usage: npm run build && node bench/throughput/block.mjs [--quick] [--rounds R] [--json FILE]
+// Usage: npm run build && node bench/throughput/block.mjs [--quick] [--rounds R] [--grid G] [--max-iterations M] [--json FILE]
+//   (--max-iterations caps both the block and the single solves: a per-iteration comparison, faster)
 // Section of bench/throughput.mjs: run({ quick }) -> { title, rows, notes }.
 // Timings move by up to 30% on a shared machine: ratios within one run count, on a quiet machine.
 import { parseArgs } from 'node:util';
@@ -40,9 +41,9 @@ function timeIt(fn, reps) {
 
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
 
-export async function run({ quick = false, rounds = quick ? 1 : 1 } = {}) {
+export async function run({ quick = false, rounds = 1, grid, maxIterations } = {}) {
   const rt = await init({ initialMemoryMiB: quick ? 256 : 1800 });
-  const g = quick ? 200 : 1000;
+  const g = grid ?? (quick ? 200 : 1000);
   const A = poisson2d(g);
   A.prepareSpmv();
   const n = A.rows;
@@ -75,7 +76,7 @@ export async function run({ quick = false, rounds = quick ? 1 : 1 } = {}) {
   for (const p of [X, Y, Z, ...xs, ...ys]) rt.free(p);
 
   // ---- solveMany against k single solves, CG + IC(0)
-  const S = new SolverSession(A, { method: 'cg', precond: 'ic0', rtol: 1e-8 });
+  const S = new SolverSession(A, { method: 'cg', precond: 'ic0', rtol: 1e-8, ...(maxIterations ? { maxIterations } : {}) });
   const B = Array.from({ length: K }, (_, j) => randomVector(n, 100 + j));
   if (quick) { S.solveMany(B); S.solve(B[0]); } // warm-up (the full size is long enough not to need one)
   const blockTimes = [], singleTimes = [];
@@ -102,7 +103,7 @@ export async function run({ quick = false, rounds = quick ? 1 : 1 } = {}) {
     blockMs: fmt(tb / K), singlesMs: fmt(ts / K), ratio: (tb / ts).toFixed(3),
     iterations: `${Math.min(...its)}-${Math.max(...its)}`,
   });
-  notes.push(`solve: rtol 1e-8, random b_j; the ${K} columns took ${its.join(', ')} iterations (equal to the single solves', x bitwise equal); ${rounds} round(s), median`);
+  notes.push(`solve: rtol 1e-8${maxIterations ? `, maxIterations ${maxIterations} (a per-iteration comparison)` : ''}, random b_j; the ${K} columns took ${its.join(', ')} iterations (equal to the single solves', x bitwise equal); ${rounds} round(s), median`);
   S.dispose();
 
   // ---- compact against mask: columns that stop early (a zero, a smooth and unit right-hand sides)
@@ -152,9 +153,17 @@ function printTable({ title, rows, notes }) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values: opts } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, json: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, json: { type: 'string' },
+      grid: { type: 'string' }, 'max-iterations': { type: 'string' },
+    },
   });
-  const out = await run({ quick: opts.quick, ...(opts.rounds ? { rounds: Number(opts.rounds) } : {}) });
+  const out = await run({
+    quick: opts.quick,
+    ...(opts.rounds ? { rounds: Number(opts.rounds) } : {}),
+    ...(opts.grid ? { grid: Number(opts.grid) } : {}),
+    ...(opts['max-iterations'] ? { maxIterations: Number(opts['max-iterations']) } : {}),
+  });
   printTable(out);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(out, null, 2));
 }

@@ -659,6 +659,18 @@ export class CsrMatrix extends WasmResource {
   }
 
   /**
+   * multiplyBlockPtr (A square) and out_j = X_j . Y_j for each column, summed as the dot kernel
+   * sums (acc: scratch of 8k float64s, out: k float64s): CG's q = A p and p.q in one pass.
+   * @internal
+   */
+  multiplyBlockDotPtr(k: number, X: number, Y: number, acc: number, out: number): void {
+    this.alive('CsrMatrix');
+    const rt = this.runtime;
+    const order = rt.simd && !this.sell ? 1 : 0;
+    rt.kernels.csrSpmmDot(this.rows, this.rowPtrPtr, this.colIdxPtr, this.valuesPtr, k, X, Y, order, acc, out);
+  }
+
+  /**
    * y = A x on wasm pointers (cols and rows float64s; distinct). For solvers in this package:
    * call prepareSpmv() once first so this never allocates.
    * @internal

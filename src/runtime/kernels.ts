@@ -226,6 +226,8 @@ export interface Kernels {
   // ---- assembly/spmm.ts (blocks row-major: entry (i, j) at i*k + j)
   /** Y = A X for k vectors (X cols x k, Y rows x k); order 0: row sums in turn, 1: the SIMD csrSpmv's grouping */
   csrSpmm(rows: number, rowPtr: number, colIdx: number, vals: number, k: number, X: number, Y: number, order: number): void;
+  /** Y = A X as csrSpmm (A square) and out_j = X_j . Y_j in dot's order (acc: 8k float64s) */
+  csrSpmmDot(rows: number, rowPtr: number, colIdx: number, vals: number, k: number, X: number, Y: number, order: number, acc: number, out: number): void;
 
   // ---- assembly/multivec.ts (n x k blocks, row-major; acc: scratch of 8k float64s)
   /** out_j = X_j . Y_j (dot's summation order per column) */

@@ -303,8 +303,7 @@ class LockStepCg {
       if (live.length === 0) break;
       rounds++;
       // q = A p; pq = p.q; alpha = rz / pq
-      host.op.A.multiplyBlockPtr(width, this.P, this.Q);
-      e.mvDot(n, width, this.P, this.Q, this.acc, this.out);
+      host.op.A.multiplyBlockDotPtr(width, this.P, this.Q, this.acc, this.out);
       const pq = rt.f64(this.out, width).slice();
       const alpha = rt.f64(this.coef, width);
       alpha.fill(NaN); // NaN masks a slot in the updates: every slot not set below
