@@ -109,9 +109,50 @@ export function mvDot(n: i32, k: i32, X: usize, Y: usize, acc: usize, out: usize
 }
 
 /**
+ * Rows [i0, i0 + rows) (rows even) of the column pair j, j+1 of mvCgStep; partials i mod 2 held
+ * in registers over the chunk. A NaN alpha lane leaves its column untouched (bitselect).
+ */
+// @ts-ignore: decorator
+@inline function cgChunkPair(acc: usize, k: i32, j: i32, a: v128, P: usize, Q: usize, X: usize, R: usize, kb: usize, i0: i32, rows: i32): void {
+  const stride = <usize>k << 3;
+  const pa = acc + (<usize>j << 3);
+  let s0 = v128.load(pa), s1 = v128.load(pa + stride);
+  const live = f64x2.eq(a, a);
+  let q = <usize>i0 * kb + (<usize>j << 3);
+  for (let t = 0; t < rows; t += 2) {
+    let xv = v128.load(X + q), r0 = v128.load(R + q);
+    v128.store(X + q, v128.bitselect(f64x2.add(xv, f64x2.mul(a, v128.load(P + q))), xv, live));
+    let rv = f64x2.sub(r0, f64x2.mul(a, v128.load(Q + q)));
+    v128.store(R + q, v128.bitselect(rv, r0, live));
+    s0 = f64x2.add(s0, f64x2.mul(rv, rv));
+    q += kb;
+    xv = v128.load(X + q); r0 = v128.load(R + q);
+    v128.store(X + q, v128.bitselect(f64x2.add(xv, f64x2.mul(a, v128.load(P + q))), xv, live));
+    rv = f64x2.sub(r0, f64x2.mul(a, v128.load(Q + q)));
+    v128.store(R + q, v128.bitselect(rv, r0, live));
+    s1 = f64x2.add(s1, f64x2.mul(rv, rv));
+    q += kb;
+  }
+  v128.store(pa, s0);
+  v128.store(pa + stride, s1);
+}
+
+/** one element of mvCgStep's scalar paths: returns the new r (the old one kept when a is NaN) */
+// @ts-ignore: decorator
+@inline function cgOne(a: f64, P: usize, Q: usize, X: usize, R: usize, o: usize): f64 {
+  const rv = load<f64>(R + o) - a * load<f64>(Q + o);
+  if (a == a) {
+    store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
+    store<f64>(R + o, rv);
+  }
+  return rv;
+}
+
+/**
  * CG step per column: X_j += alpha_j P_j; R_j -= alpha_j Q_j; out_j = R_j . R_j (new), in
- * cgStep's order. alpha: k float64s; a NaN alpha_j masks column j: X_j and R_j stay untouched
- * (bit for bit) and out_j is meaningless.
+ * cgStep's order (pairs of elements into partials i mod 2, an odd last one after). alpha: k
+ * float64s; a NaN alpha_j masks column j: X_j and R_j stay untouched (bit for bit) and out_j is
+ * meaningless. Rows go by chunks that stay in L1 while each column pair passes.
  */
 export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: usize, R: usize, acc: usize, out: usize): void {
   if (k <= 0) return;
@@ -120,30 +161,18 @@ export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: us
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const n2 = n & ~1;
-    for (; i < n2; i++) {
-      const m = i & 1;
-      const row = <usize>i * kb;
+    while (i < n2) {
+      const rows = min(DOT_CHUNK, n2 - i);
       let j = 0;
-      for (; j + 2 <= k; j += 2) {
-        const o = row + (<usize>j << 3);
-        const a = v128.load(alpha + (<usize>j << 3));
-        const live = f64x2.eq(a, a); // a NaN alpha leaves its column as it is
-        const xv = v128.load(X + o), r0 = v128.load(R + o);
-        v128.store(X + o, v128.bitselect(f64x2.add(xv, f64x2.mul(a, v128.load(P + o))), xv, live));
-        const rv = f64x2.sub(r0, f64x2.mul(a, v128.load(Q + o)));
-        v128.store(R + o, v128.bitselect(rv, r0, live));
-        accAdd2(acc, m, k, j, f64x2.mul(rv, rv));
-      }
+      for (; j + 2 <= k; j += 2) cgChunkPair(acc, k, j, v128.load(alpha + (<usize>j << 3)), P, Q, X, R, kb, i, rows);
       if (j < k) {
-        const o = row + (<usize>j << 3);
         const a = load<f64>(alpha + (<usize>j << 3));
-        const rv = load<f64>(R + o) - a * load<f64>(Q + o);
-        if (a == a) {
-          store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
-          store<f64>(R + o, rv);
+        for (let t = 0; t < rows; t++) {
+          const rv = cgOne(a, P, Q, X, R, <usize>(i + t) * kb + (<usize>j << 3));
+          accAdd1(acc, t & 1, k, j, rv * rv);
         }
-        accAdd1(acc, m, k, j, rv * rv);
       }
+      i += rows;
     }
     for (let j = 0; j < k; j++) store<f64>(out + (<usize>j << 3), accGet(acc, 0, k, j) + accGet(acc, 1, k, j));
   } else {
@@ -152,13 +181,7 @@ export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: us
   for (; i < n; i++) {
     const row = <usize>i * kb;
     for (let j = 0; j < k; j++) {
-      const o = row + (<usize>j << 3);
-      const a = load<f64>(alpha + (<usize>j << 3));
-      const rv = load<f64>(R + o) - a * load<f64>(Q + o);
-      if (a == a) {
-        store<f64>(X + o, load<f64>(X + o) + a * load<f64>(P + o));
-        store<f64>(R + o, rv);
-      }
+      const rv = cgOne(load<f64>(alpha + (<usize>j << 3)), P, Q, X, R, row + (<usize>j << 3));
       store<f64>(out + (<usize>j << 3), load<f64>(out + (<usize>j << 3)) + rv * rv);
     }
   }
@@ -168,17 +191,38 @@ export function mvCgStep(n: i32, k: i32, alpha: usize, P: usize, Q: usize, X: us
 export function mvXpby(n: i32, k: i32, X: usize, beta: usize, Y: usize): void {
   if (k <= 0) return;
   const kb = <usize>k << 3;
-  for (let i = 0; i < n; i++) {
-    const row = <usize>i * kb;
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD && k >= 2) {
+    // chunks of rows, a column pair at a time (its beta and mask in registers)
+    while (i < n) {
+      const rows = min(DOT_CHUNK, n - i);
+      let j = 0;
       for (; j + 2 <= k; j += 2) {
-        const o = row + (<usize>j << 3);
-        const b = v128.load(beta + (<usize>j << 3)), y = v128.load(Y + o);
-        v128.store(Y + o, v128.bitselect(f64x2.add(v128.load(X + o), f64x2.mul(b, y)), y, f64x2.eq(b, b)));
+        const b = v128.load(beta + (<usize>j << 3));
+        const live = f64x2.eq(b, b);
+        let q = <usize>i * kb + (<usize>j << 3);
+        for (let t = 0; t < rows; t++) {
+          const y = v128.load(Y + q);
+          v128.store(Y + q, v128.bitselect(f64x2.add(v128.load(X + q), f64x2.mul(b, y)), y, live));
+          q += kb;
+        }
       }
+      for (; j < k; j++) {
+        const b = load<f64>(beta + (<usize>j << 3));
+        if (b != b) continue;
+        let q = <usize>i * kb + (<usize>j << 3);
+        for (let t = 0; t < rows; t++) {
+          store<f64>(Y + q, load<f64>(X + q) + b * load<f64>(Y + q));
+          q += kb;
+        }
+      }
+      i += rows;
     }
-    for (; j < k; j++) {
+    return;
+  }
+  for (; i < n; i++) {
+    const row = <usize>i * kb;
+    for (let j = 0; j < k; j++) {
       const o = row + (<usize>j << 3);
       const b = load<f64>(beta + (<usize>j << 3));
       if (b == b) store<f64>(Y + o, load<f64>(X + o) + b * load<f64>(Y + o));
