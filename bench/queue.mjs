@@ -109,6 +109,8 @@ try {
   console.log(`local chunked run (one process): ${fmt(local.totals.totalMs)}, ${local.totals.iterations} iterations, setup ${fmt(local.totals.setupMs)}, solve ${fmt(local.totals.solveMs)}`);
 
   const times = { 1: [], 2: [] };
+  // the same without the client's sorting (it reads every system once, in the client, before any job)
+  const phase = { 1: [], 2: [] };
   const runs = { 1: [], 2: [] };
   let identical = true;
   for (let round = 0; round < rounds; round++) {
@@ -126,6 +128,7 @@ try {
       for (const p of workers) await p.stop();
       if (o.systems.some((s, i) => s.iterations !== iterations[i])) identical = false;
       times[k].push(o.totals.totalMs);
+      phase[k].push(o.totals.totalMs - o.totals.sortMs);
       runs[k].push(o);
     }
   }
@@ -142,11 +145,13 @@ try {
   ];
   console.log('');
   for (const r of rows) console.log(`${r.run.padEnd(34)} ${fmt(r.ms).padStart(10)}${r.all && r.all.length > 1 ? `  (rounds: ${r.all.map(fmt).join(', ')})` : ''}`);
-  console.log(`speed-up 2 workers / 1 worker: ${(t1 / t2).toFixed(2)}x (target >= 1.7x on an idle 2-core machine; load average now ${os.loadavg()[0].toFixed(1)})`);
+  const p1 = median(phase[1]), p2 = median(phase[2]);
+  console.log(`speed-up 2 workers / 1 worker: ${(t1 / t2).toFixed(2)}x for the whole command, ${(p1 / p2).toFixed(2)}x after the client's sorting` +
+    ` (${fmt(p1)} vs ${fmt(p2)}; sorting ${fmt(runs[1][0].totals.sortMs)}); target >= 1.7x on an idle 2-core machine; load average now ${os.loadavg()[0].toFixed(1)}`);
   console.log(`per-system results of every queued run identical to the local chunked run: ${identical ? 'yes' : 'NO'}`);
   console.log(`queue overhead per job (1 worker; client wall - sorting - the jobs' own time, per job): ${fmt(perJob)} against ${fmt(jobMs / one.queue.jobs)} per job` +
     ` (${((100 * perJob) / (jobMs / one.queue.jobs)).toFixed(1)}%)`);
-  console.log(`inside a job, time outside setup + solve (reading the files, thread hand-off, results): ${fmt(inWorker)} per job`);
+  console.log(`inside a job, time outside setup (which includes reading the files) and solve: initial guesses, thread hand-off, results:: ${fmt(inWorker)} per job`);
 
   // the fixed cost of a job: many jobs of one 4 x 4 system each (the solve takes microseconds)
   const name = 'bench-tiny';
@@ -157,7 +162,7 @@ try {
   await w.stop();
   const tinyPerJob = tiny.totals.totalMs / tiny.queue.jobs;
   console.log(`round trip of a trivial job (${tinyJobs} jobs of a 16-unknown system, 1 worker): ${fmt(tinyPerJob)} per job (${fmt(tiny.queue.jobMs.reduce((a, b) => a + b, 0) / tiny.queue.jobs)} of it inside the job)`);
-  results.runs = { local: local.totals, oneWorker: times[1], twoWorkers: times[2], speedup: t1 / t2, identical, overheadPerJobMs: perJob, jobMs: jobMs / one.queue.jobs, inWorkerOverheadMs: inWorker, tinyJobRoundTripMs: tinyPerJob };
+  results.runs = { local: local.totals, oneWorker: times[1], twoWorkers: times[2], speedup: t1 / t2, oneWorkerAfterSort: phase[1], twoWorkersAfterSort: phase[2], speedupAfterSort: p1 / p2, identical, overheadPerJobMs: perJob, jobMs: jobMs / one.queue.jobs, inWorkerOverheadMs: inWorker, tinyJobRoundTripMs: tinyPerJob };
   await redis.stop();
 } finally {
   cleanup();

@@ -161,7 +161,12 @@ describe.runIf(hasRedis)('sequence --queue with queue-worker processes (real red
     const local = await localRun(args);
     const lock = ['--queue-name', q, '--lock-ms', '1500', '--stalled-ms', '500'];
     const victim = await startWorker(redis.url, [...lock, '--concurrency', '2']);
-    const client = startCli(['sequence', ...args, '--queue', redis.url, '--queue-name', q, '--json']);
+    // what a worker killed while writing a solution leaves: removed at the end; other files stay
+    const out = path.join(tmp, 'out-killed');
+    mkdirSync(out);
+    writeFileSync(path.join(out, '.0123456789ab.tmp-s003.x.mtx'), 'partial');
+    writeFileSync(path.join(out, '.keep'), 'not ours');
+    const client = startCli(['sequence', ...args, '--queue', redis.url, '--queue-name', q, '--json', '-o', out]);
     // wait until both jobs are active and have solved at least one system, then kill the worker
     const r = new Redis(redis.url);
     try {
@@ -186,6 +191,7 @@ describe.runIf(hasRedis)('sequence --queue with queue-worker processes (real red
     // both chunks came back from the second worker only
     expect(Object.values(o.queue!.workers)).toEqual([2]);
     expect(Object.keys(o.queue!.workers)[0]).toMatch(new RegExp(`:${rescuer.child.pid}$`));
+    expect(readdirSync(out).sort()).toEqual(['.keep', ...big.files.map((f) => path.basename(f).replace('.mtx', '.x.mtx'))].sort());
   }, 180_000);
 
   it('Redis restarting (and losing every job) during a run is survived: lost jobs are submitted again', async () => {

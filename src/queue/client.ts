@@ -3,6 +3,8 @@
 // events, so that a Redis that restarted (and lost its data) is noticed: a job that vanished is
 // submitted again under the same id, and results already gathered are kept.
 import { randomBytes } from 'node:crypto';
+import { readdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { planChunks, type ChunkEntry, type ChunkTotals, type ChunkedResult } from '../sequence/chunks.js';
 import { sequenceOrder } from '../sequence/solve-sequence.js';
@@ -67,6 +69,28 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 function emptyTotals(): ChunkTotals {
   return { systems: 0, converged: 0, iterations: 0, setupMs: 0, solveMs: 0, guessMs: 0, sortMs: 0, totalMs: 0, failed: 0 };
+}
+
+/**
+ * Removes the temporary files a worker killed while writing a solution left beside it (the atomic
+ * writer's `.HEX.tmp-NAME`, NAME one of this run's outputs): the output directory then holds each
+ * solution once.
+ */
+async function removeStaleParts(outputs: (string | null)[]): Promise<void> {
+  const byDir = new Map<string, Set<string>>();
+  for (const f of outputs) {
+    if (!f) continue;
+    const d = path.dirname(f);
+    if (!byDir.has(d)) byDir.set(d, new Set());
+    byDir.get(d)!.add(path.basename(f));
+  }
+  for (const [dir, names] of byDir) {
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    for (const e of entries) {
+      const m = /^\.[0-9a-f]{12}\.tmp-(.+)$/.exec(e);
+      if (m && names.has(m[1])) await unlink(path.join(dir, e)).catch(() => {});
+    }
+  }
 }
 
 /** What planChunkJobs needs: the sequence, its sorting and chunking, the solve options, the outputs. */
@@ -243,6 +267,7 @@ export async function runQueuedSequence(o: QueuedSequenceOptions): Promise<Queue
       }
       await nap(pollMs);
     }
+    if (o.outputs) await removeStaleParts(o.outputs);
     // the run's jobs are not needed any more
     await within(Promise.all(chunks.map(async (_, c) => { const j = await queue.getJob(jobId(c)); await j?.remove().catch(() => {}); })), 10_000, 'removing the jobs').catch(() => {});
   } finally {
