@@ -151,7 +151,7 @@ try {
   console.log(`per-system results of every queued run identical to the local chunked run: ${identical ? 'yes' : 'NO'}`);
   console.log(`queue overhead per job (1 worker; client wall - sorting - the jobs' own time, per job): ${fmt(perJob)} against ${fmt(jobMs / one.queue.jobs)} per job` +
     ` (${((100 * perJob) / (jobMs / one.queue.jobs)).toFixed(1)}%)`);
-  console.log(`inside a job, time outside setup (which includes reading the files) and solve: initial guesses, thread hand-off, results:: ${fmt(inWorker)} per job`);
+  console.log(`inside a job, time outside setup (which includes reading the files) and solve: initial guesses, thread hand-off, results: ${fmt(inWorker)} per job`);
 
   // the fixed cost of a job: many jobs of one 4 x 4 system each (the solve takes microseconds)
   const name = 'bench-tiny';
