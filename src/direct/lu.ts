@@ -126,7 +126,17 @@ export interface LuSolveResult {
   refinementSteps: number;
 }
 
-/** The sparse LU factorization P A Q = L U of a square matrix, with threshold partial pivoting. */
+/**
+ * The sparse LU factorization P A Q = L U of a square matrix, with threshold partial pivoting
+ * (with btf: P A Q = block upper triangular, L U on the diagonal blocks, the off-diagonal blocks F
+ * kept from A). getFactors() gives pinv (row i of A -> pivot step) and q (step -> column of A).
+ *
+ *   const f = lu(A);                          // analyze (ordering) + factor
+ *   const x = f.solve(b);                     // or f.solveDetailed(b, { refine: 2 }) with the backward error
+ *   f.refactor(newValues);                    // same pattern: pivots and structure reused
+ *   f.rcond; f.info.warning;                  // condition estimate, near-singularity warning
+ *   f.dispose();
+ */
 export class SparseLu extends WasmResource {
   readonly n: number;
   readonly info: SparseLuInfo;
@@ -347,7 +357,7 @@ export class SparseLu extends WasmResource {
     const result: LuRefactorResult = {
       stable: status === FACTOR_OK && this.outI32(LU_OUT_UNSTABLE) === 0,
       unstablePivots: this.outI32(LU_OUT_UNSTABLE),
-      firstUnstableColumn: status === FACTOR_OK ? this.outI32(LU_OUT_COLUMN) : this.outI32(LU_OUT_COLUMN),
+      firstUnstableColumn: this.outI32(LU_OUT_COLUMN),
       minPivotRatio: status === FACTOR_OK ? this.outF64(LU_OUT_MIN_RATIO) : 0,
       repivoted: false,
     };
