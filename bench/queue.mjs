@@ -6,6 +6,9 @@
 //                                   GCRO-DR (10 recycled vectors) + IC(0), 3 rounds (configurations alternated)
 //   node bench/queue.mjs --quick    24 systems on a 24 x 24 grid, chunks of 6, 1 round (CI smoke run)
 //   options: --systems N, --grid K, --chunk C, --rounds R, --method M, --precond P, --recycle R,
+//            --sort none|greedy (default none: the sweep's files are in parameter order already;
+//            greedy makes the client read every file once to sort, serial work before any job,
+//            reported apart as 'after the client's sorting'),
 //            --tiny-jobs J (jobs of the overhead run, default 60). A fixed --recycle K, not auto:
 //            'auto' decides from measured times, so its iterations may differ from run to run.
 //
@@ -36,7 +39,7 @@ const grid = Number(value('--grid', quick ? '24' : '64'));
 const chunk = Number(value('--chunk', quick ? '6' : '20'));
 const rounds = Number(value('--rounds', quick ? '1' : '3'));
 const tinyJobs = Number(value('--tiny-jobs', quick ? '12' : '60'));
-const solve = ['--method', value('--method', 'gcrodr'), '--precond', value('--precond', 'ic0'), '--recycle', value('--recycle', '10'), '--sort', 'greedy'];
+const solve = ['--method', value('--method', 'gcrodr'), '--precond', value('--precond', 'ic0'), '--recycle', value('--recycle', '10'), '--sort', value('--sort', 'none')];
 
 const REDIS = process.env.SPARSE_WASM_REDIS_SERVER || 'redis-server';
 if (spawnSync(REDIS, ['--version'], { stdio: 'ignore' }).status !== 0) {
