@@ -130,6 +130,33 @@ export class SingularMatrixError extends SparseError {
 export class IndexOverflowError extends SparseError {}
 
 /**
+ * A worker of a SolverPool died (it exited, ran out of memory, or an uncaught error or a wasm trap
+ * ended it) while running this task, or the task needs a matrix that was resident only in that
+ * worker and has no copy to re-send. The pool replaces the worker and keeps serving.
+ */
+export class WorkerCrashedError extends SparseError {
+  /** the pool's index of the worker that died (its replacement has the same index) */
+  readonly worker: number;
+  constructor(message: string, worker: number, cause?: unknown) {
+    super(message);
+    this.worker = worker;
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/** A SolverPool's queue is full (`maxQueue` tasks wait) and the pool was made with `queueFull: 'reject'`. */
+export class QueueFullError extends SparseError {}
+
+/** A task was given to a SolverPool after close() or terminate(), or was still queued when terminate() ran. */
+export class PoolClosedError extends SparseError {}
+
+/**
+ * A pool solve was stopped by terminating its worker: without SharedArrayBuffer (a page that is
+ * not crossOriginIsolated) a running solve cannot be told to stop, so there is no partial result.
+ */
+export class SolveAbortedError extends SparseError {}
+
+/**
  * Sets `name` on each class's prototype to its key: `nameErrors({ MyError })` names MyError
  * "MyError" in a minified bundle too (object keys are strings, which minifiers keep). Every class
  * of this file is named here; a test checks that none is left out.
@@ -158,4 +185,8 @@ nameErrors({
   FactorizationFailedError,
   SingularMatrixError,
   IndexOverflowError,
+  WorkerCrashedError,
+  QueueFullError,
+  PoolClosedError,
+  SolveAbortedError,
 });

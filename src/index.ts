@@ -56,6 +56,7 @@ export type { AddOptions, DropOptions } from './matrix/ops.js';
 export { reverseCuthillMcKee, rcmReorder } from './matrix/ordering.js';
 export type { RcmOptions, RcmResult } from './matrix/ordering.js';
 export * from './sequence/index.js';
+export * from './pool/index.js';
 export {
   amd, colamd, eliminationTree, postorder, choleskyFactorNnz, maxTransversal, weightedMatching, blockTriangularForm,
 } from './direct/ordering/index.js';

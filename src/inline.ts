@@ -1,6 +1,7 @@
 // The `sparse-wasm/inline` entry: the whole API, with both wasm builds inlined as base64 so that no
 // .wasm file has to be served or emitted. init() and createRuntime() default to the inlined build
 // that fits the engine. It never imports runtime/wasm-url.ts, so a bundler sees no .wasm reference.
+import { createSolverPoolWith, type SolverPool, type SolverPoolOptions } from './pool/pool.js';
 import { createRuntimeWith, initWith, type InitOptions, type SparseRuntime, type WasmBuild } from './runtime/runtime.js';
 import { simdWasm, scalarWasm } from './inline-wasm.js';
 
@@ -21,4 +22,12 @@ export function init(options: InitOptions = {}): Promise<SparseRuntime> {
 /** Loads and instantiates a new runtime (independent memory). Most users call `init()` instead. */
 export function createRuntime(options: InitOptions = {}): Promise<SparseRuntime> {
   return createRuntimeWith(options, inlined);
+}
+
+/**
+ * Starts a pool of workers, each with its own wasm instance (see SolverPoolOptions); the wasm is
+ * compiled once here and sent to every worker. Resolves when all are ready.
+ */
+export function createSolverPool(options: SolverPoolOptions = {}): Promise<SolverPool> {
+  return createSolverPoolWith(options, inlined);
 }

@@ -333,17 +333,29 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /**
- * Loads and instantiates a new runtime, taking the wasm from `defaultSource` when `options.source`
- * is not given. The entry points (`sparse-wasm`, `sparse-wasm/inline`) wrap this with their default.
+ * Compiles the wasm module `createRuntimeWith(options, defaultSource)` would instantiate, without
+ * instantiating it: a worker pool compiles once and posts the module to each worker.
  */
-export async function createRuntimeWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<SparseRuntime> {
-  const { source, build: want, initMiB, maxMiB } = checkInitOptions(options);
+export async function compileWasmWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<WebAssembly.Module> {
+  const { source, build: want } = checkInitOptions(options);
   const hasSimd = simdSupported();
   if (want === 'simd' && !hasSimd) {
     throw new WasmUnsupportedError('this WebAssembly engine does not support SIMD; use build: "scalar" or "auto"');
   }
   const build = want === 'auto' ? (hasSimd ? 'simd' : 'scalar') : want;
-  const module = await compile(source ?? defaultSource(build));
+  return compile(source ?? defaultSource(build));
+}
+
+/** The wasm of unbundled use (Node, the CLI, dist/index.js served as is): build/ next to the package. */
+export const defaultWasmSource: DefaultWasmSource = (build) => fallbackSource(build);
+
+/**
+ * Loads and instantiates a new runtime, taking the wasm from `defaultSource` when `options.source`
+ * is not given. The entry points (`sparse-wasm`, `sparse-wasm/inline`) wrap this with their default.
+ */
+export async function createRuntimeWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<SparseRuntime> {
+  const { initMiB, maxMiB } = checkInitOptions(options);
+  const module = await compileWasmWith(options, defaultSource);
   const memory = new WebAssembly.Memory({
     initial: Math.ceil((initMiB * 2 ** 20) / PAGE),
     maximum: Math.ceil((maxMiB * 2 ** 20) / PAGE),
