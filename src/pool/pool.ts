@@ -48,10 +48,15 @@ export interface SolverPoolOptions {
   resourceLimits?: Record<string, number>;
 }
 
-/** A matrix to load: a CsrMatrix (its arrays are copied out) or CSR arrays. */
+/**
+ * A matrix to load: a CsrMatrix (its arrays are copied out) or CSR arrays, under this library's
+ * names (rowPtr, colIdx, values) or SciPy's (indptr, indices, data: what the generators and
+ * CsrMatrix.toCsrArrays give).
+ */
 export type PoolMatrixSource =
   | CsrMatrix
-  | { rows: number; cols: number; rowPtr: ArrayLike<number>; colIdx: ArrayLike<number>; values: ArrayLike<number> };
+  | { rows: number; cols: number; rowPtr: ArrayLike<number>; colIdx: ArrayLike<number>; values: ArrayLike<number> }
+  | { rows: number; cols: number; indptr: ArrayLike<number>; indices: ArrayLike<number>; data: ArrayLike<number> };
 
 export interface LoadOptions {
   /**
@@ -525,9 +530,14 @@ export class SolverPool {
       if (matrix === null || typeof matrix !== 'object') {
         throw new InvalidArgumentError(`SolverPool.load needs a CsrMatrix or { rows, cols, rowPtr, colIdx, values }, got ${describeValue(matrix)}`);
       }
-      const { rows, cols, rowPtr, colIdx, values } = matrix;
+      const m = matrix as Record<string, unknown>;
+      const scipy = m.rowPtr === undefined && m.indptr !== undefined;
+      const rows = m.rows as number, cols = m.cols as number;
+      const rowPtr = (scipy ? m.indptr : m.rowPtr) as ArrayLike<number>;
+      const colIdx = (scipy ? m.indices : m.colIdx) as ArrayLike<number>;
+      const values = (scipy ? m.data : m.values) as ArrayLike<number>;
       for (const [k, v] of Object.entries({ rowPtr, colIdx, values })) {
-        if (v == null || typeof (v as ArrayLike<number>).length !== 'number') throw new InvalidArgumentError(`SolverPool.load: ${k} must be an array of numbers, got ${describeValue(v)}`);
+        if (v == null || typeof (v as ArrayLike<number>).length !== 'number') throw new InvalidArgumentError(`SolverPool.load: ${k} must be an array of numbers (CSR arrays as { rows, cols, rowPtr, colIdx, values } or { rows, cols, indptr, indices, data }), got ${describeValue(v)}`);
       }
       const own = <T extends Int32Array | Float64Array>(v: ArrayLike<number>, C: { new (v: ArrayLike<number>): T; prototype: T }): T =>
         transfer && v instanceof C ? v : new C(v);

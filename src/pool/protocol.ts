@@ -138,7 +138,10 @@ for (const v of Object.values(errors)) {
   if (typeof v === 'function' && v.prototype instanceof Error) CLASSES.set((v.prototype as Error).name, v as ErrorClass);
 }
 CLASSES.set('SequenceError', SequenceError);
-const BUILTIN: Record<string, ErrorClass> = { TypeError, RangeError, SyntaxError, ReferenceError };
+const BUILTIN: Record<string, ErrorClass> = {
+  TypeError, RangeError, SyntaxError, ReferenceError,
+  RuntimeError: WebAssembly.RuntimeError, CompileError: WebAssembly.CompileError, LinkError: WebAssembly.LinkError,
+};
 
 /**
  * Rebuilds an error sent as data: the library's class of that name (so instanceof works), a
