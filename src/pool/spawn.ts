@@ -1,5 +1,5 @@
-// Starting one pool worker: a Node worker thread or a browser module Web Worker running
-// worker.js, behind one small interface.
+// Starting one pool worker: a Node worker thread running worker-node.js or a browser module Web
+// Worker running worker.js, behind one small interface.
 //
 // Browsers: the literal `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`
 // below is the form bundlers (Vite, webpack 5, Rollup plugins) recognise and rewrite into an
@@ -33,7 +33,7 @@ const moduleUrl = import.meta.url;
 
 function nodeWorkerUrl(): URL {
   const fromSource = moduleUrl.endsWith('.ts');
-  const file = fromSource ? '../../dist/pool/worker.js' : './worker.js';
+  const file = fromSource ? '../../dist/pool/worker-node.js' : './worker-node.js';
   return new URL(file, moduleUrl);
 }
 
