@@ -60,11 +60,14 @@ describe('SolverPool: a dying worker is replaced', () => {
     const pool = await makePool({ workers: 2 });
     const A = poisson2d(16);
     const h = await pool.load(A, { placement: 'all' });
-    await pool.crashWorkerForTesting(1, 'throw'); // the task itself ends; the error is thrown just after
+    // the task itself ends and the error is thrown just after; its reply may or may not arrive
+    // before the worker is gone, so the task resolves or rejects with WorkerCrashedError
+    const crashed = await pool.crashWorkerForTesting(1, 'throw').then(() => null, (e) => e);
+    if (crashed) expect(crashed).toBeInstanceOf(WorkerCrashedError);
     const first = await Promise.allSettled(Array.from({ length: 6 }, (_, k) => pool.solve(h, rhs(A.rows, k), { method: 'cg' })));
     const failed = first.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
     // the error may end the worker while it runs one of these: that one (and only it) fails
-    expect(failed.length).toBeLessThanOrEqual(1);
+    expect(failed.length).toBeLessThanOrEqual(crashed ? 0 : 1);
     for (const e of failed) {
       expect(e).toBeInstanceOf(WorkerCrashedError);
       expect(String(e.cause?.message)).toMatch(/deliberate uncaught error/);
