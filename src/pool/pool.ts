@@ -643,7 +643,9 @@ export class SolverPool {
         transfer.push(a.buffer);
         return a;
       }
-      return Float64Array.from(a);
+      const copy = Float64Array.from(a);
+      transfer.push(copy.buffer); // our own copy: moved to the worker, not copied again
+      return copy;
     };
     const bv = vector(b, 'b');
     const x0 = o.x0 !== undefined ? vector(o.x0, 'x0') : undefined;
@@ -698,6 +700,20 @@ export class SolverPool {
       if (timer !== undefined) clearTimeout(timer);
       if (onAbort) signal?.removeEventListener?.('abort', onAbort);
     };
+  }
+
+  /**
+   * Sends `payload` to a worker (the one with the shortest queue) and back, with no work there:
+   * the pool's transport and scheduling cost for a message of that size (what the benchmark
+   * compares with a solve). Resolves to the returned copy.
+   */
+  ping(payload: Float64Array = new Float64Array(0)): Promise<Float64Array> {
+    this.refuseIfClosed('ping');
+    if (!(payload instanceof Float64Array)) throw new InvalidArgumentError(`SolverPool.ping takes a Float64Array, got ${describeValue(payload)}`);
+    const live = this.liveSlots();
+    const slot = live.reduce((best, s) => (this.backlog(s) < this.backlog(best) ? s : best));
+    const copy = payload.slice();
+    return this.enqueue<Float64Array>(slot, this.makeTask({ op: 'echo', payload: copy }, [copy.buffer], false));
   }
 
   /** Each worker's wasm memory, resident matrices and sessions (after the tasks given before). */

@@ -61,6 +61,12 @@ export interface SolveTask {
   aborted?: boolean;
 }
 
+/** Sends the payload back (transferred): the pool's transport cost without any solving. */
+export interface EchoTask {
+  op: 'echo';
+  payload: Float64Array;
+}
+
 export interface StatsTask {
   op: 'stats';
 }
@@ -71,7 +77,7 @@ export interface CrashTask {
   how: 'exit' | 'throw' | 'oom' | 'trap';
 }
 
-export type TaskBody = LoadTask | UpdateTask | DisposeTask | SolveTask | StatsTask | CrashTask;
+export type TaskBody = LoadTask | UpdateTask | DisposeTask | SolveTask | EchoTask | StatsTask | CrashTask;
 export type TaskMessage = TaskBody & { id: number };
 
 /** A worker's memory and what it holds. */

@@ -143,13 +143,17 @@ function run(port: Port, msg: TaskMessage): void {
       case 'solve':
         ({ value, transfer } = solve(port, id, msg));
         break;
+      case 'echo':
+        value = msg.payload;
+        transfer = [msg.payload.buffer];
+        break;
       case 'stats':
         value = stats();
         break;
       case 'crash':
+        // never replies: the worker dies with this task running (a throw: from a timer, uncaught)
         crash(port, msg.how);
-        value = null;
-        break;
+        return;
     }
     port.post({ op: 'done', id, value }, transfer);
   } catch (e) {

@@ -27,7 +27,18 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function startStaticServer(rootDir: string): Promise<StaticServer> {
+export interface StaticServerOptions {
+  /**
+   * Send COOP/COEP headers (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy:
+   * require-corp), which make the pages crossOriginIsolated: SharedArrayBuffer is available there.
+   */
+  crossOriginIsolated?: boolean;
+}
+
+export async function startStaticServer(rootDir: string, options: StaticServerOptions = {}): Promise<StaticServer> {
+  const isolation: Record<string, string> = options.crossOriginIsolated
+    ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+    : {};
   const root = await realpath(rootDir);
   const requests: RequestRecord[] = [];
 
@@ -58,7 +69,7 @@ export async function startStaticServer(rootDir: string): Promise<StaticServer> 
     requests.push(record);
     const send = (status: number, headers: Record<string, string | number>, body?: Buffer | string) => {
       record.status = status;
-      res.writeHead(status, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+      res.writeHead(status, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...isolation, ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
