@@ -3,7 +3,7 @@ import { defaultWasmSource } from '../runtime/runtime.js';
 import { createSolverPoolWith, type SolverPool, type SolverPoolOptions } from './pool.js';
 
 export { SolverPool, PoolMatrix, createSolverPoolWith } from './pool.js';
-export type { SolverPoolOptions, LoadOptions, PoolSolveOptions, PoolProgress, PoolMatrixSource, WorkerStats } from './pool.js';
+export type { SolverPoolOptions, LoadOptions, PoolSolveOptions, PoolProgress, PoolMatrixSource, PoolChunk, PoolChunkOptions, WorkerStats } from './pool.js';
 
 /**
  * Starts a pool of workers (Node worker threads, browser module Web Workers), each with its own

@@ -17,7 +17,8 @@ import { CsrMatrix } from '../matrix/csr.js';
 import { compileWasmWith, type DefaultWasmSource, type InitOptions, type WasmSource } from '../runtime/runtime.js';
 import { checkSessionSpec, SESSION_OPTIONS, type SessionSpec } from '../session/spec.js';
 import type { SolveResult } from '../solvers/types.js';
-import { errorFromData, type InitMessage, type SolveLimits, type TaskBody, type WorkerReply, type WorkerStats } from './protocol.js';
+import type { ChunkEntry, ChunkOptions, ChunkResult } from '../sequence/chunks.js';
+import { errorFromData, errorToData, type CsrData, type InitMessage, type SolveLimits, type TaskBody, type WorkerReply, type WorkerStats } from './protocol.js';
 import { spawnPoolWorker, type PoolWorkerPort } from './spawn.js';
 
 export type { WorkerStats } from './protocol.js';
@@ -73,6 +74,33 @@ export interface LoadOptions {
    */
   transfer?: boolean;
 }
+
+/** A chunk of a sequence for `SolverPool.solveChunk`: the systems themselves, in solve order. */
+export interface PoolChunk {
+  /**
+   * { A, b } with A as CSR arrays (SciPy names: indptr, indices, data) or a CsrMatrix; { b } with
+   * `matrix`; an Error in place of a system that could not be read: it fails alone with that
+   * error (name and message), as a load that threw does in a local runChunk
+   */
+  systems: ReadonlyArray<{ A?: CsrData | CsrMatrix; b: ArrayLike<number> } | Error>;
+  /** the input index of each system, reported as `index` (default 0, 1, ...) */
+  indices?: ReadonlyArray<number>;
+  /** the position of the chunk's first system in the whole solve order (default 0) */
+  start?: number;
+  /** the fixed matrix of a sequence of right-hand sides */
+  matrix?: CsrData | CsrMatrix;
+}
+
+/** runChunk's options that are plain data, plus the main side's hooks. */
+export type PoolChunkOptions = Omit<ChunkOptions, 'start' | 'matrix' | 'signal' | 'onSystem' | 'tune'> & {
+  /** learned relaxation; plain data only (no `context` function) */
+  tune?: Omit<NonNullable<ChunkOptions['tune']>, 'context'>;
+  /** called on the main thread after each system of the chunk (its entry without x) */
+  onSystem?: (entry: ChunkEntry) => void;
+  /** stops the chunk between (and, through the shared flag, inside) solves: `aborted` in the result */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+};
 
 /** Progress of a running pool solve (see PoolSolveOptions.onProgress). */
 export interface PoolProgress {
@@ -152,6 +180,8 @@ interface Task {
   solve: boolean;
   handle?: HandleState;
   onProgress?: (p: PoolProgress) => void;
+  /** per-system events of a chunk */
+  onEvent?: (data: unknown) => void;
   /** why the solve was stopped (signal or timeout), when it was */
   abortedBy?: string;
   /** removes the abort listener and the timer */
@@ -361,6 +391,16 @@ export class SolverPool {
           t.onProgress?.({ iteration: reply.iteration, residual: reply.residual });
         } catch {
           // a throwing progress callback must not break the pool; the solve goes on
+        }
+      }
+      return;
+    }
+    if (reply.op === 'event') {
+      if (t && t.id === reply.id) {
+        try {
+          t.onEvent?.(reply.data);
+        } catch {
+          // the caller's callback must not break the pool
         }
       }
       return;
@@ -671,6 +711,63 @@ export class SolverPool {
     return this.enqueue<SolveResult>(slot, task);
   }
 
+  /**
+   * Runs a chunk of a sequence in a worker, as `runChunk` (sequence/chunks.ts) does locally: one
+   * session, recycle space and Galerkin history for the chunk, so the per-system results equal a
+   * local run of the same chunk. The systems are sent with the task (nothing stays resident).
+   * Counts as a solve for maxQueue. Resolves to the ChunkResult (entries labelled with `indices`).
+   */
+  async solveChunk(chunk: PoolChunk, options: PoolChunkOptions = {}): Promise<ChunkResult> {
+    this.refuseIfClosed('solveChunk');
+    const c = checkOptions('SolverPool.solveChunk', chunk, {
+      systems: { kind: 'any' }, indices: { kind: 'any' }, start: { kind: 'integer', min: 0, default: 0 }, matrix: { kind: 'any' },
+    } as const);
+    if (!Array.isArray(c.systems)) throw new InvalidArgumentError('SolverPool.solveChunk: chunk.systems must be an array of { A, b } or { b }');
+    const systems = c.systems as PoolChunk['systems'];
+    const indices = (c.indices as number[] | undefined) ?? systems.map((_, k) => k);
+    if (!Array.isArray(indices) || indices.length !== systems.length || !indices.every((i) => Number.isInteger(i) && i >= 0)) {
+      throw new InvalidArgumentError(`SolverPool.solveChunk: chunk.indices must be ${systems.length} integers >= 0, one per system`);
+    }
+    const { onSystem, signal, timeoutMs, ...rest } = checkOptionsObjectAnd(options);
+    if (onSystem !== undefined && typeof onSystem !== 'function') throw new InvalidArgumentError('SolverPool.solveChunk: onSystem must be a function');
+    if (timeoutMs !== undefined) checkOption('SolverPool.solveChunk', 'timeoutMs', timeoutMs, { kind: 'number', min: 0, finite: true });
+    if (signal !== undefined) checkOption('SolverPool.solveChunk', 'signal', signal, { kind: 'signal' });
+    const bad = functionPath(rest, 'options');
+    if (bad) throw new InvalidArgumentError(`SolverPool.solveChunk: ${bad} is a function: a worker cannot receive it (tune.context and features are local-only)`);
+    const transfer: Transferable[] = [];
+    const csr = (A: CsrData | CsrMatrix, where: string): CsrData => {
+      if (A instanceof CsrMatrix) {
+        if (A.disposed) throw new DisposedError(`SolverPool.solveChunk: ${where} was disposed`);
+        return A.toCsrArrays();
+      }
+      if (A === null || typeof A !== 'object') throw new InvalidArgumentError(`SolverPool.solveChunk: ${where} must be CSR arrays { rows, cols, indptr, indices, data } or a CsrMatrix`);
+      return A;
+    };
+    const sent = systems.map((s, k) => {
+      if (s instanceof Error) return { error: errorToData(s) };
+      if (s === null || typeof s !== 'object' || s.b == null || typeof s.b.length !== 'number') {
+        throw new InvalidArgumentError(`SolverPool.solveChunk: system ${indices[k]} must be { A, b } or { b }`);
+      }
+      const b = Float64Array.from(s.b);
+      transfer.push(b.buffer);
+      return s.A !== undefined ? { A: csr(s.A, `system ${indices[k]}'s A`), b } : { b };
+    });
+    const body: TaskBody = {
+      op: 'chunk', systems: sent, indices: [...indices], start: c.start, options: rest, events: onSystem !== undefined,
+      ...(c.matrix !== undefined ? { matrix: csr(c.matrix as CsrData | CsrMatrix, 'chunk.matrix') } : {}),
+    };
+    const task = this.makeTask(body, transfer, true);
+    if (onSystem) task.onEvent = (data) => onSystem(data as ChunkEntry);
+    if (this.waitingSolves >= this.maxQueue) {
+      if (this.queueFull === 'reject') throw new QueueFullError(`SolverPool.solveChunk: ${this.waitingSolves} tasks are waiting (maxQueue ${this.maxQueue})`);
+      await new Promise<void>((admit, reject) => this.held.push({ admit, reject }));
+    }
+    const live = this.liveSlots();
+    const slot = live.reduce((best, s) => (this.backlog(s) < this.backlog(best) ? s : best));
+    this.watchAbort(task, signal as AbortSignal | undefined, timeoutMs as number | undefined);
+    return this.enqueue<ChunkResult>(slot, task);
+  }
+
   /** Arms the signal and the timeout of a solve task. */
   private watchAbort(task: Task, signal: AbortSignal | undefined, timeoutMs: number | undefined): void {
     const abort = (why: string) => {
@@ -786,6 +883,24 @@ export class SolverPool {
       if (p) await p.terminate();
     }));
   }
+}
+
+function checkOptionsObjectAnd(options: unknown): Record<string, unknown> {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    throw new InvalidArgumentError(`SolverPool.solveChunk: options must be an object, got ${describeValue(options)}`);
+  }
+  return { ...(options as Record<string, unknown> | undefined) };
+}
+
+/** The path of the first function inside plain options, or null. */
+function functionPath(v: unknown, path: string, depth = 0): string | null {
+  if (typeof v === 'function') return path;
+  if (v === null || typeof v !== 'object' || depth > 4 || ArrayBuffer.isView(v)) return null;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const bad = functionPath(x, `${path}.${k}`, depth + 1);
+    if (bad) return bad;
+  }
+  return null;
 }
 
 function isShared(buffer: ArrayBufferLike): boolean {

@@ -61,6 +61,34 @@ export interface SolveTask {
   aborted?: boolean;
 }
 
+/** CSR arrays under SciPy's names (what the sequence generators and CsrMatrix.toCsrArrays give). */
+export interface CsrData {
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  data: Float64Array;
+}
+
+/** A chunk of a sequence (sequence/chunks.ts runChunk) run in a worker. */
+export interface ChunkTask {
+  op: 'chunk';
+  /** the chunk's systems in solve order; { b } alone with `matrix`; { error }: a system that could not be read (it fails alone) */
+  systems: { A?: CsrData; b?: Float64Array; error?: ErrorData }[];
+  /** the input index of each system (reported as `index`) */
+  indices: number[];
+  /** position of the chunk's first system in the whole order */
+  start: number;
+  /** the fixed matrix of a sequence of right-hand sides */
+  matrix?: CsrData;
+  /** runChunk's options, plain data only (no onSystem, signal, features or tune.context) */
+  options: Record<string, unknown>;
+  /** post each system's entry (without x) as an event */
+  events: boolean;
+  /** aborted while it was queued, in a pool without shared memory */
+  aborted?: boolean;
+}
+
 /** Sends the payload back (transferred): the pool's transport cost without any solving. */
 export interface EchoTask {
   op: 'echo';
@@ -77,7 +105,7 @@ export interface CrashTask {
   how: 'exit' | 'throw' | 'oom' | 'trap';
 }
 
-export type TaskBody = LoadTask | UpdateTask | DisposeTask | SolveTask | EchoTask | StatsTask | CrashTask;
+export type TaskBody = LoadTask | UpdateTask | DisposeTask | SolveTask | ChunkTask | EchoTask | StatsTask | CrashTask;
 export type TaskMessage = TaskBody & { id: number };
 
 /** A worker's memory and what it holds. */
@@ -109,6 +137,7 @@ export type WorkerReply =
   | { op: 'ready' }
   | { op: 'init-failed'; error: ErrorData }
   | { op: 'progress'; id: number; iteration: number; residual: number }
+  | { op: 'event'; id: number; data: unknown }
   | { op: 'done'; id: number; value: unknown }
   | { op: 'failed'; id: number; error: ErrorData; fatal: boolean };
 

@@ -3,12 +3,13 @@
 // one task at a time. Tasks come as messages from pool.ts; replies are plain data, with the
 // solution's buffer transferred. A solve stops when the main side writes its task id into the
 // shared abort flag, which the session's monitor reads every iteration.
-import { createRuntimeWith, type SparseRuntime } from '../runtime/runtime.js';
+import { initWith, type SparseRuntime } from '../runtime/runtime.js';
 import { CsrMatrix } from '../matrix/csr.js';
 import { SolverSession } from '../session/session.js';
 import { InvalidArgumentError } from '../errors.js';
+import { runChunk, type ChunkEntry } from '../sequence/chunks.js';
 import type { SolveOptions } from '../solvers/types.js';
-import { errorToData, type InitMessage, type SolveTask, type TaskMessage, type WorkerReply, type WorkerStats } from './protocol.js';
+import { errorFromData, errorToData, type ChunkTask, type InitMessage, type SolveTask, type TaskMessage, type WorkerReply, type WorkerStats } from './protocol.js';
 
 export interface Port {
   post(message: WorkerReply, transfer?: Transferable[]): void;
@@ -95,6 +96,43 @@ function solve(port: Port, id: number, task: SolveTask): { value: unknown; trans
   return { value: result, transfer: [result.x.buffer] };
 }
 
+/** Runs a chunk of a sequence: its own session and recycle space, as runChunk does anywhere. */
+async function chunk(port: Port, id: number, task: ChunkTask): Promise<{ value: unknown; transfer: Transferable[] }> {
+  const flag = abortFlag;
+  const signal = task.aborted ? { aborted: true } : flag ? { get aborted(): boolean { return Atomics.load(flag, 0) === id; } } : undefined;
+  const matrix = task.matrix ? CsrMatrix.fromCsr(task.matrix.rows, task.matrix.cols, task.matrix.indptr, task.matrix.indices, task.matrix.data, { runtime: rt }) : undefined;
+  const label = (e: ChunkEntry): ChunkEntry => ({ ...e, index: task.indices[e.index] });
+  try {
+    const systems = {
+      count: task.systems.length,
+      load: (k: number) => {
+        const s = task.systems[k];
+        if (s.error) throw errorFromData(s.error); // unreadable on the main side: fails alone, as it would locally
+        return s.A ? { A: s.A, b: s.b! } : { b: s.b! };
+      },
+    };
+    const res = await runChunk(systems, task.systems.map((_, k) => k), {
+      ...task.options,
+      start: task.start,
+      ...(matrix ? { matrix } : {}),
+      ...(signal ? { signal: signal as unknown as AbortSignal } : {}),
+      ...(task.events ? { onSystem: (e: ChunkEntry) => {
+        const { x: _x, ...rest } = label(e) as ChunkEntry & { x?: Float64Array };
+        port.post({ op: 'event', id, data: rest });
+      } } : {}),
+    });
+    const results = res.results.map(label);
+    const transfer: Transferable[] = [];
+    for (const e of results) {
+      const x = (e as { x?: Float64Array }).x;
+      if (x && x.byteOffset === 0 && x.byteLength === x.buffer.byteLength) transfer.push(x.buffer);
+    }
+    return { value: { ...res, results }, transfer };
+  } finally {
+    matrix?.dispose();
+  }
+}
+
 function stats(): WorkerStats {
   const s = rt!.stats();
   let sessions = 0;
@@ -113,7 +151,7 @@ function crash(port: Port, how: 'exit' | 'throw' | 'oom' | 'trap'): void {
   }
 }
 
-function run(port: Port, msg: TaskMessage): void {
+async function run(port: Port, msg: TaskMessage): Promise<void> {
   const { id } = msg;
   try {
     let value: unknown;
@@ -143,6 +181,9 @@ function run(port: Port, msg: TaskMessage): void {
       case 'solve':
         ({ value, transfer } = solve(port, id, msg));
         break;
+      case 'chunk':
+        ({ value, transfer } = await chunk(port, id, msg));
+        break;
       case 'echo':
         value = msg.payload;
         transfer = [msg.payload.buffer];
@@ -167,24 +208,31 @@ function run(port: Port, msg: TaskMessage): void {
 export async function serve(port: Port): Promise<void> {
   let ready: Promise<void> | undefined;
   const pending: TaskMessage[] = [];
+  // one task at a time, in arrival order (a chunk task awaits inside; the pool sends one task at
+  // a time anyway, this keeps the worker safe without relying on it)
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (m: TaskMessage) => {
+    chain = chain.then(() => run(port, m));
+  };
   port.listen((data) => {
     const msg = data as (InitMessage & { worker: number }) | TaskMessage;
     if (msg.op === 'init') {
       workerIndex = msg.worker;
       abortFlag = msg.abortFlag;
       const { module, initialMemoryMiB, maximumMemoryMiB } = msg;
-      ready = createRuntimeWith({ source: module, initialMemoryMiB, maximumMemoryMiB }, () => module).then(
+      // the default runtime of this thread: library calls without a runtime option (a sequence's) use it
+      ready = initWith({ source: module, initialMemoryMiB, maximumMemoryMiB }, () => module).then(
         (runtime) => {
           rt = runtime;
           port.post({ op: 'ready' });
-          for (const m of pending.splice(0)) run(port, m);
+          for (const m of pending.splice(0)) enqueue(m);
         },
         (e) => port.post({ op: 'init-failed', error: errorToData(e) }),
       );
       return;
     }
     if (!rt) pending.push(msg);
-    else run(port, msg);
+    else enqueue(msg);
   });
   await ready;
 }
