@@ -17,7 +17,7 @@ const EXAMPLES: { name: string; about: string; url: string }[] = [
   { name: 'gr_30_30.mtx.gz', about: '900, SPD, 2D grid', url: new URL('../../test/fixtures/matrices/gr_30_30.mtx.gz', import.meta.url).href },
   { name: 'bcsstk13.mtx.gz', about: '2003, SPD, fluid dynamics (hard)', url: new URL('../../test/fixtures/matrices/bcsstk13.mtx.gz', import.meta.url).href },
   { name: 'orsirr_1.mtx.gz', about: '1030, nonsymmetric, oil reservoir', url: new URL('../../test/fixtures/matrices/orsirr_1.mtx.gz', import.meta.url).href },
-  { name: 'west0479.mtx.gz', about: '479, nonsymmetric, zero diagonal entries', url: new URL('../../test/fixtures/matrices/west0479.mtx.gz', import.meta.url).href },
+  { name: 'west0479.mtx.gz', about: '479, nonsymmetric, 471 diagonal entries missing', url: new URL('../../test/fixtures/matrices/west0479.mtx.gz', import.meta.url).href },
   { name: 'sherman1.mtx.gz', about: '1000, symmetric, fluid dynamics', url: new URL('../../test/fixtures/matrices/sherman1.mtx.gz', import.meta.url).href },
 ];
 
@@ -66,7 +66,8 @@ function showError(e: unknown, context: string): void {
   if (e instanceof CancelledError) return;
   let html: string;
   if (e instanceof WorkerError) {
-    const line = e.view.line !== undefined ? ` <span class="line">(line ${e.view.line})</span>` : '';
+    const line = e.view.line !== undefined ? ` <span class="line">(line ${e.view.line})</span>`
+      : e.view.row !== undefined ? ` <span class="line">(row ${e.view.row}, counted from 0)</span>` : '';
     html = `<strong>${escape(e.view.name)}</strong>${line} while ${escape(context)}: ${escape(e.view.message)}`;
   } else {
     const err = e as Error;
@@ -115,6 +116,12 @@ function updateButtons(): void {
   document.body.dataset.busy = busy ?? '';
 }
 
+/** Counts finished actions (loads, solves, comparisons), so that a script can wait for the next one. */
+let finished = 0;
+function markFinished(): void {
+  document.body.dataset.finished = String(++finished);
+}
+
 function numberInput(id: string, what: string): number {
   const v = Number($<HTMLInputElement>(id).value.trim());
   if (!Number.isFinite(v)) throw new Error(`${what} must be a number, got "${$<HTMLInputElement>(id).value}"`);
@@ -126,6 +133,7 @@ function solveSettings(method: string, precond: string): SolveSettings {
     method, precond,
     rtol: numberInput('rtol', 'rtol'), atol: numberInput('atol', 'atol'),
     maxIterations: numberInput('max-iter', 'max iterations'), restart: numberInput('restart', 'restart'),
+    pivot: $<HTMLSelectElement>('pivot').value as 'shift' | 'error',
   };
 }
 
@@ -153,6 +161,7 @@ async function loadMatrix(source: MatrixSource, label: string): Promise<void> {
   } finally {
     busy = null;
     updateButtons();
+    markFinished();
   }
 }
 
@@ -318,7 +327,11 @@ function maxError(x: Float64Array): number {
 /** Runs one solve with a live curve; resolves with the result, or null when cancelled or failed. */
 async function runSolve(settings: SolveSettings, onCurve: (history: number[]) => void, status: HTMLElement): Promise<SolveView | null> {
   const history: number[] = [];
+  // a redraw still waiting for its frame when the result comes would draw the shorter progress
+  // curve over the final one: `ended` turns it into nothing
+  let ended = false;
   const redraw = throttledRedraw(() => {
+    if (ended) return;
     onCurve(history);
     status.textContent = `solving: iteration ${history.length}, ||r|| = ${fmt(history[history.length - 1])}`;
   });
@@ -330,10 +343,12 @@ async function runSolve(settings: SolveSettings, onCurve: (history: number[]) =>
   });
   try {
     const r = await running.result;
+    ended = true;
     onCurve(r.history);
     status.textContent = r.reason === 'aborted' ? `cancelled at iteration ${r.iterations} (partial x kept)` : `done: ${r.reason}`;
     return r;
   } catch (e) {
+    ended = true;
     if (e instanceof CancelledError) {
       onCurve(history);
       status.textContent = `${e.message}; ${history.length} iterations were reported`;
@@ -367,6 +382,7 @@ $('solve').addEventListener('click', async () => {
   }
   busy = null;
   updateButtons();
+  markFinished();
 });
 $('cancel').addEventListener('click', () => running?.cancel());
 
@@ -416,6 +432,7 @@ $('compare').addEventListener('click', async () => {
   }
   busy = null;
   updateButtons();
+  markFinished();
 });
 $('compare-cancel').addEventListener('click', () => {
   compareCancelled = true;
@@ -473,7 +490,7 @@ $('seq-run').addEventListener('click', async () => {
   const labels = sequenceRuns(settings.recycle).map((r) => r.label);
   const u = sequenceChart(count, labels);
   const data = u.data.map((a) => Array.from(a)) as (number | null)[][];
-  const redraw = throttledRedraw(() => u.setData(data as uPlot.AlignedData));
+  const redraw = throttledRedraw(() => { if (hook.charts.sequence === u) u.setData(data as uPlot.AlignedData); });
   hook.sequence = [];
   $('seq-result').innerHTML = '';
   const status = $('seq-status');

@@ -59,6 +59,8 @@ export interface ErrorView {
   message: string;
   /** 1-based line of a malformed Matrix Market file */
   line?: number;
+  /** 0-based row of a failed factorization (FactorizationError) */
+  row?: number;
 }
 
 export interface SolveSettings {
@@ -69,6 +71,8 @@ export interface SolveSettings {
   maxIterations: number;
   /** GMRES-type restart length (only sent to methods that take it) */
   restart?: number;
+  /** zero or bad pivots of IC(0)/ILU(0)/ILUT/Jacobi: 'shift' (the library's default) or 'error' */
+  pivot: 'shift' | 'error';
 }
 
 /** The numbers of a finished solve the page shows (SolveResult without the session's internals). */

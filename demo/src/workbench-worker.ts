@@ -58,11 +58,11 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
 function errorView(e: unknown): ErrorView {
   if (e instanceof SequenceError && e.cause) {
     const inner = errorView(e.cause);
-    return { name: `${e.name} (${inner.name})`, message: e.message.includes(inner.message) ? e.message : `${e.message}: ${inner.message}`, line: inner.line };
+    return { ...inner, name: `${e.name} (${inner.name})`, message: e.message.includes(inner.message) ? e.message : `${e.message}: ${inner.message}` };
   }
   if (e instanceof Error) {
-    const line = (e as { line?: unknown }).line;
-    return { name: e.name, message: e.message, ...(typeof line === 'number' ? { line } : {}) };
+    const { line, row } = e as { line?: unknown; row?: unknown };
+    return { name: e.name, message: e.message, ...(typeof line === 'number' ? { line } : {}), ...(typeof row === 'number' ? { row } : {}) };
   }
   return { name: 'Error', message: String(e) };
 }
@@ -131,6 +131,7 @@ function autoChoice(A: CsrMatrix): AutoView {
 function sessionOptions(s: SolveSettings): Record<string, unknown> {
   const o: Record<string, unknown> = { method: s.method, precond: s.precond, rtol: s.rtol, atol: s.atol, maxIterations: s.maxIterations };
   if (s.restart !== undefined && (s.method === 'gmres' || s.method === 'gcrodr')) o.restart = s.restart;
+  if (s.pivot === 'error') o.precondOptions = { pivot: 'error' };
   return o;
 }
 

@@ -11,6 +11,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.mtx': 'text/plain; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.gz': 'application/gzip',
 };
 
 export interface RequestRecord {
