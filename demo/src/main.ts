@@ -250,14 +250,14 @@ const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 1e4
 /** A log-scale residual chart; x = iterations. Zero residuals (log undefined) are gaps. */
 function residualChart(target: HTMLElement, series: string[]): uPlot {
   const colors = ['#1f5fbf', '#d9480f', '#2b8a3e', '#862e9c'];
-  return new uPlot(
+  const u = new uPlot(
     {
-      width: Math.max(320, target.clientWidth || 800),
-      height: 260,
+      width: Math.max(300, target.clientWidth || 800),
+      height: 240,
       scales: { x: { time: false }, y: { distr: 3 } },
       axes: [
         { label: 'iteration', incrs: INTEGER_STEPS },
-        { label: '||r_k|| (the method\'s residual)', size: 70, values: (_u, splits) => splits.map((v) => (v == null ? '' : v.toExponential(0))) },
+        { label: 'residual norm ||r_k||', size: 64, values: (_u, splits) => splits.map((v) => (v == null ? '' : v.toExponential(0))) },
       ],
       series: [{ label: 'iteration' }, ...series.map((label, i) => ({ label, stroke: colors[i], width: 1.5, points: { show: false } }))],
       legend: { live: false },
@@ -265,6 +265,16 @@ function residualChart(target: HTMLElement, series: string[]): uPlot {
     [[], ...series.map(() => [])],
     target,
   );
+  fitWidth(u, target);
+  return u;
+}
+
+/** Keeps a chart as wide as its container (the result table beside it grows with its content). */
+function fitWidth(u: uPlot, target: HTMLElement): void {
+  new ResizeObserver(() => {
+    const width = Math.max(300, Math.floor(target.clientWidth));
+    if (width !== u.width) u.setSize({ width, height: u.height });
+  }).observe(target);
 }
 
 /** x = 1..max length; each series padded with nulls (uPlot wants aligned data). */
@@ -274,16 +284,22 @@ function aligned(series: number[][]): uPlot.AlignedData {
   return [xs, ...series.map((s) => Array.from({ length: n }, (_, i) => (i < s.length && s[i] > 0 ? s[i] : null)))];
 }
 
-/** Redraws at most once a frame, whatever the rate of progress messages. */
+/**
+ * Redraws at most every REDRAW_MS, in an animation frame, whatever the rate of progress messages:
+ * a chart redrawn every frame would keep the main thread busy for nothing.
+ */
+const REDRAW_MS = 200;
 function throttledRedraw(draw: () => void): () => void {
   let pending = false;
+  let last = 0;
   return () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => {
+    setTimeout(() => requestAnimationFrame((now) => {
       pending = false;
+      last = now;
       draw();
-    });
+    }), Math.max(0, last + REDRAW_MS - performance.now()));
   };
 }
 
@@ -450,7 +466,7 @@ function sequenceChart(count: number, labels: string[]): uPlot {
   const u = new uPlot(
     {
       width: Math.max(320, target.clientWidth || 800),
-      height: 260,
+      height: 220,
       scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [{ label: 'system (input order)', incrs: INTEGER_STEPS }, { label: 'iterations', size: 60 }],
       legend: { live: false },

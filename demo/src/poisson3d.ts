@@ -4,7 +4,7 @@
 import { CsrMatrix, InvalidArgumentError } from 'sparse-wasm';
 
 export function poisson3d(k: number): CsrMatrix {
-  if (!Number.isInteger(k) || k < 1 || k > 160) throw new InvalidArgumentError(`Poisson 3D: grid size must be an integer from 1 to 160, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new InvalidArgumentError(`Poisson 3D: grid size must be an integer from 1 to 100 (a million rows), got ${k}`);
   const n = k * k * k;
   const nnz = 7 * n - 6 * k * k;
   const indptr = new Int32Array(n + 1), indices = new Int32Array(nnz), data = new Float64Array(nnz);

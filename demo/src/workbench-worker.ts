@@ -8,7 +8,7 @@
 // history; without one the page terminates this worker and starts a new one (main.ts).
 import {
   init, CsrMatrix, SolverSession, readMatrixMarket, csrFromMatrixMarket, matrixProperties, poisson2d,
-  formatMatrixMarketArray, solveSequence, varcoefSequence, rotatingWindSequence, SequenceError,
+  formatMatrixMarketArray, solveSequence, InvalidArgumentError, varcoefSequence, rotatingWindSequence, SequenceError,
   type SequenceSource, type SolveResult,
 } from 'sparse-wasm';
 import type {
@@ -70,6 +70,10 @@ function errorView(e: unknown): ErrorView {
 async function readMatrix(source: MatrixSource): Promise<{ A: CsrMatrix; name: string }> {
   if (source.kind === 'generator') {
     const k = source.size;
+    // the page keeps a copy of the matrix and sends one to the solving worker: a million rows at most
+    if (source.generator === 'poisson2d' && !(Number.isInteger(k) && k >= 1 && k <= 1000)) {
+      throw new InvalidArgumentError(`Poisson 2D: grid size must be an integer from 1 to 1000 (a million rows), got ${k}`);
+    }
     return source.generator === 'poisson2d'
       ? { A: poisson2d(k), name: `Poisson 2D, ${k} x ${k} grid` }
       : { A: poisson3d(k), name: `Poisson 3D, ${k} x ${k} x ${k} grid` };
@@ -136,7 +140,7 @@ function sessionOptions(s: SolveSettings): Record<string, unknown> {
 }
 
 /** Progress messages at most every PROGRESS_MS: a message per iteration would flood the page. */
-const PROGRESS_MS = 50;
+const PROGRESS_MS = 100;
 
 function solveCurrent(id: number, settings: SolveSettings, cancel: SharedArrayBuffer | undefined): void {
   if (!current) throw new Error('no matrix loaded');
