@@ -277,11 +277,21 @@ function fitWidth(u: uPlot, target: HTMLElement): void {
   }).observe(target);
 }
 
-/** x = 1..max length; each series padded with nulls (uPlot wants aligned data). */
-function aligned(series: number[][]): uPlot.AlignedData {
+/** Points a live curve shows at most: every k-th iteration (and the last) of a long history. */
+const LIVE_POINTS = 1000;
+
+/**
+ * x = 1..max length; each series padded with nulls (uPlot wants aligned data). `maxPoints`
+ * thins a long live curve to every k-th iteration (the last kept), so that a redraw stays short
+ * however long the solve; the finished curve is drawn whole.
+ */
+function aligned(series: number[][], maxPoints = Infinity): uPlot.AlignedData {
   const n = Math.max(0, ...series.map((s) => s.length));
-  const xs = Array.from({ length: n }, (_, i) => i + 1);
-  return [xs, ...series.map((s) => Array.from({ length: n }, (_, i) => (i < s.length && s[i] > 0 ? s[i] : null)))];
+  const step = n > maxPoints ? Math.ceil(n / maxPoints) : 1;
+  const at: number[] = [];
+  for (let i = 0; i < n; i += step) at.push(i);
+  if (n > 0 && at[at.length - 1] !== n - 1) at.push(n - 1);
+  return [at.map((i) => i + 1), ...series.map((s) => at.map((i) => (i < s.length && s[i] > 0 ? s[i] : null)))];
 }
 
 /**
@@ -341,14 +351,14 @@ function maxError(x: Float64Array): number {
 }
 
 /** Runs one solve with a live curve; resolves with the result, or null when cancelled or failed. */
-async function runSolve(settings: SolveSettings, onCurve: (history: number[]) => void, status: HTMLElement): Promise<SolveView | null> {
+async function runSolve(settings: SolveSettings, onCurve: (history: number[], live: boolean) => void, status: HTMLElement): Promise<SolveView | null> {
   const history: number[] = [];
   // a redraw still waiting for its frame when the result comes would draw the shorter progress
   // curve over the final one: `ended` turns it into nothing
   let ended = false;
   const redraw = throttledRedraw(() => {
     if (ended) return;
-    onCurve(history);
+    onCurve(history, true);
     status.textContent = `solving: iteration ${history.length}, ||r|| = ${fmt(history[history.length - 1])}`;
   });
   status.textContent = 'setting up…';
@@ -360,13 +370,13 @@ async function runSolve(settings: SolveSettings, onCurve: (history: number[]) =>
   try {
     const r = await running.result;
     ended = true;
-    onCurve(r.history);
+    onCurve(r.history, false);
     status.textContent = r.reason === 'aborted' ? `cancelled at iteration ${r.iterations} (partial x kept)` : `done: ${r.reason}`;
     return r;
   } catch (e) {
     ended = true;
     if (e instanceof CancelledError) {
-      onCurve(history);
+      onCurve(history, false);
       status.textContent = `${e.message}; ${history.length} iterations were reported`;
     } else {
       status.textContent = 'failed';
@@ -391,7 +401,7 @@ $('solve').addEventListener('click', async () => {
   lastSolve = null;
   updateButtons();
   $('solve-result').innerHTML = '';
-  const r = await runSolve(settings, (h) => residualPlot.setData(aligned([h])), $('solve-status'));
+  const r = await runSolve(settings, (h, live) => residualPlot.setData(aligned([h], live ? LIVE_POINTS : Infinity)), $('solve-status'));
   if (r) {
     lastSolve = r;
     $('solve-result').innerHTML = resultRows([r], ['result']);
@@ -437,9 +447,9 @@ $('compare').addEventListener('click', async () => {
   hook.compare = [];
   $('compare-result').innerHTML = resultRows(results, ['A', 'B']);
   for (let k = 0; k < 2 && !compareCancelled; k++) {
-    const r = await runSolve(settings[k], (h) => {
+    const r = await runSolve(settings[k], (h, live) => {
       curves[k] = h;
-      comparePlot.setData(aligned(curves));
+      comparePlot.setData(aligned(curves, live ? LIVE_POINTS : Infinity));
     }, $('solve-status'));
     results[k] = r;
     if (r) hook.compare[k] = r;
