@@ -7,7 +7,14 @@
 //     and the tasks queued behind it run on its replacement;
 //   - an abort of a running solve is a store into that worker's shared flag (its task id), read
 //     by the solve's monitor every iteration.
-// Why not workerpool (installed) or comlink: see pool/README notes in index.ts.
+// A thin layer of our own over postMessage rather than workerpool (installed) or comlink:
+//   - resident matrices need routing to the worker that holds them; workerpool hands a task to
+//     whichever worker is free (no affinity), comlink is one proxy per worker (no pool at all);
+//   - cancellation must leave the worker alive: workerpool's cancel() and timeout() terminate it;
+//   - bundlers (Vite) rewrite only a literal `new Worker(new URL(...), { type: 'module' })` in our
+//     own code; workerpool constructs its workers from a script URL inside its own code, and ships
+//     CommonJS/UMD only, which a module worker served as is (no bundler) cannot import;
+//   - crash handling and error transport need the library's typed errors (protocol.ts) anyway.
 import {
   DimensionMismatchError, DisposedError, InvalidArgumentError, NonFiniteValueError, PoolClosedError, QueueFullError,
   SolveAbortedError, WorkerCrashedError,
@@ -107,6 +114,8 @@ export interface PoolProgress {
   iteration: number;
   /** the method's residual norm at that iteration (the kind the result's residualKind names) */
   residual: number;
+  /** when the worker reached it: ms since the epoch (performance.timeOrigin + performance.now() there) */
+  at: number;
 }
 
 /** Options of one pool solve: the session spec (plain data) plus the main side's hooks. */
@@ -388,7 +397,7 @@ export class SolverPool {
     if (reply.op === 'progress') {
       if (t && t.id === reply.id) {
         try {
-          t.onProgress?.({ iteration: reply.iteration, residual: reply.residual });
+          t.onProgress?.({ iteration: reply.iteration, residual: reply.residual, at: reply.at });
         } catch {
           // a throwing progress callback must not break the pool; the solve goes on
         }

@@ -136,7 +136,7 @@ export interface ErrorData {
 export type WorkerReply =
   | { op: 'ready' }
   | { op: 'init-failed'; error: ErrorData }
-  | { op: 'progress'; id: number; iteration: number; residual: number }
+  | { op: 'progress'; id: number; iteration: number; residual: number; at: number }
   | { op: 'event'; id: number; data: unknown }
   | { op: 'done'; id: number; value: unknown }
   | { op: 'failed'; id: number; error: ErrorData; fatal: boolean };

@@ -84,7 +84,7 @@ function solve(port: Port, id: number, task: SolveTask): { value: unknown; trans
       const now = performance.now();
       if (now - last >= every) {
         last = now;
-        port.post({ op: 'progress', id, iteration: s.iteration, residual: s.residualNorm });
+        port.post({ op: 'progress', id, iteration: s.iteration, residual: s.residualNorm, at: performance.timeOrigin + now });
       }
     };
   }

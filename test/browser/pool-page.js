@@ -60,17 +60,21 @@ async function main() {
   const big = lib.poisson2d(250);
   const hb = await pool.load(big);
   const ac = new AbortController();
-  let seen = 0, seenAtAbort = -1, timer;
+  let seen = 0, seenAtAbort = -1, abortAt = 0, timer;
+  const reached = [];
   const abortCall = pool.solve(hb, new Float64Array(big.rows).fill(1), {
     method: 'cg', precond: 'none', rtol: 1e-14, maxIterations: 100000, signal: ac.signal, progressIntervalMs: 0,
     onProgress: (p) => {
       seen = p.iteration;
-      timer ??= setTimeout(() => { seenAtAbort = seen; ac.abort(); }, 50);
+      reached.push(p);
+      timer ??= setTimeout(() => { seenAtAbort = seen; abortAt = performance.timeOrigin + performance.now(); ac.abort(); }, 50);
     },
   });
   try {
     const r = await abortCall;
-    out.abort = { resolved: true, reason: r.reason, iterations: r.iterations, seenAtAbort, detail: r.detail };
+    // the last iteration the worker had reached when the abort was given (progress carries its time)
+    const lastBefore = Math.max(0, ...reached.filter((p) => p.at <= abortAt).map((p) => p.iteration));
+    out.abort = { resolved: true, reason: r.reason, iterations: r.iterations, seenAtAbort, lastBefore, detail: r.detail };
   } catch (e) {
     out.abort = { resolved: false, name: e.name, message: e.message, seenAtAbort };
   }
