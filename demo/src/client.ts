@@ -16,7 +16,7 @@ export class WorkerError extends Error {
   }
 }
 
-type Terminal = Extract<Reply, { type: 'loaded' | 'formatted' | 'matrix-set' | 'solved' | 'sequence-done' }>;
+type Terminal = Extract<Reply, { type: 'loaded' | 'formatted' | 'sequence-done' }>;
 type Event = Exclude<Reply, Terminal | { type: 'error' } | { type: 'ready' }>;
 
 interface Pending {
@@ -51,7 +51,7 @@ export class WorkerClient {
         if (m.type === 'error') {
           this.pending.delete(m.id);
           p.reject(new WorkerError(m.error));
-        } else if (m.type === 'progress' || m.type === 'sequence-progress' || m.type === 'sequence-run') {
+        } else if (m.type === 'sequence-progress' || m.type === 'sequence-run') {
           p.onEvent?.(m);
         } else {
           this.pending.delete(m.id);

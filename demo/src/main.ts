@@ -6,8 +6,8 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { METHOD_NAMES, preconditionerNames } from 'sparse-wasm';
 import { CancelledError, WorkerClient, WorkerError, newId } from './client';
-import type { AutoView, CsrData, MatrixFactsView, MatrixSource, SequenceRunView, SequenceSettings, SolveSettings, SolveView } from './protocol';
-import { LocalSolver, type Solver, type SolveRun } from './solver';
+import type { AutoView, CsrData, ErrorView, MatrixFactsView, MatrixSource, SequenceRunView, SequenceSettings, SolveSettings, SolveView } from './protocol';
+import { PoolSolver, type Solver, type SolveRun } from './solver';
 import { sequenceRuns } from './sweep';
 
 // A few bundled matrices (test/fixtures/matrices), emitted as assets by Vite: literal URLs only.
@@ -34,7 +34,7 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 const inspector = new WorkerClient('inspector');
 const sequencer = new WorkerClient('sequence');
-const solver: Solver = new LocalSolver();
+const solver: Solver = new PoolSolver();
 
 interface Loaded {
   facts: MatrixFactsView;
@@ -61,22 +61,28 @@ const hook = {
 
 // ---------------------------------------------------------------- errors
 
+/** The library's error as the page shows it (from the pool, the library's own class; from the page's workers, its data). */
+function errorParts(e: unknown): ErrorView {
+  if (e instanceof WorkerError) return e.view;
+  const err = e as { name?: unknown; message?: unknown; line?: unknown; row?: unknown } | null;
+  return {
+    name: typeof err?.name === 'string' ? err.name : 'Error',
+    message: typeof err?.message === 'string' ? err.message : String(e),
+    ...(typeof err?.line === 'number' ? { line: err.line } : {}),
+    ...(typeof err?.row === 'number' ? { row: err.row } : {}),
+  };
+}
+
 function showError(e: unknown, context: string): void {
-  const box = $('error');
   if (e instanceof CancelledError) return;
-  let html: string;
-  if (e instanceof WorkerError) {
-    const line = e.view.line !== undefined ? ` <span class="line">(line ${e.view.line})</span>`
-      : e.view.row !== undefined ? ` <span class="line">(row ${e.view.row}, counted from 0)</span>` : '';
-    html = `<strong>${escape(e.view.name)}</strong>${line} while ${escape(context)}: ${escape(e.view.message)}`;
-  } else {
-    const err = e as Error;
-    html = `<strong>${escape(err?.name ?? 'Error')}</strong> while ${escape(context)}: ${escape(err?.message ?? String(e))}`;
-  }
-  box.innerHTML = html;
+  const box = $('error');
+  const v = errorParts(e);
+  const where = v.line !== undefined ? ` <span class="line">(line ${v.line})</span>`
+    : v.row !== undefined ? ` <span class="line">(row ${v.row}, counted from 0)</span>` : '';
+  box.innerHTML = `<strong>${escape(v.name)}</strong>${where} while ${escape(context)}: ${escape(v.message)}`;
   box.hidden = false;
-  box.dataset.name = e instanceof WorkerError ? e.view.name : (e as Error)?.name ?? 'Error';
-  if (e instanceof WorkerError && e.view.line !== undefined) box.dataset.line = String(e.view.line);
+  box.dataset.name = v.name;
+  if (v.line !== undefined) box.dataset.line = String(v.line);
   else delete box.dataset.line;
 }
 function clearError(): void {
@@ -259,7 +265,7 @@ function residualChart(target: HTMLElement, series: string[]): uPlot {
         { label: 'iteration', incrs: INTEGER_STEPS },
         { label: 'residual norm ||r_k||', size: 64, values: (_u, splits) => splits.map((v) => (v == null ? '' : v.toExponential(0))) },
       ],
-      series: [{ label: 'iteration' }, ...series.map((label, i) => ({ label, stroke: colors[i], width: 1.5, points: { show: false } }))],
+      series: [{ label: 'iteration' }, ...series.map((label, i) => ({ label, stroke: colors[i], width: 1.5, spanGaps: true, points: { show: false } }))],
       legend: { live: false },
     },
     [[], ...series.map(() => [])],
@@ -277,21 +283,46 @@ function fitWidth(u: uPlot, target: HTMLElement): void {
   }).observe(target);
 }
 
-/** Points a live curve shows at most: every k-th iteration (and the last) of a long history. */
+/** Points a live curve shows at most: every k-th point (and the last) of a long one. */
 const LIVE_POINTS = 1000;
 
+/** A residual curve: iterations (ascending) and the residual norm at each. */
+interface Curve {
+  x: number[];
+  y: number[];
+}
+const emptyCurve = (): Curve => ({ x: [], y: [] });
+/** The whole history of a finished solve: iterations 1..n. */
+const historyCurve = (history: number[]): Curve => ({ x: history.map((_, i) => i + 1), y: history });
+
+function thin(c: Curve, maxPoints: number): Curve {
+  const n = c.x.length;
+  if (n <= maxPoints) return c;
+  const step = Math.ceil(n / maxPoints);
+  const x: number[] = [], y: number[] = [];
+  for (let i = 0; i < n; i += step) { x.push(c.x[i]); y.push(c.y[i]); }
+  if (x[x.length - 1] !== c.x[n - 1]) { x.push(c.x[n - 1]); y.push(c.y[n - 1]); }
+  return { x, y };
+}
+
 /**
- * x = 1..max length; each series padded with nulls (uPlot wants aligned data). `maxPoints`
- * thins a long live curve to every k-th iteration (the last kept), so that a redraw stays short
- * however long the solve; the finished curve is drawn whole.
+ * The curves on one x axis, as uPlot wants them: the union of their iterations, each curve null
+ * where it has no point (zero residuals too: no logarithm). `maxPoints` thins a long live curve
+ * (every k-th point, the last kept), so a redraw stays short however long the solve; a finished
+ * curve is drawn whole. A live curve may have gaps (the pool reports sampled progress).
  */
-function aligned(series: number[][], maxPoints = Infinity): uPlot.AlignedData {
-  const n = Math.max(0, ...series.map((s) => s.length));
-  const step = n > maxPoints ? Math.ceil(n / maxPoints) : 1;
-  const at: number[] = [];
-  for (let i = 0; i < n; i += step) at.push(i);
-  if (n > 0 && at[at.length - 1] !== n - 1) at.push(n - 1);
-  return [at.map((i) => i + 1), ...series.map((s) => at.map((i) => (i < s.length && s[i] > 0 ? s[i] : null)))];
+function aligned(curves: Curve[], maxPoints = Infinity): uPlot.AlignedData {
+  const thinned = curves.map((c) => thin(c, maxPoints));
+  const whole = thinned.every((c) => c.x.length === 0 || c.x[c.x.length - 1] === c.x.length);
+  const xs = whole
+    ? Array.from({ length: Math.max(0, ...thinned.map((c) => c.x.length)) }, (_, i) => i + 1)
+    : [...new Set(thinned.flatMap((c) => c.x))].sort((a, b) => a - b);
+  const at = whole ? null : new Map(xs.map((x, i) => [x, i]));
+  return [xs, ...thinned.map((c) => {
+    const y = new Array<number | null>(xs.length).fill(null);
+    for (let k = 0; k < c.x.length; k++) y[at ? at.get(c.x[k])! : k] = c.y[k] > 0 ? c.y[k] : null;
+    return y;
+  })];
 }
 
 /**
@@ -323,8 +354,8 @@ hook.charts.compare = comparePlot;
 function clearSolveResult(): void {
   $('solve-result').innerHTML = '';
   $('compare-result').innerHTML = '';
-  residualPlot.setData(aligned([[]]));
-  comparePlot.setData(aligned([[], []]));
+  residualPlot.setData(aligned([emptyCurve()]));
+  comparePlot.setData(aligned([emptyCurve(), emptyCurve()]));
   hook.compare = [];
 }
 
@@ -351,33 +382,36 @@ function maxError(x: Float64Array): number {
 }
 
 /** Runs one solve with a live curve; resolves with the result, or null when cancelled or failed. */
-async function runSolve(settings: SolveSettings, onCurve: (history: number[], live: boolean) => void, status: HTMLElement): Promise<SolveView | null> {
-  const history: number[] = [];
+async function runSolve(settings: SolveSettings, onCurve: (curve: Curve, live: boolean) => void, status: HTMLElement): Promise<SolveView | null> {
+  const live = emptyCurve();
+  const lastIteration = () => live.x[live.x.length - 1] ?? 0;
   // a redraw still waiting for its frame when the result comes would draw the shorter progress
   // curve over the final one: `ended` turns it into nothing
   let ended = false;
   const redraw = throttledRedraw(() => {
     if (ended) return;
-    onCurve(history, true);
-    status.textContent = `solving: iteration ${history.length}, ||r|| = ${fmt(history[history.length - 1])}`;
+    onCurve(live, true);
+    status.textContent = `solving: iteration ${lastIteration()}, ||r|| = ${fmt(live.y[live.y.length - 1])}`;
   });
   status.textContent = 'setting up…';
-  running = solver.solve(settings, (from, residuals) => {
-    history.length = from;
-    history.push(...residuals);
+  running = solver.solve(settings, (iterations, residuals) => {
+    for (let k = 0; k < iterations.length; k++) {
+      live.x.push(iterations[k]);
+      live.y.push(residuals[k]);
+    }
     redraw();
   });
   try {
     const r = await running.result;
     ended = true;
-    onCurve(r.history, false);
+    onCurve(historyCurve(r.history), false);
     status.textContent = r.reason === 'aborted' ? `cancelled at iteration ${r.iterations} (partial x kept)` : `done: ${r.reason}`;
     return r;
   } catch (e) {
     ended = true;
     if (e instanceof CancelledError) {
-      onCurve(history, false);
-      status.textContent = `${e.message}; ${history.length} iterations were reported`;
+      onCurve(live, false);
+      status.textContent = `${e.message}; progress was reported up to iteration ${lastIteration()}`;
     } else {
       status.textContent = 'failed';
       showError(e, `solving with ${settings.method} + ${settings.precond}`);
@@ -401,7 +435,7 @@ $('solve').addEventListener('click', async () => {
   lastSolve = null;
   updateButtons();
   $('solve-result').innerHTML = '';
-  const r = await runSolve(settings, (h, live) => residualPlot.setData(aligned([h], live ? LIVE_POINTS : Infinity)), $('solve-status'));
+  const r = await runSolve(settings, (c, live) => residualPlot.setData(aligned([c], live ? LIVE_POINTS : Infinity)), $('solve-status'));
   if (r) {
     lastSolve = r;
     $('solve-result').innerHTML = resultRows([r], ['result']);
@@ -442,13 +476,13 @@ $('compare').addEventListener('click', async () => {
   busy = 'compare';
   compareCancelled = false;
   updateButtons();
-  const curves: number[][] = [[], []];
+  const curves: Curve[] = [emptyCurve(), emptyCurve()];
   const results: (SolveView | null)[] = [null, null];
   hook.compare = [];
   $('compare-result').innerHTML = resultRows(results, ['A', 'B']);
   for (let k = 0; k < 2 && !compareCancelled; k++) {
-    const r = await runSolve(settings[k], (h, live) => {
-      curves[k] = h;
+    const r = await runSolve(settings[k], (c, live) => {
+      curves[k] = c;
       comparePlot.setData(aligned(curves, live ? LIVE_POINTS : Infinity));
     }, $('solve-status'));
     results[k] = r;
@@ -555,7 +589,7 @@ function showSequenceTable(runs: SequenceRunView[]): void {
 // ---------------------------------------------------------------- start
 
 updateButtons();
-Promise.all([inspector.start(), solver.description])
+Promise.all([inspector.start(), solver.ready])
   .then(([simd]) => {
     $('env').textContent =
       `WebAssembly ${simd ? 'SIMD' : 'scalar'} build; ` +

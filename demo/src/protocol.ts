@@ -1,4 +1,5 @@
-// Messages between the page (main.ts) and its workers (workbench-worker.ts). Everything here is
+// Messages between the page (main.ts) and its own workers (workbench-worker.ts), and the page's
+// views of results. Everything here is
 // plain data (structured-clone safe): typed arrays, Files, Blobs, numbers and strings.
 
 /** A matrix as CSR arrays, as the page keeps it and sends it to a solving worker. */
@@ -122,18 +123,12 @@ export interface SequenceRunView {
 export type Request =
   | { type: 'load'; id: number; source: MatrixSource; densitySize: number }
   | { type: 'format'; id: number; x: Float64Array; comment: string }
-  | { type: 'set-matrix'; id: number; matrix: CsrData; b: Float64Array }
-  | { type: 'solve'; id: number; settings: SolveSettings; cancel?: SharedArrayBuffer }
   | { type: 'sequence'; id: number; settings: SequenceSettings };
 
 export type Reply =
   | { type: 'ready'; simd: boolean }
   | { type: 'loaded'; id: number; facts: MatrixFactsView; auto: AutoView; density: DensityView; matrix: CsrData; b: Float64Array; loadMs: number }
   | { type: 'formatted'; id: number; blob: Blob }
-  | { type: 'matrix-set'; id: number }
-  /** new residual norms history[from ...] since the last progress message */
-  | { type: 'progress'; id: number; from: number; residuals: number[] }
-  | { type: 'solved'; id: number; result: SolveView }
   | { type: 'sequence-progress'; id: number; run: number; label: string; index: number; iterations: number; converged: boolean }
   | { type: 'sequence-run'; id: number; run: SequenceRunView }
   | { type: 'sequence-done'; id: number }

@@ -1,12 +1,13 @@
-// Solving off the main thread. The page talks to a `Solver`: give it the matrix once, then solve
-// with settings, watch progress, cancel. LocalSolver is one module worker of the page's own.
+// Solving off the main thread, on the package's worker pool (createSolverPool): the page gives
+// the matrix, then solves with settings, watches progress, cancels.
 //
-// Cancellation: on a cross-origin isolated page (COOP/COEP headers, see vite.config.ts) a
-// SharedArrayBuffer flag that the worker's onIteration reads: the solve stops within an
-// iteration as reason 'aborted', with its partial x and history. Elsewhere SharedArrayBuffer
-// does not exist, so the worker is terminated and a new one started (the matrix is sent to it
-// again on the next solve): the partial result is then what the progress messages brought.
-import { CancelledError, WorkerClient, newId } from './client';
+// Cancellation (the pool's): on a cross-origin isolated page (COOP/COEP headers, see
+// vite.config.ts) a SharedArrayBuffer flag the worker reads every iteration: the solve stops as
+// reason 'aborted' with its partial x and history. Elsewhere SharedArrayBuffer does not exist:
+// the pool terminates the worker and starts another (SolveAbortedError); the partial result is
+// then what the progress reports brought.
+import { createSolverPool, SolveAbortedError, type SolverPool, type SolveResult } from 'sparse-wasm';
+import { CancelledError } from './client';
 import type { CsrData, SolveSettings, SolveView } from './protocol';
 
 export interface SolveRun {
@@ -15,66 +16,74 @@ export interface SolveRun {
 }
 
 export interface Solver {
-  /** how it solves, for the page ("1 module worker", ...) */
+  /** how it solves, for the page */
   readonly description: string;
-  /** how cancellation works here */
+  /** resolves when the solver can take solves */
+  readonly ready: Promise<void>;
+  /** how cancellation works here (known once ready) */
   readonly cancellation: 'shared-flag' | 'terminate';
   setMatrix(matrix: CsrData, b: Float64Array): void;
-  solve(settings: SolveSettings, onProgress: (from: number, residuals: number[]) => void): SolveRun;
+  /** `onProgress`: new points of the residual curve (iterations ascending; sampled) */
+  solve(settings: SolveSettings, onProgress: (iterations: number[], residuals: number[]) => void): SolveRun;
 }
 
-export class LocalSolver implements Solver {
-  readonly description = 'a module worker of the page';
-  readonly cancellation = globalThis.crossOriginIsolated === true ? 'shared-flag' : 'terminate';
-  private readonly client = new WorkerClient('solver');
+/** The session settings of a page solve (restart only where the method takes it). */
+export function sessionSpec(s: SolveSettings): Record<string, unknown> {
+  const o: Record<string, unknown> = { method: s.method, precond: s.precond, rtol: s.rtol, atol: s.atol, maxIterations: s.maxIterations };
+  if (s.restart !== undefined && (s.method === 'gmres' || s.method === 'gcrodr')) o.restart = s.restart;
+  if (s.pivot === 'error') o.precondOptions = { pivot: 'error' };
+  return o;
+}
+
+function view(r: SolveResult, wallMs: number): SolveView {
+  return {
+    method: r.method, precond: r.precond, converged: r.converged, reason: r.reason, detail: r.detail,
+    iterations: r.iterations, relativeResidual: r.relativeResidual, residualNorm: r.residualNorm,
+    residualKind: r.residualKind, history: r.history, setupMs: r.timings.setupMs, solveMs: r.timings.solveMs,
+    wallMs, x: r.x,
+  };
+}
+
+export class PoolSolver implements Solver {
+  readonly description = "one worker of the package's solver pool (createSolverPool)";
+  readonly ready: Promise<void>;
+  cancellation: 'shared-flag' | 'terminate' = 'terminate';
+  private readonly pool: Promise<SolverPool>;
   private matrix: { matrix: CsrData; b: Float64Array } | null = null;
-  /** the worker generation that holds the current matrix */
-  private sentTo = -1;
+
+  constructor() {
+    // one worker: the page runs one solve at a time (a comparison runs its two one after the other)
+    this.pool = createSolverPool({ workers: 1 });
+    this.ready = this.pool.then((p) => { this.cancellation = p.cancellation; });
+  }
 
   setMatrix(matrix: CsrData, b: Float64Array): void {
     this.matrix = { matrix, b };
-    this.sentTo = -1;
   }
 
-  private async ensureMatrix(): Promise<void> {
-    if (!this.matrix) throw new Error('load a matrix first');
-    await this.client.start();
-    if (this.sentTo === this.client.generation) return;
-    const generation = this.client.generation;
-    // copied, not transferred: the page keeps its arrays for the next worker
-    await this.client.request<'matrix-set'>({ type: 'set-matrix', id: newId(), ...this.matrix });
-    this.sentTo = generation;
-  }
-
-  solve(settings: SolveSettings, onProgress: (from: number, residuals: number[]) => void): SolveRun {
-    const flag = this.cancellation === 'shared-flag' ? new SharedArrayBuffer(4) : undefined;
-    let settled = false;
+  solve(settings: SolveSettings, onProgress: (iterations: number[], residuals: number[]) => void): SolveRun {
+    const controller = new AbortController();
     const result = (async () => {
+      if (!this.matrix) throw new Error('load a matrix first');
+      const pool = await this.pool;
+      const { matrix: m, b } = this.matrix;
+      // a fresh resident matrix per solve: the pool keeps a session per settings for each matrix
+      // (its preconditioner, a recycle space), and the page shows every solve from scratch
+      const A = await pool.load({ rows: m.rows, cols: m.cols, rowPtr: m.rowPtr, colIdx: m.colIdx, values: m.values });
+      const t0 = performance.now();
       try {
-        await this.ensureMatrix();
-        const reply = await this.client.request<'solved'>({ type: 'solve', id: newId(), settings, cancel: flag }, [], (e) => {
-          if (e.type === 'progress') onProgress(e.from, e.residuals);
+        const r = await pool.solve(A, b, {
+          ...sessionSpec(settings), signal: controller.signal, progressIntervalMs: 100,
+          onProgress: (p) => onProgress([p.iteration], [p.residual]),
         });
-        return reply.result;
+        return view(r, performance.now() - t0);
+      } catch (e) {
+        if (e instanceof SolveAbortedError) throw new CancelledError(`cancelled: ${e.message}`);
+        throw e;
       } finally {
-        settled = true;
+        void A.dispose().catch(() => {});
       }
     })();
-    return {
-      result,
-      cancel: () => {
-        if (settled) return;
-        if (flag) {
-          Atomics.store(new Int32Array(flag), 0, 1);
-          // the flag is read every iteration; a preconditioner setup does not read it: give up
-          // waiting after 2 s and end the worker
-          setTimeout(() => { if (!settled) this.client.terminate('cancelled (the solve did not stop within 2 s)'); }, 2000);
-        } else {
-          this.client.terminate('cancelled: the worker was terminated (no SharedArrayBuffer: the page is not cross-origin isolated)');
-        }
-      },
-    };
+    return { result, cancel: () => controller.abort() };
   }
 }
-
-export { CancelledError };

@@ -1,19 +1,16 @@
-// The workbench's worker: every computation of the page runs here, off the main thread, through
-// the package's public API only. One script, several instances (main.ts): an "inspector" (reads
-// and generates matrices, their facts, the automatic choice, the density picture, formats
-// solutions), a "solver" (holds the current matrix and solves) and a "sequence" worker.
-//
-// Cancellation of a solve: with a SharedArrayBuffer flag (the page is cross-origin isolated)
-// onIteration reads it and returns false, so the solve ends as 'aborted' with its partial x and
-// history; without one the page terminates this worker and starts a new one (main.ts).
+// The workbench's own worker: what the page computes besides single solves (those run on the
+// package's solver pool, solver.ts), off the main thread, through the package's public API only.
+// One script, two instances (main.ts): an "inspector" (reads and generates matrices, their facts,
+// the automatic choice, the density picture, formats solutions) and a "sequence" worker
+// (solveSequence four ways; cancelled by terminating it).
 import {
   init, CsrMatrix, SolverSession, readMatrixMarket, csrFromMatrixMarket, matrixProperties, poisson2d,
   formatMatrixMarketArray, solveSequence, InvalidArgumentError, varcoefSequence, rotatingWindSequence, SequenceError,
-  type SequenceSource, type SolveResult,
+  type SequenceSource,
 } from 'sparse-wasm';
 import type {
   AutoView, CsrData, DensityView, ErrorView, MatrixFactsView, MatrixSource, Reply, Request, SequenceRunView,
-  SequenceSettings, SolveSettings, SolveView,
+  SequenceSettings,
 } from './protocol';
 import { densityImage } from './density';
 import { poisson3d } from './poisson3d';
@@ -26,9 +23,6 @@ const ready = init().then((rt) => {
   return rt;
 });
 
-/** The solver instance's matrix and right-hand side (set-matrix). */
-let current: { A: CsrMatrix; b: Float64Array } | null = null;
-
 self.onmessage = async (ev: MessageEvent<Request>) => {
   const req = ev.data;
   try {
@@ -39,14 +33,6 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         const text = formatMatrixMarketArray(req.x.length, 1, req.x, { comment: req.comment });
         return post({ type: 'formatted', id: req.id, blob: new Blob([text], { type: 'text/plain' }) });
       }
-      case 'set-matrix': {
-        current?.A.dispose();
-        current = null;
-        const m = req.matrix;
-        current = { A: CsrMatrix.fromCsr(m.rows, m.cols, m.rowPtr, m.colIdx, m.values), b: req.b };
-        return post({ type: 'matrix-set', id: req.id });
-      }
-      case 'solve': return solveCurrent(req.id, req.settings, req.cancel);
       case 'sequence': return await runSequences(req.id, req.settings);
     }
   } catch (e) {
@@ -130,52 +116,6 @@ function autoChoice(A: CsrMatrix): AutoView {
   } catch (e) {
     return { method: '', precond: '', choice: '', error: errorView(e) };
   }
-}
-
-function sessionOptions(s: SolveSettings): Record<string, unknown> {
-  const o: Record<string, unknown> = { method: s.method, precond: s.precond, rtol: s.rtol, atol: s.atol, maxIterations: s.maxIterations };
-  if (s.restart !== undefined && (s.method === 'gmres' || s.method === 'gcrodr')) o.restart = s.restart;
-  if (s.pivot === 'error') o.precondOptions = { pivot: 'error' };
-  return o;
-}
-
-/** Progress messages at most every PROGRESS_MS: a message per iteration would flood the page. */
-const PROGRESS_MS = 100;
-
-function solveCurrent(id: number, settings: SolveSettings, cancel: SharedArrayBuffer | undefined): void {
-  if (!current) throw new Error('no matrix loaded');
-  const { A, b } = current;
-  const flag = cancel ? new Int32Array(cancel) : null;
-  const seen: number[] = [];
-  let sent = 0;
-  let last = performance.now();
-  const t0 = performance.now();
-  const session = new SolverSession(A, {
-    ...sessionOptions(settings),
-    onIteration: (state) => {
-      if (flag && Atomics.load(flag, 0) !== 0) return false;
-      seen.push(state.residualNorm);
-      const now = performance.now();
-      if (now - last >= PROGRESS_MS) {
-        post({ type: 'progress', id, from: sent, residuals: seen.slice(sent) });
-        sent = seen.length;
-        last = now;
-      }
-    },
-  });
-  let r: SolveResult;
-  try {
-    r = session.solve(b);
-  } finally {
-    session.dispose();
-  }
-  const result: SolveView = {
-    method: r.method, precond: r.precond, converged: r.converged, reason: r.reason, detail: r.detail,
-    iterations: r.iterations, relativeResidual: r.relativeResidual, residualNorm: r.residualNorm,
-    residualKind: r.residualKind, history: r.history, setupMs: r.timings.setupMs, solveMs: r.timings.solveMs,
-    wallMs: performance.now() - t0, x: r.x,
-  };
-  post({ type: 'solved', id, result }, [r.x.buffer]);
 }
 
 async function systemsOf(settings: SequenceSettings): Promise<SequenceSource> {
