@@ -35,7 +35,7 @@ describe('session options', () => {
     // a precondOptions key is checked even when the chosen preconditioner does not read it
     refusal(() => new SolverSession(A, { method: 'gmres', precond: 'ilu0', precondOptions: { omega: 2 } }), 'precondOptions: option omega must be a number in (0, 2), got 2');
     refusal(() => new SolverSession(A, { precondOptions: { bogus: 1 } as never }),
-      'precondOptions: unknown option "bogus" (known: pivot, omega, matching, dropTolerance, maxFill, degree, eigenSteps)');
+      'precondOptions: unknown option "bogus" (known: pivot, omega, matching, dropTolerance, maxFill, degree, eigenSteps, frozen)');
     const s = new SolverSession(A, { method: 'cg' });
     refusal(() => s.solve(new Float64Array(A.rows), null, { onIteration: 5 as never }), 'SolverSession.solve: option onIteration must be a function, got 5');
     refusal(() => s.update({ values: A.values, extra: 1 } as never), /^SolverSession.update: unknown option "extra" \(known: values, matrix\)$/);

@@ -309,7 +309,7 @@ describe('TriangularAnalysis: one symbolic analysis, several factorizations', ()
 // ---------- the registry ----------
 describe('registry', () => {
   it('lists the names createPreconditioner accepts; each builds the class of its name', () => {
-    expect(preconditionerNames()).toEqual(['none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev']);
+    expect(preconditionerNames()).toEqual(['none', 'jacobi', 'ssor', 'ic0', 'ilu0', 'ilut', 'chebyshev', 'cholesky', 'lu']);
     const A = poisson2d(5);
     for (const d of preconditioners()) {
       const P = createPreconditioner(A, d.name)!;
@@ -332,11 +332,11 @@ describe('registry', () => {
     expect(matrixFacts(zeroDiag)).toEqual({ symmetric: true, diagonal: 'zero' });
     expect(matrixFacts(nonsym)).toEqual({ symmetric: false, diagonal: 'positive' });
     const names = (A: CsrMatrix) => findPreconditioners({ spd: true, matrix: matrixFacts(A) }).map((d) => d.name);
-    expect(names(spdA)).toEqual(['ic0', 'ssor', 'chebyshev', 'jacobi']); // the preferred first
+    expect(names(spdA)).toEqual(['ic0', 'ssor', 'chebyshev', 'jacobi', 'cholesky']); // the preferred first
     expect(names(indefinite)).toEqual(['jacobi']); // |diag(A)|, as MINRES gets it
     expect(names(zeroDiag)).toEqual([]); // no preconditioner
     expect(names(nonsym)).toEqual(['jacobi']);
-    expect(findPreconditioners({ spd: true }).map((d) => d.name)).toEqual(['ic0', 'jacobi']); // SPD whatever A
+    expect(findPreconditioners({ spd: true }).map((d) => d.name)).toEqual(['ic0', 'jacobi', 'cholesky']); // SPD whatever A
     expect([spdA, indefinite, zeroDiag, nonsym].map((A) => preferredPreconditioner({ spd: true, matrix: matrixFacts(A) })))
       .toEqual(['ic0', 'jacobi', 'none', 'jacobi']);
     expect(preferredPreconditioner({ matrix: matrixFacts(nonsym) })).toBe('ilu0'); // no SPD need: ILU(0) before ILUT

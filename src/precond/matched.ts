@@ -94,6 +94,11 @@ export class MatchedPreconditioner extends WasmResource implements Preconditione
     this.valuesVersion = A.valuesVersion;
   }
 
+  /** @deprecated the former name of update(A); calls it. */
+  refactor(A: CsrMatrix): void {
+    this.update(A);
+  }
+
   applyPtr(r: number, z: number): void {
     this.alive();
     const rt = this.runtime, n = this.n;

@@ -11,6 +11,7 @@ import { Ilu0Preconditioner } from './ilu0.js';
 import { ILUT_OPTIONS, IlutPreconditioner } from './ilut.js';
 import { JACOBI_OPTIONS, JacobiPreconditioner } from './jacobi.js';
 import { MatchedPreconditioner } from './matched.js';
+import { DirectPreconditioner } from './direct.js';
 import { SSOR_OPTIONS, SsorPreconditioner } from './ssor.js';
 import { PIVOT_OPTION } from './triangular.js';
 import type { Preconditioner, PreconditionerName, PreconditionerOptions } from './types.js';
@@ -56,6 +57,9 @@ export interface PreconditionerDescriptor {
 }
 
 const spdLike = (f: MatrixFacts) => f.symmetric && f.diagonal === 'positive';
+
+/** The `frozen` option of the direct factorizations (DirectPreconditioner). */
+const FROZEN_OPTION = { kind: 'boolean', default: false } as const;
 
 /** The `matching` option of ILU(0) and ILUT: factor P Dr A Dc after an MC64-style weighted matching. */
 const MATCHING_OPTION = { kind: 'boolean', default: false } as const;
@@ -126,6 +130,26 @@ const REGISTRY: readonly PreconditionerDescriptor[] = [
     symmetric: 'if-matrix',
     suits: spdLike,
     build: (A, o) => new ChebyshevPreconditioner(A, { degree: o.degree, eigenSteps: o.eigenSteps }),
+  },
+  {
+    name: 'cholesky',
+    rank: 7,
+    summary: 'sparse Cholesky factorization of A (SPD A): M = A, or with frozen: true the factors of an earlier, nearby matrix',
+    options: { frozen: FROZEN_OPTION },
+    spd: 'always',
+    symmetric: 'always',
+    suits: spdLike,
+    build: (A, o) => new DirectPreconditioner(A, 'cholesky', { frozen: o.frozen }),
+  },
+  {
+    name: 'lu',
+    rank: 8,
+    summary: 'sparse LU factorization of A: M = A, or with frozen: true the factors of an earlier, nearby matrix',
+    options: { frozen: FROZEN_OPTION },
+    spd: 'never',
+    symmetric: 'never',
+    suits: () => true,
+    build: (A, o) => new DirectPreconditioner(A, 'lu', { frozen: o.frozen }),
   },
 ];
 

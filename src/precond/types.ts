@@ -2,7 +2,7 @@ import type { CsrMatrix } from '../matrix/csr.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 
 /** Preconditioner names accepted by `createPreconditioner` and the solvers' `precond` option. */
-export type PreconditionerName = 'none' | 'jacobi' | 'ssor' | 'ic0' | 'ilu0' | 'ilut' | 'chebyshev';
+export type PreconditionerName = 'none' | 'jacobi' | 'ssor' | 'ic0' | 'ilu0' | 'ilut' | 'chebyshev' | 'cholesky' | 'lu';
 
 /** What to do with a zero, tiny or (for IC) non-positive pivot. */
 export type PivotPolicy = 'shift' | 'error';
@@ -25,6 +25,11 @@ export interface PreconditionerOptions {
    * on the diagonal, |diag| = 1), then factor; for matrices with zero or small diagonals. Default false.
    */
   matching?: boolean;
+  /**
+   * cholesky/lu: keep the factorization when the matrix values change (a preconditioner for the
+   * nearby matrices of a sequence) instead of refactoring. Default false.
+   */
+  frozen?: boolean;
 }
 
 /** A user preconditioner: write z = M^-1 r into z. r must not be modified. */
