@@ -20,7 +20,7 @@ describe('method registry', () => {
     for (const name of ['cg', 'bicgstab', 'gmres', 'minres']) expect(METHOD_NAMES).toContain(name);
     for (const d of METHOD_LIST) {
       expect(methodDescriptor(d.name)).toBe(d);
-      expect(['recursive-2-norm', 'gmres-estimate', 'minres-estimate']).toContain(d.residualKind);
+      expect(['recursive-2-norm', 'gmres-estimate', 'minres-estimate', 'true-2-norm']).toContain(d.residualKind);
       expect(typeof d.run).toBe('function');
       expect(d.summary.length).toBeGreaterThan(10);
       const ws = d.workspace(100, Object.fromEntries(Object.entries(d.options).map(([k, o]) => [k, o.default])) as never);
@@ -52,8 +52,8 @@ describe('method registry', () => {
     const A = CsrMatrix.fromDense(D);
     const b = denseMul(D, Float64Array.from({ length: 30 }, (_, i) => i + 1));
     for (const d of METHOD_LIST) {
-      // SOR (a stationary method) takes no preconditioner
-      const s = new SolverSession(A, { method: d.name, precond: d.requires.preconditioner === 'none' || d.name === 'sor' ? 'none' : 'jacobi' });
+      // SOR (a stationary method) takes no preconditioner; a direct method takes its own factorization
+      const s = new SolverSession(A, { method: d.name, precond: d.factorization ? 'auto' : d.requires.preconditioner === 'none' || d.name === 'sor' ? 'none' : 'jacobi' });
       const r = s.solve(b);
       expect(r.method).toBe(d.name);
       expect(r.residualKind).toBe(d.residualKind);

@@ -1,4 +1,5 @@
-import { DimensionMismatchError, DisposedError, FactorizationError, InvalidArgumentError, NonFiniteValueError, SingularMatrixError } from '../errors.js';
+import { DimensionMismatchError, DisposedError, FactorizationError, InvalidArgumentError, NonFiniteValueError, SingularMatrixError, SparseError } from '../errors.js';
+import { matrixProperties } from '../matrix/properties.js';
 import { CsrMatrix } from '../matrix/csr.js';
 import { createPreconditioner, checkPreconditionerOptions } from '../precond/factory.js';
 import { FunctionPreconditioner } from '../precond/user.js';
@@ -62,24 +63,27 @@ function refreshNumeric(M: Preconditioner, A: CsrMatrix): void {
  * mixed, or apart through `SolverSession.fromSpec(A, spec, hooks)`.
  */
 export class SolverSession extends WasmResource {
-  readonly method: MethodName;
-  /** the preconditioner's name ('none', 'ic0', ..., 'user') */
-  readonly precond: string;
-  /** "method + precond: reason": the matrix facts behind each automatic choice, or that it was given */
-  readonly choice: string;
+  private methodNow: MethodName;
+  private precondNow: string;
+  private choiceNow: string;
   private matrix: CsrMatrix;
   private M: Preconditioner | null;
   private readonly ownsM: boolean;
-  private readonly recipe: PrecondRecipe | null = null;
-  private readonly descriptor: MethodDescriptor;
+  private recipe: PrecondRecipe | null = null;
+  private descriptor: MethodDescriptor;
   /** the method's own options (restart, ...), defaults filled in */
-  private readonly methodOptions: Record<string, unknown>;
-  private readonly specGiven: SessionSpec;
+  private methodOptions: Record<string, unknown>;
+  private specGiven: SessionSpec;
   private readonly defaults: SolveOptions;
   private readonly x: number;
   private readonly b: number;
   private readonly r: number;
-  private readonly ws: MethodWorkspace;
+  private ws: MethodWorkspace;
+  /**
+   * method and preconditioner both automatic: a failed iterative solve falls back to a direct
+   * factorization (cholesky for a symmetric matrix with a positive diagonal, else lu) once
+   */
+  private fallbackAllowed: boolean;
   /** the recycle space (null unless the method keeps one between solves); freed with the session */
   private recycleSpace: RecycleSpace | null = null;
   private readonly stopping = new StoppingCriteria();
@@ -127,8 +131,13 @@ export class SolverSession extends WasmResource {
       // a number, boolean, null...: never read as 'none'
       throw new InvalidArgumentError(`SolverSession: option precond must be a preconditioner name, a function or a Preconditioner, got ${describeValue(spec)}`);
     }
+    const own = method !== 'auto' ? methodDescriptor(method)?.factorization : undefined;
+    if (own && typeof spec !== 'string') {
+      throw new InvalidArgumentError(`method ${method} solves with its own ${own} factorization of A and takes no other preconditioner (got a ${typeof spec === 'function' ? 'function' : 'Preconditioner object'}): leave precond 'auto'`);
+    }
     const choice = chooseDefaults(A, method, typeof spec === 'string' ? pcName : 'none');
-    this.method = choice.method;
+    this.methodNow = choice.method;
+    this.fallbackAllowed = method === 'auto' && spec === 'auto' && !methodDescriptor(choice.method)!.factorization;
     const d = methodDescriptor(this.method)!;
     this.descriptor = d;
     const mo: Record<string, unknown> = {};
@@ -195,8 +204,8 @@ export class SolverSession extends WasmResource {
             ": use 'jacobi' (|diag(A)|) or 'none', or method 'gmres'",
         );
       }
-      this.precond = this.M ? this.M.name : 'none';
-      this.choice = `${this.method} + ${this.precond}: ${choice.because}`;
+      this.precondNow = this.M ? this.M.name : 'none';
+      this.choiceNow = `${this.method} + ${this.precond}: ${choice.because}`;
       const given: Record<string, unknown> = { method: this.method, precondOptions: { ...pcOpts }, ...mo };
       if (this.recipe) given.precond = this.recipe.name;
       for (const k of ['rtol', 'atol', 'maxIterations', 'history'] as const) if (options[k] !== undefined) given[k] = options[k];
@@ -220,6 +229,21 @@ export class SolverSession extends WasmResource {
     }
     this.times.setupMs = performance.now() - t0;
     this.pendingSetupMs = this.times.setupMs;
+  }
+
+  /** the method solving now (an automatic iterative one is replaced by 'cholesky' or 'lu' after a failed solve) */
+  get method(): MethodName {
+    return this.methodNow;
+  }
+
+  /** the preconditioner's name ('none', 'ic0', ..., 'user'; 'cholesky' or 'lu' for the direct methods) */
+  get precond(): string {
+    return this.precondNow;
+  }
+
+  /** "method + precond: reason": the matrix facts behind each automatic choice, or that it was given */
+  get choice(): string {
+    return this.choiceNow;
   }
 
   /** The matrix the session solves with (replaced by update({ matrix })). The session does not own it. */
@@ -434,38 +458,27 @@ export class SolverSession extends WasmResource {
     const bnorm = ctx.norm(this.b);
     stop.reset(o, bnorm);
     monitor.reset(o, this.descriptor.residualKind, stop.bnorm);
-    let reason: StopReason;
-    let detail: string | undefined;
-    if (bnorm === 0) {
-      rt.kernels.fill(n, 0, this.x);
-      reason = 'converged-rtol';
-      detail = 'b = 0: the solution is x = 0';
-    } else {
-      for (;;) {
-        const rnorm = ctx.residual();
-        if (!Number.isFinite(rnorm)) { reason = 'nan-or-inf'; detail = 'the residual b - A x is not finite'; break; }
-        const met = stop.met(rnorm);
-        if (met) { reason = met; break; }
-        if (monitor.stopRequested()) { reason = 'aborted'; break; }
-        if (ctx.exhausted()) { reason = 'max-iterations'; break; }
-        const res = this.run(ctx);
-        if (res.status === 'restart') continue;
-        if (res.status === 'converged') {
-          const trueNorm = ctx.residual();
-          const ok = stop.met(trueNorm);
-          if (ok) { reason = ok; break; }
-          // the recurrence's residual drifted from the true one: restart from the true residual
-          // with a tighter estimate target
-          const stall = stop.replace(trueNorm);
-          if (stall !== undefined) { reason = 'breakdown'; detail = stall; break; }
-          continue;
-        }
-        reason = res.status;
-        detail = res.detail;
-        break;
+    let { reason, detail } = this.iterate(bnorm);
+    let fallback: SolveResult['fallback'];
+    if (this.fallbackAllowed && this.fallbackFits(reason, o)) {
+      // the automatic iterative solve failed: factor A (once) and solve again from the same start
+      const failed = { method: this.method, precond: this.precond, reason, ...(detail !== undefined ? { detail } : {}), iterations: monitor.iterations, solveMs: performance.now() - t0 };
+      const t2 = performance.now();
+      const why = this.switchToDirect(reason, detail);
+      this.addUpdateTime(performance.now() - t2);
+      if (why === null) {
+        fallback = failed;
+        if (start instanceof DenseVector) rt.kernels.copy(n, start.ptr, this.x);
+        else if (start !== undefined) rt.f64(this.x, n).set(start);
+        else rt.kernels.fill(n, 0, this.x);
+        stop.reset(o, bnorm);
+        monitor.reset(o, this.descriptor.residualKind, stop.bnorm);
+        ({ reason, detail } = this.iterate(bnorm));
+      } else {
+        detail = [detail, why].filter(Boolean).join('; ');
       }
     }
-    const residualNorm = ctx.residual();
+    const residualNorm = this.ctx.residual();
     if (!Number.isFinite(residualNorm) && reason !== 'nan-or-inf') {
       // a NaN or Inf in x that the recurrence did not see: never report it as anything else
       reason = 'nan-or-inf';
@@ -503,7 +516,108 @@ export class SolverSession extends WasmResource {
       residualReplacements: stop.replacements,
       ...this.descriptor.report?.(this.ws),
       ...(recycleDecision ? { recycleDecision } : {}),
+      ...(fallback ? { fallback } : {}),
     };
+  }
+
+  /**
+   * Whether a failed automatic solve should fall back to a direct factorization: when the method
+   * broke down, met an indefinite operator or a NaN, or ran out of the default iteration budget.
+   * Not when the caller set maxIterations (a budget is a choice) or asked for rtol = atol = 0 (no
+   * method reaches a zero residual, the failure says so), nor after an abort.
+   */
+  private fallbackFits(reason: StopReason, o: SolveOptions): boolean {
+    switch (reason) {
+      case 'breakdown': case 'indefinite-matrix': case 'indefinite-preconditioner': case 'nan-or-inf': break;
+      case 'max-iterations': if (o.maxIterations !== undefined) return false; break;
+      default: return false;
+    }
+    return !(o.rtol === 0 && (o.atol ?? 0) === 0);
+  }
+
+  /**
+   * After a failed automatic iterative solve: factors A directly (Cholesky for a symmetric matrix
+   * with a positive diagonal, LU otherwise or when Cholesky meets a non-positive pivot) and makes
+   * it the session's method from now on. Returns null, or why the factorization failed (the
+   * session then stays as it was, and does not try again).
+   */
+  private switchToDirect(reason: StopReason, detail: string | undefined): string | null {
+    this.fallbackAllowed = false;
+    const A = this.matrix;
+    const from = `${this.method} + ${this.precond}`;
+    const p = matrixProperties(A);
+    const kinds: ('cholesky' | 'lu')[] = p.numericallySymmetric && p.diagonalSign === 'positive' ? ['cholesky', 'lu'] : ['lu'];
+    let M: Preconditioner | null = null;
+    let kind: 'cholesky' | 'lu' = kinds[0]!;
+    const errors: string[] = [];
+    for (const k of kinds) {
+      try {
+        M = createPreconditioner(A, k, {});
+        kind = k;
+        break;
+      } catch (e) {
+        if (!(e instanceof SparseError)) throw e;
+        errors.push(`${k}: ${e.message}`);
+      }
+    }
+    if (!M) return `the direct fallback failed too (${errors.join('; ')})`;
+    const d = methodDescriptor(kind)!;
+    if (this.ownsM) this.M?.dispose();
+    this.M = M;
+    this.recipe = { name: kind, options: {}, strictSpd: false };
+    this.descriptor = d;
+    this.methodOptions = {};
+    this.runOptions = {};
+    this.ws = this.allocateWorkspace(d, A.rows);
+    this.methodNow = kind;
+    this.precondNow = kind;
+    const why = `${reason}${detail ? ` (${detail.split(';')[0]})` : ''}`;
+    this.choiceNow = `${kind} + ${kind}: fallback: ${from} failed on this matrix: ${why}` +
+      (errors.length ? `; ${errors.join('; ')}` : '') + `; a direct ${kind === 'cholesky' ? 'Cholesky' : 'LU'} factorization solves it`;
+    const tolerances: Record<string, unknown> = {};
+    for (const k of ['rtol', 'atol', 'maxIterations', 'history'] as const) if (this.specGiven[k] !== undefined) tolerances[k] = this.specGiven[k];
+    this.specGiven = { method: kind, precond: kind, precondOptions: {}, ...tolerances } as SessionSpec;
+    this.precondVersion++;
+    this.op = this.operator();
+    this.ctx = new KrylovContext(this.op, this.stopping, this.monitor, this.x, this.b, this.r);
+    return null;
+  }
+
+  /** The session's solve loop: runs the method (restarts, true-residual checks) until it stops. */
+  private iterate(bnorm: number): { reason: StopReason; detail: string | undefined } {
+    const { ctx, stopping: stop, monitor } = this;
+    let reason: StopReason;
+    let detail: string | undefined;
+    if (bnorm === 0) {
+      this.runtime.kernels.fill(this.matrix.rows, 0, this.x);
+      reason = 'converged-rtol';
+      detail = 'b = 0: the solution is x = 0';
+    } else {
+      for (;;) {
+        const rnorm = ctx.residual();
+        if (!Number.isFinite(rnorm)) { reason = 'nan-or-inf'; detail = 'the residual b - A x is not finite'; break; }
+        const met = stop.met(rnorm);
+        if (met) { reason = met; break; }
+        if (monitor.stopRequested()) { reason = 'aborted'; break; }
+        if (ctx.exhausted()) { reason = 'max-iterations'; break; }
+        const res = this.run(ctx);
+        if (res.status === 'restart') continue;
+        if (res.status === 'converged') {
+          const trueNorm = ctx.residual();
+          const ok = stop.met(trueNorm);
+          if (ok) { reason = ok; break; }
+          // the recurrence's residual drifted from the true one: restart from the true residual
+          // with a tighter estimate target
+          const stall = stop.replace(trueNorm);
+          if (stall !== undefined) { reason = 'breakdown'; detail = stall; break; }
+          continue;
+        }
+        reason = res.status;
+        detail = res.detail;
+        break;
+      }
+    }
+    return { reason, detail };
   }
 
   /**

@@ -69,6 +69,11 @@ export interface MethodDescriptor<N extends string = string, O extends Record<st
   /** which residual norm `history` and `onIteration` report */
   readonly residualKind: ResidualKind;
   readonly requires: MethodRequirements;
+  /**
+   * A direct method: the session builds this factorization of A as the method's preconditioner
+   * (the caller may not give another) and `run` refines with it
+   */
+  readonly factorization?: 'cholesky' | 'lu';
   /** the method's own option keys with their defaults and checks (shared keys, e.g. restart, must agree) */
   readonly options: { readonly [K in keyof O]: MethodOption<O[K]> };
   /** memory to allocate at setup, from n and the resolved options */

@@ -27,6 +27,7 @@
 //     shape and JSON-serialisable defaults on its own.
 import { bicgstab } from './bicgstab.js';
 import { cg } from './cg.js';
+import { cholesky, lu } from './direct.js';
 import { gcrodr } from './gcrodr.js';
 import { gmres } from './gmres.js';
 import type { MethodDescriptor, MethodOption } from './method.js';
@@ -35,7 +36,7 @@ import { rcg } from './rcg.js';
 import { sor } from './sor.js';
 
 /** Every method, in the order help texts list them. */
-export const METHOD_LIST = [cg, bicgstab, gmres, minres, sor, gcrodr, rcg] as const;
+export const METHOD_LIST = [cg, bicgstab, gmres, minres, sor, gcrodr, rcg, cholesky, lu] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number]['name'];
 

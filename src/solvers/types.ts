@@ -25,7 +25,8 @@ export type StopReason =
 export type ResidualKind =
   | 'recursive-2-norm' // ||r_k||_2 of the recurrence (CG, BiCGSTAB); equals ||b - A x_k|| in exact arithmetic
   | 'gmres-estimate' // |g_{k+1}| of the least-squares problem (right preconditioning: the true residual in exact arithmetic)
-  | 'minres-estimate'; // phi_k: ||r_k|| in the M^-1 norm (the 2-norm when unpreconditioned)
+  | 'minres-estimate' // phi_k: ||r_k|| in the M^-1 norm (the 2-norm when unpreconditioned)
+  | 'true-2-norm'; // ||b - A x_k||_2 computed from x_k (the direct methods' refinement)
 
 export interface IterationState {
   iteration: number;
@@ -130,4 +131,9 @@ export interface SolveResult {
   recycle?: RecycleReport;
   /** with recycle: 'auto': whether this solve recycled, and why (measured cost per iteration and iterations, with and without) */
   recycleDecision?: RecycleDecision;
+  /**
+   * method 'auto' only: the automatic iterative solve that failed before the session fell back to
+   * a direct factorization (method and precond above are then the direct ones)
+   */
+  fallback?: { method: MethodName; precond: string; reason: StopReason; detail?: string; iterations: number; solveMs: number };
 }
