@@ -73,6 +73,7 @@ export function solveSummary(r: SolveResult, s: SolverSession) {
     method: r.method,
     precond: r.precond,
     choice: s.choice,
+    ...(r.fallback ? { fallback: r.fallback } : {}),
     precondInfo: r.precondInfo,
     residualKind: r.residualKind,
     residualReplacements: r.residualReplacements,
