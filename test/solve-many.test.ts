@@ -163,6 +163,21 @@ describe('solveMany with CG equals k single solves, bitwise', () => {
     one.dispose();
   });
 
+  it('k = 0 (no columns) and n = 0 (a 0 x 0 system)', () => {
+    const A = poisson2d(4);
+    const S = new SolverSession(A, { method: 'cg', precond: 'ic0' });
+    expect(S.solveMany([])).toMatchObject({ results: [], mode: 'block', totals: { k: 0, iterations: 0, blockIterations: 0 } });
+    expect(S.solveMany({ rows: 16, cols: 0, data: new Float64Array(0) }).results).toEqual([]);
+    S.dispose();
+    A.dispose();
+    const E = CsrMatrix.fromCoo(0, 0, [], [], []);
+    const S0 = new SolverSession(E, { method: 'cg', precond: 'none' });
+    const out = S0.solveMany([new Float64Array(0), new Float64Array(0)]);
+    expect(out.results.map((r) => [r.reason, r.iterations, r.x.length])).toEqual([['converged-rtol', 0, 0], ['converged-rtol', 0, 0]]);
+    S0.dispose();
+    E.dispose();
+  });
+
   it('a user preconditioner function (applied column by column) and a method without a block version', () => {
     const A = poisson2d(15);
     const B = mixedRhs(A, 12);
