@@ -4,7 +4,7 @@
 export { alloc, free, simdEnabled } from './memory';
 export { dot, axpy, scal, copy, fill, nrm2 } from './blas1';
 export { csrSpmv, csrSpmvScaled, csrSpmvTransposed } from './spmv_csr';
-export { sellSpmv, sellFill } from './spmv_sell';
+export { sellSpmv, sellSpmvRange, sellFill } from './spmv_sell';
 export { cooToCsr, csrTranspose, csrDiagonal } from './convert';
 export { jacobiApply } from './jacobi';
 export { xpby, axpby, sub, cgStep, bicgDirection, bicgHalf, bicgUpdate, orthogonalize, combine, allFinite } from './krylov';

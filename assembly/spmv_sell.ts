@@ -45,10 +45,10 @@ function csrRow(r: i32, rowPtr: usize, colIdx: usize, vals: usize, x: usize): f6
 
 // @ts-ignore: decorator
 @inline function sellChunks(
-  rows: i32, chunks: i32, chunkPtr: usize, cols: usize, vals: usize, perm: usize, x: usize, y: usize,
+  rows: i32, c0: i32, c1: i32, chunkPtr: usize, cols: usize, vals: usize, perm: usize, x: usize, y: usize,
   rowPtr: usize, colIdx: usize, csrVals: usize, scalarGather: bool,
 ): void {
-  for (let c = 0; c < chunks; c++) {
+  for (let c = c0; c < c1; c++) {
     const base = ldi(chunkPtr, c);
     const end = ldi(chunkPtr, c + 1);
     let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0, s5: f64 = 0, s6: f64 = 0, s7: f64 = 0;
@@ -109,10 +109,22 @@ export function sellSpmv(
   rows: i32, chunks: i32, chunkPtr: usize, cols: usize, vals: usize, perm: usize, x: usize, y: usize,
   rowPtr: usize, colIdx: usize, csrVals: usize,
 ): void {
+  sellSpmvRange(rows, chunks, 0, chunks, chunkPtr, cols, vals, perm, x, y, rowPtr, colIdx, csrVals);
+}
+
+/**
+ * sellSpmv over chunks c0..c1-1 only (rows 8 c0 .. 8 c1 - 1 of the layout): the share of one
+ * thread in the threads build. The gather is chosen from the whole matrix's size, as sellSpmv
+ * does, so every share computes each row exactly as the one-call product does.
+ */
+export function sellSpmvRange(
+  rows: i32, chunks: i32, c0: i32, c1: i32, chunkPtr: usize, cols: usize, vals: usize, perm: usize, x: usize, y: usize,
+  rowPtr: usize, colIdx: usize, csrVals: usize,
+): void {
   if (ASC_FEATURE_SIMD && chunks > 0 && ldi(chunkPtr, chunks) >= SCALAR_GATHER_MIN) {
-    sellChunks(rows, chunks, chunkPtr, cols, vals, perm, x, y, rowPtr, colIdx, csrVals, true);
+    sellChunks(rows, c0, c1, chunkPtr, cols, vals, perm, x, y, rowPtr, colIdx, csrVals, true);
   } else {
-    sellChunks(rows, chunks, chunkPtr, cols, vals, perm, x, y, rowPtr, colIdx, csrVals, false);
+    sellChunks(rows, c0, c1, chunkPtr, cols, vals, perm, x, y, rowPtr, colIdx, csrVals, false);
   }
 }
 

@@ -37,6 +37,12 @@ export class WasmMemoryError extends SparseError {}
 export class WasmUnsupportedError extends SparseError {}
 
 /**
+ * A threaded kernel call failed on one of the runtime's worker threads (a wasm trap there).
+ * The whole team finished the call before it was reported, so the runtime stays usable.
+ */
+export class ThreadError extends SparseError {}
+
+/**
  * The wasm module could not be loaded: an HTTP error status, a network failure, a missing file,
  * or bytes that are not a WebAssembly module (e.g. an HTML error page). Not an engine limitation.
  */
@@ -177,6 +183,7 @@ nameErrors({
   WasmMemoryError,
   WasmUnsupportedError,
   WasmLoadError,
+  ThreadError,
   DisposedError,
   ReentrancyError,
   FactorizationError,

@@ -3,12 +3,12 @@
 // that fits the engine. It never imports runtime/wasm-url.ts, so a bundler sees no .wasm reference.
 import { createSolverPoolWith, type SolverPool, type SolverPoolOptions } from './pool/pool.js';
 import { createRuntimeWith, initWith, type InitOptions, type SparseRuntime, type WasmBuild } from './runtime/runtime.js';
-import { simdWasm, scalarWasm } from './inline-wasm.js';
+import { simdWasm, scalarWasm, threadsWasm } from './inline-wasm.js';
 
 export * from './index.js';
-export { simdWasm, scalarWasm };
+export { simdWasm, scalarWasm, threadsWasm };
 
-const inlined = (build: WasmBuild) => (build === 'simd' ? simdWasm : scalarWasm);
+const inlined = (build: WasmBuild | 'threads') => (build === 'simd' ? simdWasm : build === 'threads' ? threadsWasm : scalarWasm);
 
 /**
  * Loads the wasm module once and makes it the default runtime for every object created without

@@ -40,6 +40,9 @@ export interface Kernels {
   /** y = A x for A in SELL-8 layout (CSR arrays for the rows past the last full chunk) */
   sellSpmv(rows: number, chunks: number, chunkPtr: number, cols: number, vals: number, perm: number, x: number, y: number,
     rowPtr: number, colIdx: number, csrVals: number): void;
+  /** sellSpmv over chunks c0 .. c1-1 only (one thread's share; same arithmetic per row) */
+  sellSpmvRange(rows: number, chunks: number, c0: number, c1: number, chunkPtr: number, cols: number, vals: number, perm: number,
+    x: number, y: number, rowPtr: number, colIdx: number, csrVals: number): void;
   /** SELL-8 arrays from CSR (chunkPtr already holds the chunk offsets; perm 0 = identity) */
   sellFill(rows: number, chunks: number, rowPtr: number, colIdx: number, vals: number, perm: number, chunkPtr: number,
     outCols: number, outVals: number): void;

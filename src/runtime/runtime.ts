@@ -66,11 +66,20 @@ export class SparseRuntime {
   /** the most the wasm memory may grow to, in bytes (maximumMemoryMiB; 4 GiB by default) */
   readonly maximumBytes: number;
 
-  constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory, maximumBytes = 2 ** 32) {
-    this.kernels = this.exports = instance.exports as unknown as Kernels;
+  /**
+   * `kernels` replaces the instance's exports as the kernel table (the threads build passes one
+   * whose large calls run on its thread team, runtime/threads.ts).
+   */
+  constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory, maximumBytes = 2 ** 32, kernels?: Kernels) {
+    this.kernels = this.exports = kernels ?? (instance.exports as unknown as Kernels);
     this.memory = memory;
     this.maximumBytes = maximumBytes;
     this.simd = this.kernels.simdEnabled() === 1;
+  }
+
+  /** Threads that run the large kernel calls: 1 here; a ThreadedRuntime's team size. */
+  get threads(): number {
+    return 1;
   }
 
   /** Allocates `bytes` (16-byte aligned). Throws WasmMemoryError if memory cannot hold it. */
@@ -153,11 +162,11 @@ function formatBytes(b: number): string {
 /** Where the wasm comes from: bytes, a compiled module, a Response (or its promise), or a URL. */
 export type WasmSource = BufferSource | WebAssembly.Module | Response | PromiseLike<Response> | URL | string;
 
-/** The two wasm builds: with WebAssembly SIMD, and the scalar fallback. */
+/** The two single-thread wasm builds: with WebAssembly SIMD, and the scalar fallback. */
 export type WasmBuild = 'simd' | 'scalar';
 
 /** Gives the wasm of a build when the caller passed no `source` (each entry point has its own). */
-export type DefaultWasmSource = (build: WasmBuild) => WasmSource;
+export type DefaultWasmSource = (build: WasmBuild | 'threads') => WasmSource;
 
 export interface InitOptions {
   /**
@@ -176,6 +185,16 @@ export interface InitOptions {
   initialMemoryMiB?: number;
   /** Upper bound in MiB (default 4096, the wasm32 limit). */
   maximumMemoryMiB?: number;
+  /**
+   * Run large kernel calls (SpMV, BLAS-1, the vector updates of the Krylov loops) on this many
+   * threads over one shared memory: the threads build (build/sparse-threads.wasm) and threads - 1
+   * workers. Available in Node and in cross-origin isolated pages; elsewhere the runtime falls
+   * back to the single-thread build (its `threads` is then 1). With `source`, the source must be
+   * the threads build and there is no fallback. Default: no threads (the single-thread build).
+   */
+  threads?: number;
+  /** with `threads`: calls on fewer elements (vector length, rows + nonzeros) stay on the calling thread (default 100000) */
+  parallelThreshold?: number;
 }
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0))
@@ -200,9 +219,10 @@ const isNode = typeof process !== 'undefined' && !!(process as { versions?: { no
 // the inlined bytes. Bundled apps get their URL from runtime/wasm-url.ts (the package's main entry);
 // this fallback serves unbundled use (Node, the CLI, dist/index.js served as is).
 const moduleUrl = import.meta.url;
-function fallbackSource(build: WasmBuild): URL {
+function fallbackSource(build: WasmBuild | 'threads'): URL {
   // this file is src/runtime/*.ts or dist/runtime/*.js: the build folder is two levels up
-  return new URL('../../build/' + (build === 'simd' ? 'sparse.wasm' : 'sparse-scalar.wasm'), moduleUrl);
+  const file = build === 'simd' ? 'sparse.wasm' : build === 'threads' ? 'sparse-threads.wasm' : 'sparse-scalar.wasm';
+  return new URL('../../build/' + file, moduleUrl);
 }
 
 function isSource(v: unknown): v is WasmSource {
@@ -222,7 +242,12 @@ interface CheckedOptions {
   build: 'auto' | WasmBuild;
   initMiB: number;
   maxMiB: number;
+  threads: number | undefined;
+  parallelThreshold: number;
 }
+
+/** Most threads a runtime's team may have (the fork/join control block is sized for it). */
+export const MAX_THREADS = 64;
 
 const MIB = { kind: 'number', min: 0, max: 4096, minOpen: true } as const;
 const INIT_OPTIONS = {
@@ -233,11 +258,16 @@ const INIT_OPTIONS = {
   build: { kind: 'enum', values: ['auto', 'simd', 'scalar'], default: 'auto' },
   initialMemoryMiB: MIB,
   maximumMemoryMiB: MIB,
+  threads: { kind: 'integer', min: 1, max: MAX_THREADS },
+  parallelThreshold: { kind: 'integer', min: 0, default: 100_000 },
 } as const;
 
 /** Refuses unknown options and values of the wrong kind before anything is loaded. */
 function checkInitOptions(options: InitOptions): CheckedOptions {
-  const { source, build, initialMemoryMiB, maximumMemoryMiB } = checkOptions('init', options, INIT_OPTIONS);
+  const { source, build, initialMemoryMiB, maximumMemoryMiB, threads, parallelThreshold } = checkOptions('init', options, INIT_OPTIONS);
+  if (threads !== undefined && build === 'scalar') {
+    throw new InvalidArgumentError('init: option threads needs the SIMD threads build; build "scalar" has no threads');
+  }
   if (initialMemoryMiB !== undefined && maximumMemoryMiB !== undefined && initialMemoryMiB > maximumMemoryMiB) {
     throw new InvalidArgumentError(
       `init: option initialMemoryMiB (${initialMemoryMiB}) is larger than maximumMemoryMiB (${maximumMemoryMiB})`,
@@ -246,7 +276,7 @@ function checkInitOptions(options: InitOptions): CheckedOptions {
   const maxMiB = maximumMemoryMiB ?? 4096;
   // the default initial size yields to an explicit smaller maximum
   const initMiB = initialMemoryMiB ?? Math.min(isNode ? 512 : 64, maxMiB);
-  return { source, build, initMiB, maxMiB };
+  return { source, build, initMiB, maxMiB, threads, parallelThreshold };
 }
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -354,7 +384,18 @@ export const defaultWasmSource: DefaultWasmSource = (build) => fallbackSource(bu
  * is not given. The entry points (`sparse-wasm`, `sparse-wasm/inline`) wrap this with their default.
  */
 export async function createRuntimeWith(options: InitOptions, defaultSource: DefaultWasmSource): Promise<SparseRuntime> {
-  const { initMiB, maxMiB } = checkInitOptions(options);
+  const { source, initMiB, maxMiB, threads, parallelThreshold } = checkInitOptions(options);
+  if (threads !== undefined) {
+    // loaded on demand: single-thread users never load the worker code
+    const t = await import('./threads.js');
+    const unavailable = t.threadsUnavailableReason();
+    if (unavailable === undefined) {
+      const module = await compile(source ?? defaultSource('threads'));
+      return t.createThreadedRuntime(module, { threads, parallelThreshold, initMiB, maxMiB });
+    }
+    if (source !== undefined) throw new WasmUnsupportedError(`init: threads are not available (${unavailable}), and a given source has no fallback`);
+    // otherwise fall back to the single-thread build below (runtime.threads === 1)
+  }
   const module = await compileWasmWith(options, defaultSource);
   const memory = new WebAssembly.Memory({
     initial: Math.ceil((initMiB * 2 ** 20) / PAGE),

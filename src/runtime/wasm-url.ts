@@ -6,8 +6,9 @@
 // Only the main entry imports this file, so an app that uses `sparse-wasm/inline` emits no .wasm.
 import type { WasmBuild } from './runtime.js';
 
-export function wasmUrl(build: WasmBuild): URL {
+export function wasmUrl(build: WasmBuild | 'threads'): URL {
   // this file is src/runtime/*.ts or dist/runtime/*.js: the build folder is two levels up
+  if (build === 'threads') return new URL('../../build/sparse-threads.wasm', import.meta.url);
   return build === 'simd'
     ? new URL('../../build/sparse.wasm', import.meta.url)
     : new URL('../../build/sparse-scalar.wasm', import.meta.url);
