@@ -1,6 +1,7 @@
 // sparse-wasm: sparse linear algebra for JavaScript on WebAssembly SIMD kernels.
 export { init, createRuntime, getRuntime, simdSupported, SparseRuntime } from './runtime/runtime.js';
 export type { InitOptions, WasmSource, RuntimeStats } from './runtime/runtime.js';
+export { ThreadedRuntime, threadsSupported, threadsUnavailableReason, threadWorkerCount } from './runtime/threads.js';
 export { CsrMatrix } from './matrix/csr.js';
 export type { MatrixOptions, MultiplyOptions, CooArrays, SpmvLayout } from './matrix/csr.js';
 export { DenseVector } from './vector.js';

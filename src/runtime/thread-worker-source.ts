@@ -6,7 +6,7 @@
 //
 // Protocol (the control block layout is THREAD_CONTROL in threads.ts; keep the two in step):
 //   message { type: 'init', module, memory, tid }  -> instantiate, reply { type: 'ready' }
-//   message { type: 'start', ctrl }                -> loop until OP_EXIT:
+//   message { type: 'start', ctrl, gen }           -> loop until OP_EXIT:
 //     wait until GEN changes; run the op on the rows/elements bounds[tid] .. bounds[tid + 1];
 //     reductions write partials[tid]; a trap is recorded (first thread wins) instead of thrown;
 //     then DONE += 1 and notify. The caller (thread 0) reads partials after every thread is done.
@@ -38,15 +38,16 @@ on(async (msg) => {
       post({ type: 'failed', message: String(e && e.message || e) });
     }
   } else if (msg.type === 'start') {
-    loop(msg.ctrl);
+    loop(msg.ctrl, msg.gen);
     post({ type: 'exited' });
   }
 });
-function loop(ctrl) {
+// gen: the generation when the caller sent 'start'; the caller may fork its first call before this
+// worker gets here, so the baseline is that value, not the one read now
+function loop(ctrl, gen) {
   const I = new Int32Array(memory.buffer, ctrl, CTRL_BYTES / 4);
   const U = new Uint32Array(memory.buffer, ctrl, CTRL_BYTES / 4);
   const F = new Float64Array(memory.buffer, ctrl, CTRL_BYTES / 8);
-  let gen = Atomics.load(I, GEN);
   for (;;) {
     let spins = I[SPIN];
     while (Atomics.load(I, GEN) === gen) {

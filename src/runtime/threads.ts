@@ -528,7 +528,7 @@ export async function createThreadedRuntime(
   new Uint8Array(memory.buffer, ctrl, CTRL_BYTES).fill(0);
   const team = new ThreadTeam(memory, ctrl, workers);
   for (const w of workers) {
-    w.post({ type: 'start', ctrl });
+    w.post({ type: 'start', ctrl, gen: 0 }); // GEN of the zeroed block; the first call makes it 1
     w.detach();
   }
   return new ThreadedRuntime(instance, memory, team, o.parallelThreshold);
