@@ -1,5 +1,7 @@
 // `sparse-wasm solve A.mtx`: solves A x = b with a Krylov method and a preconditioner.
-import { init } from '../runtime/runtime.js';
+import { init, MAX_THREADS } from '../runtime/runtime.js';
+import { threadsUnavailableReason } from '../runtime/threads.js';
+import { WasmUnsupportedError } from '../errors.js';
 import { SolverSession } from '../session/session.js';
 import type { SolveResult } from '../solvers/types.js';
 import { METHOD_NAMES } from '../solvers/registry.js';
@@ -15,7 +17,8 @@ const METHODS = ['auto', ...METHOD_NAMES] as const;
 const PRECONDS = ['auto', ...preconditionerNames()] as const;
 
 const USAGE = `usage: sparse-wasm solve A [--rhs b.mtx] [--x0 x0.mtx] [--method M] [--precond P]
-                        [--rtol R] [--atol T] [--max-iter N] [--restart M] [-o x.mtx] [--json]
+                        [--rtol R] [--atol T] [--max-iter N] [--restart M] [--threads T]
+                        [-o x.mtx] [--json]
 
 Solves A x = b (b = A * ones without --rhs) and reports whether and how it converged. Not
 converging is a result (exit 0, see "converged" and "reason"), not an error.
@@ -29,6 +32,9 @@ converging is a result (exit 0, see "converged" and "reason"), not an error.
   --atol T            absolute residual tolerance (default 0)
   --max-iter N        iteration limit (default 10000)
   --restart M         GMRES restart length (default 30; other methods ignore it)
+  --threads T         run SpMV and the vector operations of the solve on T threads (1 to
+                      ${MAX_THREADS}; the threads build over a shared memory, T - 1 workers);
+                      default 1. Triangular preconditioners (IC, ILU, SSOR) stay on one thread
   -o, --output FILE   write x as a Matrix Market array (gzipped when FILE ends in .gz); checked
                       before solving, replaced only when complete; not written (exit 1) when x
                       is not finite
@@ -92,6 +98,7 @@ const OPTIONS = {
   rhs: { type: 'string' }, x0: { type: 'string' }, method: { type: 'string' }, precond: { type: 'string' },
   rtol: { type: 'string' }, tol: { type: 'string' }, atol: { type: 'string' }, 'max-iter': { type: 'string' },
   restart: { type: 'string' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' },
+  threads: { type: 'string' },
 } as const;
 
 async function run(args: string[]): Promise<number> {
@@ -104,12 +111,16 @@ async function run(args: string[]): Promise<number> {
   const atol = numberOption(p, 'atol', 0, { min: 0 });
   const maxIterations = numberOption(p, 'max-iter', 10000, { min: 0, integer: true });
   const restart = numberOption(p, 'restart', 30, { min: 1, integer: true });
+  const threads = numberOption(p, 'threads', 1, { min: 1, max: MAX_THREADS, integer: true });
+  const unavailable = p.values.has('threads') ? threadsUnavailableReason() : undefined;
+  if (unavailable !== undefined) throw new WasmUnsupportedError(`--threads ${threads}: threads are not available here: ${unavailable}`);
   const rhsFile = stringOption(p, 'rhs');
   const x0File = stringOption(p, 'x0');
   const out = stringOption(p, 'output');
   const json = p.values.has('json');
   if (out !== undefined) await checkWritable(out); // before reading and solving, which may take long
-  await init();
+  // with --threads the default runtime is the threads build: the matrix is loaded into its shared memory
+  const rt = await init(p.values.has('threads') ? { threads } : {});
   const l = await loadMatrix(file);
   const A = l.matrix;
   let session: SolverSession | undefined;
@@ -141,14 +152,14 @@ async function run(args: string[]): Promise<number> {
       file: l.source, rows: A.rows, nnz: A.nnz,
       rhs: rhsFile ?? 'A * ones', x0: x0File ?? 'zero',
       ...solveSummary(r, session),
-      rtol, atol, maxIterations, restart,
+      rtol, atol, maxIterations, restart, threads: rt.threads,
       xFinite: finite,
       output: out !== undefined && !outputError ? out : null,
       ...(outputError ? { outputError } : {}),
     };
     if (json) process.stdout.write(JSON.stringify(o) + '\n');
     else {
-      process.stdout.write(`${l.source}: ${A.rows} x ${A.cols}, nnz ${A.nnz}; b = ${o.rhs}\n`);
+      process.stdout.write(`${l.source}: ${A.rows} x ${A.cols}, nnz ${A.nnz}; b = ${o.rhs}${rt.threads > 1 ? `; ${rt.threads} threads` : ''}\n`);
       printSolve(o);
       if (o.output !== null) process.stdout.write(`  wrote        ${o.output}\n`);
     }
