@@ -443,9 +443,10 @@ export class ThreadedRuntime extends SparseRuntime {
     memory: WebAssembly.Memory,
     private readonly team: ThreadTeam,
     parallelThreshold: number,
+    maximumBytes: number,
   ) {
     const settings = { threshold: parallelThreshold };
-    super(instance, memory, threadedKernels(instance.exports as unknown as Kernels, team, memory, () => settings.threshold));
+    super(instance, memory, maximumBytes, threadedKernels(instance.exports as unknown as Kernels, team, memory, () => settings.threshold));
     this.settings = settings;
   }
 
@@ -531,5 +532,5 @@ export async function createThreadedRuntime(
     w.post({ type: 'start', ctrl, gen: 0 }); // GEN of the zeroed block; the first call makes it 1
     w.detach();
   }
-  return new ThreadedRuntime(instance, memory, team, o.parallelThreshold);
+  return new ThreadedRuntime(instance, memory, team, o.parallelThreshold, Math.ceil((o.maxMiB * 2 ** 20) / PAGE) * PAGE);
 }
