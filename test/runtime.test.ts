@@ -166,7 +166,7 @@ describe('init options of the wrong kind are refused before loading', () => {
     expect((await createRuntime({ initialMemoryMiB: 1, maximumMemoryMiB: 4096 })).stats().memoryBytes).toBe(2 ** 20);
     expect((await createRuntime({ build: undefined, source: undefined, initialMemoryMiB: 1 })).stats().memoryBytes).toBe(2 ** 20);
     await expect(createRuntime({ memory: 64 } as unknown as InitOptions)).rejects.toThrow(
-      'init: unknown option "memory" (known: source, build, initialMemoryMiB, maximumMemoryMiB)',
+      'init: unknown option "memory" (known: source, build, initialMemoryMiB, maximumMemoryMiB, threads, parallelThreshold)',
     );
     await expect(createRuntime({ initialMemoryMiB: 64, maximumMemoryMiB: 32 })).rejects.toThrow(
       'init: option initialMemoryMiB (64) is larger than maximumMemoryMiB (32)',
@@ -184,5 +184,15 @@ describe('the main entry (sparse-wasm) loads the shipped builds by their literal
     const A = main.CsrMatrix.fromDense([[1, 2], [3, 4]], { runtime: scalar });
     expect(Array.from(A.multiply([1, -1]))).toEqual([-1, -1]);
     A.dispose();
+  });
+
+  it('the threads build (init({ threads }))', async () => {
+    const rt = await main.createRuntime({ threads: 2, initialMemoryMiB: 1 });
+    expect(rt.threads).toBe(2);
+    expect(rt.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const A = main.CsrMatrix.fromDense([[1, 2], [3, 4]], { runtime: rt });
+    expect(Array.from(A.multiply([1, -1]))).toEqual([-1, -1]);
+    A.dispose();
+    await (rt as main.ThreadedRuntime).terminate();
   });
 });

@@ -222,12 +222,13 @@ describe.skipIf(!hasChromium)('Vite: dev server and build (headless Chromium via
     expect(viteMessages).toEqual([]);
   });
 
-  it('vite build of an app using `sparse-wasm` emits both builds and runs', async () => {
+  it('vite build of an app using `sparse-wasm` emits the three builds (SIMD, scalar, threads) and runs', async () => {
     const out = path.join(tmp, 'out-main');
     const files = await viteBuild('index.html', out);
     const wasm = files.filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/-[\w-]{8}\.wasm$/, '.wasm'));
     expect(wasm.sort()).toEqual([
       'assets/sparse-scalar.wasm',
+      'assets/sparse-threads.wasm',
       'assets/sparse.wasm',
     ]);
     const server = await startStaticServer(out);
