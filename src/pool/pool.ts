@@ -7,7 +7,7 @@
 //     and the tasks queued behind it run on its replacement;
 //   - an abort of a running solve is a store into that worker's shared flag (its task id), read
 //     by the solve's monitor every iteration.
-// A thin layer of our own over postMessage rather than workerpool (installed) or comlink:
+// A thin layer of our own over postMessage rather than workerpool (evaluated, not a dependency) or comlink:
 //   - resident matrices need routing to the worker that holds them; workerpool hands a task to
 //     whichever worker is free (no affinity), comlink is one proxy per worker (no pool at all);
 //   - cancellation must leave the worker alive: workerpool's cancel() and timeout() terminate it;
