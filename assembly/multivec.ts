@@ -74,7 +74,21 @@ export function mvDot(n: i32, k: i32, X: usize, Y: usize, acc: usize, out: usize
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const n16 = n & ~15, n2 = n & ~1;
-    // up to the last multiple of 16: element i to partial i mod 8, a chunk of rows at a time
+    // up to the last multiple of 16: element i to partial i mod 8, a row at a time for k >= 8
+    // (one pass along the rows streams faster than a chunk reread per column pair; the partials
+    // stay in L1), a chunk of rows per column pair for smaller k
+    if (k >= 8) {
+      for (; i < n16; i++) {
+        const m = i & 7;
+        const px = X + <usize>i * kb, py = Y + <usize>i * kb;
+        let j = 0;
+        for (; j + 2 <= k; j += 2) {
+          const o = <usize>j << 3;
+          accAdd2(acc, m, k, j, f64x2.mul(v128.load(px + o), v128.load(py + o)));
+        }
+        if (j < k) accAdd1(acc, m, k, j, load<f64>(px + (<usize>j << 3)) * load<f64>(py + (<usize>j << 3)));
+      }
+    }
     while (i < n16) {
       const rows = min(DOT_CHUNK, n16 - i);
       let j = 0;
