@@ -147,7 +147,7 @@ describe('block kernels against the single-vector kernels, bitwise', () => {
       const rt = build === 'simd' ? simd : scalar;
       const e = rt.kernels;
       for (const n of [0, 1, 2, 15, 16, 17, 33, 100]) {
-        for (const k of [1, 2, 3, 8]) {
+        for (const k of [1, 2, 3, 8, 9]) {
           const cols = (seed: number) => columns(n, k, seed);
           const [X, Y, P, Q] = [cols(1), cols(2), cols(3), cols(4)];
           const put = (c: Float64Array[]) => {
