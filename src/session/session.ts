@@ -7,6 +7,7 @@ import type { Preconditioner, PreconditionerName, PreconditionerOptions } from '
 import { WasmResource } from '../runtime/resource.js';
 import { DenseVector } from '../vector.js';
 import { KrylovContext, KrylovOperator, SolveMonitor, StoppingCriteria, type InnerResult } from '../solvers/context.js';
+import { solveResult } from '../solvers/result.js';
 import type { SparseRuntime } from '../runtime/runtime.js';
 import type { MethodDescriptor, MethodWorkspace } from '../solvers/method.js';
 import { methodDescriptor } from '../solvers/registry.js';
@@ -479,41 +480,15 @@ export class SolverSession extends WasmResource {
       }
     }
     const residualNorm = this.ctx.residual();
-    if (!Number.isFinite(residualNorm) && reason !== 'nan-or-inf') {
-      // a NaN or Inf in x that the recurrence did not see: never report it as anything else
-      reason = 'nan-or-inf';
-      detail = `the iterate x has a NaN or infinite entry (after ${monitor.iterations} iterations)`;
-    }
     const solveMs = performance.now() - t0;
     this.times.solveMs += solveMs;
-    const converged = reason === 'converged-rtol' || reason === 'converged-atol';
-    const iterations = monitor.iterations;
-    const recycleDecision = policy?.end(iterations);
-    if (!converged && reason !== 'aborted') {
-      const why = reason !== 'max-iterations'
-        ? detail
-        : iterations === 0
-          ? `maxIterations is 0: no iteration was done (relative residual ${(residualNorm / stop.bnorm).toExponential(2)})`
-          : `no convergence in ${iterations} iterations (relative residual ${(residualNorm / stop.bnorm).toExponential(2)})`;
-      detail = [why, ...this.diagnose(reason, iterations)].filter(Boolean).join('; ');
-    }
+    const recycleDecision = policy?.end(monitor.iterations);
     return {
-      x: rt.f64(this.x, n).slice(),
-      converged,
-      reason,
-      ...(detail !== undefined ? { detail } : {}),
-      iterations,
-      relativeResidual: bnorm > 0 ? residualNorm / bnorm : residualNorm,
-      residualNorm,
-      history: monitor.history ?? [],
-      residualKind: monitor.residualKind,
-      method: this.method,
-      precond: this.precond,
-      precondInfo: this.precondInfo,
-      timings: { setupMs, solveMs },
-      setupMs,
-      solveMs,
-      residualReplacements: stop.replacements,
+      ...solveResult({
+        x: rt.f64(this.x, n).slice(), reason, detail, residualNorm, monitor, stop,
+        diagnose: (r, its) => this.diagnose(r, its),
+        method: this.method, precond: this.precond, precondInfo: this.precondInfo, setupMs, solveMs,
+      }),
       ...this.descriptor.report?.(this.ws),
       ...(recycleDecision ? { recycleDecision } : {}),
       ...(fallback ? { fallback } : {}),

@@ -21,6 +21,7 @@ import { MatrixPreconditioner } from '../precond/base.js';
 import { checkOptions } from '../options.js';
 import { badCurvature, badPrecond, vanished } from './cg.js';
 import { KrylovContext, SolveMonitor, StoppingCriteria, type KrylovOperator, type MonitorHooks } from './context.js';
+import { solveResult } from './result.js';
 import type { IterationState, MethodName, ResidualKind, SolveOptions, SolveResult, StopReason } from './types.js';
 
 export type { DenseBlock, BlockLike } from '../matrix/dense-block.js';
@@ -464,43 +465,13 @@ class LockStepCg {
     c.state = 'done';
     if (!inHost) rt.kernels.mvGetColumn(n, width, c.slot, this.X, host.x);
     this.b(c);
-    const ctx = c.ctx, stop = c.stop, monitor = c.monitor;
-    const residualNorm = ctx.residual();
-    if (!Number.isFinite(residualNorm) && reason !== 'nan-or-inf') {
-      reason = 'nan-or-inf';
-      detail = `the iterate x has a NaN or infinite entry (after ${monitor.iterations} iterations)`;
-    }
-    const converged = reason === 'converged-rtol' || reason === 'converged-atol';
-    const iterations = monitor.iterations;
-    if (!converged && reason !== 'aborted') {
-      const why = reason !== 'max-iterations'
-        ? detail
-        : iterations === 0
-          ? `maxIterations is 0: no iteration was done (relative residual ${(residualNorm / stop.bnorm).toExponential(2)})`
-          : `no convergence in ${iterations} iterations (relative residual ${(residualNorm / stop.bnorm).toExponential(2)})`;
-      detail = [why, ...host.diagnose(reason, iterations)].filter(Boolean).join('; ');
-    }
-    const bnorm = stop.normB;
-    const setupMs = c.index === 0 ? this.setupMs : 0;
-    const solveMs = performance.now() - this.t0;
-    c.result = {
-      x: rt.f64(host.x, n).slice(),
-      converged,
-      reason,
-      ...(detail !== undefined ? { detail } : {}),
-      iterations,
-      relativeResidual: bnorm > 0 ? residualNorm / bnorm : residualNorm,
-      residualNorm,
-      history: monitor.history ?? [],
-      residualKind: monitor.residualKind,
-      method: host.method,
-      precond: host.precond,
-      precondInfo: host.precondInfo(),
-      timings: { setupMs, solveMs },
-      setupMs,
-      solveMs,
-      residualReplacements: stop.replacements,
-    };
+    const residualNorm = c.ctx.residual();
+    c.result = solveResult({
+      x: rt.f64(host.x, n).slice(), reason, detail, residualNorm, monitor: c.monitor, stop: c.stop,
+      diagnose: (r, its) => host.diagnose(r, its),
+      method: host.method, precond: host.precond, precondInfo: host.precondInfo(),
+      setupMs: c.index === 0 ? this.setupMs : 0, solveMs: performance.now() - this.t0,
+    });
   }
 
   /** Squeezes X, R, P (and Z) to the columns `keep` (in slot order); returns the new width. */
